@@ -1,9 +1,31 @@
+/**
+ * @adaptive-sparse/core: tensors with reverse-mode autograd, the Backend contract, the reference cpu
+ * backend and the plugin registry. Zero runtime dependencies.
+ */
 export { SparseError, ShapeError, DTypeError, DisposedError, GradError, NonFiniteError, UnknownPluginError, DuplicatePluginError, ConfigError, BackendError } from "./errors.js";
 export type { DType, TypedArray } from "./dtype.js";
 export { DTYPES, typedArrayFor, bytesPerElement, isFloat } from "./dtype.js";
 export type { Shape } from "./shape.js";
-export { sizeOf, stridesOf, formatShape, broadcastShapes, normalizeAxis } from "./shape.js";
+export { sizeOf, stridesOf, formatShape, broadcastShapes, normalizeAxis, shapesEqual } from "./shape.js";
 export type { PluginKinds, PluginKind, Registry, RegisterOptions } from "./registry.js";
 export { createRegistry } from "./registry.js";
 export type { OptionsSchema } from "./options.js";
 export { validateOptions } from "./options.js";
+export type { Backend, BackendCapabilities, BackendPlugin, BufferInfo, Kernel, KernelTable } from "./backend.js";
+export { PRIMITIVES, FUSED } from "./ops/op-names.js";
+export type { OpName, PrimitiveName, FusedName, OpAttrs } from "./ops/op-names.js";
+export { Tensor } from "./tensor.js";
+export type { NestedArray, Storage, GradNode } from "./tensor.js";
+export type { BackwardOptions } from "./autograd.js";
+export { Generator } from "./random.js";
+export { getDefaultBackend, setDefaultBackend, isGradEnabled, noGrad, tidy, keep, memory, fromHost, runOp } from "./engine.js";
+export type { OpDef } from "./engine.js";
+export { createCpuBackend, cpuBackendPlugin } from "./cpu/cpu-backend.js";
+export {
+  neg, exp, log, sqrt, reciprocal, tanh, cast, add, mul, pow, maximum, lt, le, eq, gt, ge, ne, where,
+  reshape, permute, transpose, expand, slice, pad, narrow, concat, split, matmul, gather, scatterAdd, groupTopK,
+  sub, div, square, minimum, sign, abs, clamp, sum, mean, max, min, argmax, variance, sumTo, squeeze, unsqueeze,
+  softmax, logSoftmax, gelu, relu, layerNorm, crossEntropy, dropout, tril, causalMask, maskedFill,
+  tensor, full, zeros, ones, fullLike, zerosLike, onesLike, arange, rand, randn,
+} from "./functions.js";
+export type { MatMulOptions, CrossEntropyOptions, DropoutOptions, CreateOptions, RandomOptions } from "./functions.js";

@@ -1,0 +1,32 @@
+import { NonFiniteError } from "../errors.js";
+import type { Operand } from "../ops/helpers.js";
+import type { Tensor } from "../tensor.js";
+import { add, cast, gt, lt, maximum, mul, neg, reciprocal, where } from "../functions.js";
+import { Tensor as TensorClass } from "../tensor.js";
+
+const negate = (x: Operand): Operand => (x instanceof TensorClass ? neg(x) : -x);
+
+/** `a - b` with broadcasting. */
+export const sub = (a: Operand, b: Operand): Tensor => add(a, negate(b));
+/** `a / b` with broadcasting (float dtypes). */
+export const div = (a: Operand, b: Operand): Tensor => mul(a, b instanceof TensorClass ? reciprocal(b) : 1 / b);
+/** `x * x`. */
+export const square = (x: Tensor): Tensor => mul(x, x);
+/** Elementwise minimum with broadcasting. */
+export const minimum = (a: Operand, b: Operand): Tensor => neg(maximum(negate(a), negate(b)));
+/** −1, 0 or 1 by sign, in x's dtype (no gradient). */
+export const sign = (x: Tensor): Tensor => sub(cast(gt(x, 0), x.dtype), cast(lt(x, 0), x.dtype));
+/** `|x|`; its gradient at 0 is 0, as in PyTorch. */
+export const abs = (x: Tensor): Tensor => mul(x, sign(x));
+
+/**
+ * Limits values to [min, max]; the gradient passes where min <= x <= max (bounds inclusive, as in PyTorch).
+ * @throws NonFiniteError when a bound is NaN (no value can satisfy it).
+ */
+export function clamp(x: Tensor, min?: number, max?: number): Tensor {
+  if (Number.isNaN(min) || Number.isNaN(max)) throw new NonFiniteError(`clamp: bounds must not be NaN (got min=${min}, max=${max})`);
+  let out = x;
+  if (min !== undefined) out = where(lt(out, min), min, out);
+  if (max !== undefined) out = where(gt(out, max), max, out);
+  return out === x ? mul(x, 1) : out;
+}

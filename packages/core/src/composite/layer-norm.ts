@@ -1,0 +1,17 @@
+import type { Tensor } from "../tensor.js";
+import { add, mean, mul, sqrt, sub } from "../functions.js";
+
+/**
+ * Layer normalisation over the last axis: `(x − mean) / sqrt(var + eps) · weight + bias` (biased variance, as PyTorch).
+ * @param x [..., C]
+ * @param weight [C] or null
+ * @param bias [C] or null
+ */
+export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
+  const centered = sub(x, mean(x, -1, true));
+  const variance = mean(mul(centered, centered), -1, true);
+  let out = mul(centered, sqrt(add(variance, eps)).reciprocal());
+  if (weight) out = mul(out, weight);
+  if (bias) out = add(out, bias);
+  return out;
+}

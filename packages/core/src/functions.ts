@@ -1,0 +1,25 @@
+// Every tensor function, in one place; Tensor's methods and the composites call through here.
+export { neg, exp, log, sqrt, reciprocal, tanh } from "./ops/unary.js";
+export { cast } from "./ops/cast.js";
+export { add, mul, pow, maximum } from "./ops/binary.js";
+export { lt, le, eq, gt, ge, ne } from "./ops/compare.js";
+export { where } from "./ops/where.js";
+export { reshape } from "./ops/reshape.js";
+export { permute, transpose } from "./ops/permute.js";
+export { expand } from "./ops/expand.js";
+export { slice, pad, narrow } from "./ops/slice-pad.js";
+export { concat, split } from "./ops/concat.js";
+export { matmul, type MatMulOptions } from "./ops/matmul.js";
+export { gather, scatterAdd } from "./ops/gather.js";
+export { groupTopK } from "./ops/group-top-k.js";
+export { sub, div, square, minimum, sign, abs, clamp } from "./composite/arithmetic.js";
+export { sum, mean, max, min, argmax, variance, sumTo } from "./composite/reductions.js";
+export { squeeze, unsqueeze } from "./composite/shape-ops.js";
+export { softmax, logSoftmax, gelu, relu } from "./composite/activations.js";
+export { layerNorm } from "./composite/layer-norm.js";
+export { crossEntropy, type CrossEntropyOptions } from "./composite/cross-entropy.js";
+export { dropout, type DropoutOptions } from "./composite/dropout.js";
+export { tril, causalMask, maskedFill } from "./composite/masking.js";
+export { tensor, full, zeros, ones, fullLike, zerosLike, onesLike, arange, rand, randn } from "./composite/creation.js";
+export type { CreateOptions, RandomOptions } from "./composite/creation.js";
+export { noGrad, tidy, keep } from "./engine.js";

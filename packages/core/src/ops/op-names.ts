@@ -1,0 +1,48 @@
+import type { DType } from "../dtype.js";
+
+/**
+ * The primitive ops every backend implements. Everything else (sub, softmax, layerNorm, cross-entropy...)
+ * is a composite built from these, so it gets its gradient for free.
+ */
+export const PRIMITIVES = [
+  "Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Tanh", "Cast",
+  "Add", "Mul", "Pow", "Maximum", "CmpLt", "CmpLe", "CmpEq", "Where",
+  "ReduceSum", "ReduceMax", "ArgMax",
+  "Permute", "Expand", "Slice", "Pad", "Concat",
+  "MatMul", "Gather", "ScatterAdd", "GroupTopK",
+] as const;
+
+export type PrimitiveName = (typeof PRIMITIVES)[number];
+
+/** Optional fused ops: a backend may implement them; otherwise core runs their decomposition. */
+export const FUSED = ["SparseMatMul24"] as const;
+export type FusedName = (typeof FUSED)[number];
+
+export type OpName = PrimitiveName | FusedName;
+
+type None = Record<string, never>;
+
+/** Attributes of each op, as passed to its kernel. Output shape and dtype are in the `out` buffer info. */
+export interface OpAttrs {
+  Neg: None; Exp: None; Log: None; Sqrt: None; Reciprocal: None; Tanh: None;
+  Cast: { dtype: DType };
+  Add: None; Mul: None; Pow: None; Maximum: None; CmpLt: None; CmpLe: None; CmpEq: None; Where: None;
+  /** Output keeps reduced axes as size 1. */
+  ReduceSum: { axes: number[] }; ReduceMax: { axes: number[] }; ArgMax: { axis: number };
+  Permute: { perm: number[] };
+  Expand: { shape: number[] };
+  Slice: { begin: number[]; size: number[] };
+  /** Zero padding: `before[i]` zeros precede axis i and `after[i]` follow it. */
+  Pad: { before: number[]; after: number[] };
+  Concat: { axis: number };
+  /** Batched `a @ b` over broadcast leading axes; transposes read the operand transposed in place. */
+  MatMul: { transA: boolean; transB: boolean };
+  /** `table[indices]` along axis 0. */
+  Gather: None;
+  /** Inverse of Gather: rows of `src` added into a zero table of `size` rows. */
+  ScatterAdd: { size: number };
+  /** Keep mask of the `n` largest in each group of `m` along the last axis (ties: lower index pruned first). */
+  GroupTopK: { n: number; m: number };
+  /** x [..., K] times a 2:4-compressed weight [N, K] (values [N, K/2] f32, indices [N, K/4] u8). */
+  SparseMatMul24: { n: number; k: number };
+}
