@@ -107,6 +107,15 @@ export function release(...tensors: Tensor[]): void {
   for (const tensor of tensors) if (!tensor.requiresGrad) tensor.dispose();
 }
 
+/**
+ * Runs a composite so its intermediates never leak: under `tidy` when no graph is being recorded; as is when
+ * autograd still needs them (the caller's `tidy` frees them after backward).
+ */
+export function scoped<T extends Tensor>(inputs: readonly unknown[], fn: () => T): T {
+  const recording = state.gradEnabled && inputs.some((input) => input instanceof Tensor && input.requiresGrad);
+  return recording ? fn() : tidy(fn);
+}
+
 /** Exempts a tensor from every enclosing `tidy` scope. */
 export function keep<T extends Tensor>(tensor: T): T {
   for (const scope of state.scopes) scope.delete(tensor);

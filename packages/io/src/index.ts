@@ -1,1 +1,31 @@
-export {};
+// Public API of @adaptive-sparse/io: safetensors, atomic files, checkpoints, Hugging Face GPT-2
+// mapping and the compressed 2:4 format, all on plain typed arrays.
+export { FileFormatError, FileMissingError, CheckpointError, StateDictError, SparsityPatternError } from "./errors.js";
+
+export type { SafetensorsDType, HostArray, TypedArrayTensor, LoadedTensor } from "./safetensors-dtypes.js";
+export { SAFETENSORS_DTYPES, DTYPE_BYTES, isSafetensorsDType } from "./safetensors-dtypes.js";
+export { decodeFloat16, decodeBFloat16, encodeFloat16, encodeBFloat16 } from "./half.js";
+export type { SafetensorsEntry, SafetensorsHeader } from "./safetensors-header.js";
+export { readSafetensorsHeader } from "./safetensors-header.js";
+export type { ReadSafetensorsOptions, NamedTensor } from "./safetensors-read.js";
+export { readSafetensors, iterateSafetensors } from "./safetensors-read.js";
+export type { TensorsToWrite } from "./safetensors-write.js";
+export { writeSafetensors } from "./safetensors-write.js";
+
+export { writeAtomically, writeFileAtomic, writeJsonAtomic } from "./atomic.js";
+
+export type { CheckpointContent, LoadedCheckpoint, CheckpointStep, SaveCheckpointOptions, LoadCheckpointOptions } from "./checkpoint.js";
+export { saveCheckpoint, loadCheckpoint } from "./checkpoint.js";
+export type { CheckpointMarker, FileDigest } from "./checkpoint-marker.js";
+export { CHECKPOINT_FILES } from "./checkpoint-marker.js";
+
+export type { Gpt2Config } from "./gpt2-config.js";
+export { nativeGpt2Shapes } from "./gpt2-config.js";
+export { readHfConfig, writeHfConfig, SUPPORTED_HF_ARCHITECTURES } from "./hf-config.js";
+export type { StateDict, Float32Tensor, NativeToHfOptions } from "./hf-gpt2.js";
+export { hfToNative, nativeToHf } from "./hf-gpt2.js";
+
+export type { Compressed24 } from "./compress24.js";
+export { compress24, decompress24 } from "./compress24.js";
+export type { Compressed24LayerInput, Compressed24Layer, Compressed24File } from "./compressed24-file.js";
+export { writeCompressed24, readCompressed24, COMPRESSED24_METADATA_KEY, COMPRESSED24_VERSION } from "./compressed24-file.js";

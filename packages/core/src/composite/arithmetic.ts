@@ -1,3 +1,4 @@
+import { scoped } from "../engine.js";
 import { NonFiniteError } from "../errors.js";
 import type { Operand } from "../ops/helpers.js";
 import type { Tensor } from "../tensor.js";
@@ -7,17 +8,17 @@ import { Tensor as TensorClass } from "../tensor.js";
 const negate = (x: Operand): Operand => (x instanceof TensorClass ? neg(x) : -x);
 
 /** `a - b` with broadcasting. */
-export const sub = (a: Operand, b: Operand): Tensor => add(a, negate(b));
+export const sub = (a: Operand, b: Operand): Tensor => scoped([a, b], () => add(a, negate(b)));
 /** `a / b` with broadcasting (float dtypes). */
-export const div = (a: Operand, b: Operand): Tensor => mul(a, b instanceof TensorClass ? reciprocal(b) : 1 / b);
+export const div = (a: Operand, b: Operand): Tensor => scoped([a, b], () => mul(a, b instanceof TensorClass ? reciprocal(b) : 1 / b));
 /** `x * x`. */
 export const square = (x: Tensor): Tensor => mul(x, x);
 /** Elementwise minimum with broadcasting. */
-export const minimum = (a: Operand, b: Operand): Tensor => neg(maximum(negate(a), negate(b)));
+export const minimum = (a: Operand, b: Operand): Tensor => scoped([a, b], () => neg(maximum(negate(a), negate(b))));
 /** −1, 0 or 1 by sign, in x's dtype (no gradient). */
-export const sign = (x: Tensor): Tensor => sub(cast(gt(x, 0), x.dtype), cast(lt(x, 0), x.dtype));
+export const sign = (x: Tensor): Tensor => scoped([], () => sub(cast(gt(x, 0), x.dtype), cast(lt(x, 0), x.dtype)));
 /** `|x|`; its gradient at 0 is 0, as in PyTorch. */
-export const abs = (x: Tensor): Tensor => mul(x, sign(x));
+export const abs = (x: Tensor): Tensor => scoped([x], () => mul(x, sign(x)));
 
 /**
  * Limits values to [min, max]; the gradient passes where min <= x <= max (bounds inclusive, as in PyTorch).
@@ -25,8 +26,10 @@ export const abs = (x: Tensor): Tensor => mul(x, sign(x));
  */
 export function clamp(x: Tensor, min?: number, max?: number): Tensor {
   if (Number.isNaN(min) || Number.isNaN(max)) throw new NonFiniteError(`clamp: bounds must not be NaN (got min=${min}, max=${max})`);
-  let out = x;
-  if (min !== undefined) out = where(lt(out, min), min, out);
-  if (max !== undefined) out = where(gt(out, max), max, out);
-  return out === x ? mul(x, 1) : out;
+  return scoped([x], () => {
+    let out = x;
+    if (min !== undefined) out = where(lt(out, min), min, out);
+    if (max !== undefined) out = where(gt(out, max), max, out);
+    return out === x ? mul(x, 1) : out;
+  });
 }

@@ -1,3 +1,4 @@
+import { scoped } from "../engine.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { formatShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -24,15 +25,17 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
   if (lead.length !== targets.rank || lead.some((dim, i) => dim !== targets.shape[i])) {
     throw new ShapeError(`crossEntropy: logits ${formatShape(logits.shape)} need targets of shape ${formatShape(lead)}, got ${formatShape(targets.shape)}`);
   }
-  const rows = targets.size;
-  const logProbs = reshape(logSoftmax(reshape(logits, [rows, vocab])), [rows * vocab, 1]); // [N·V, 1]
-  const flatTargets = reshape(targets, [rows]);
-  const kept = ne(flatTargets, ignoreIndex); // u8 [N]
-  // Pick log p[row, target] from the flattened rows; ignored rows read column 0 and are weighted out.
-  const index = add(mul(arange(0, rows, 1, { backend: logits.backend }), vocab), where(kept, flatTargets, 0));
-  const weight = cast(kept, logits.dtype);
-  const losses = mul(neg(reshape(gather(logProbs, index), [rows])), weight); // [N]
-  if (reduction === "none") return reshape(losses, targets.shape);
-  if (reduction === "sum") return sum(losses);
-  return div(sum(losses), sum(weight));
+  return scoped([logits], () => {
+    const rows = targets.size;
+    const logProbs = reshape(logSoftmax(reshape(logits, [rows, vocab])), [rows * vocab, 1]); // [N·V, 1]
+    const flatTargets = reshape(targets, [rows]);
+    const kept = ne(flatTargets, ignoreIndex); // u8 [N]
+    // Pick log p[row, target] from the flattened rows; ignored rows read column 0 and are weighted out.
+    const index = add(mul(arange(0, rows, 1, { backend: logits.backend }), vocab), where(kept, flatTargets, 0));
+    const weight = cast(kept, logits.dtype);
+    const losses = mul(neg(reshape(gather(logProbs, index), [rows])), weight); // [N]
+    if (reduction === "none") return reshape(losses, targets.shape);
+    if (reduction === "sum") return sum(losses);
+    return div(sum(losses), sum(weight));
+  });
 }

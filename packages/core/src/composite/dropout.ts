@@ -1,3 +1,4 @@
+import { scoped } from "../engine.js";
 import { ConfigError } from "../errors.js";
 import type { Generator } from "../random.js";
 import type { Tensor } from "../tensor.js";
@@ -14,6 +15,8 @@ export interface DropoutOptions {
 export function dropout(x: Tensor, p: number, options: DropoutOptions = {}): Tensor {
   if (!(p >= 0 && p < 1)) throw new ConfigError(`dropout: p must be in [0, 1), got ${p}`);
   if (p === 0 || options.training === false) return reshape(x, x.shape);
-  const keep = cast(ge(rand(x.shape, { generator: options.generator, backend: x.backend, dtype: x.dtype }), p), x.dtype);
-  return mul(mul(x, keep), 1 / (1 - p));
+  return scoped([x], () => {
+    const keep = cast(ge(rand(x.shape, { generator: options.generator, backend: x.backend, dtype: x.dtype }), p), x.dtype);
+    return mul(mul(x, keep), 1 / (1 - p));
+  });
 }

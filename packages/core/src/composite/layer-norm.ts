@@ -1,3 +1,4 @@
+import { scoped } from "../engine.js";
 import type { Tensor } from "../tensor.js";
 import { add, mean, mul, sqrt, sub } from "../functions.js";
 
@@ -8,10 +9,12 @@ import { add, mean, mul, sqrt, sub } from "../functions.js";
  * @param bias [C] or null
  */
 export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
-  const centered = sub(x, mean(x, -1, true));
-  const variance = mean(mul(centered, centered), -1, true);
-  let out = mul(centered, sqrt(add(variance, eps)).reciprocal());
-  if (weight) out = mul(out, weight);
-  if (bias) out = add(out, bias);
-  return out;
+  return scoped([x, weight, bias], () => {
+    const centered = sub(x, mean(x, -1, true));
+    const variance = mean(mul(centered, centered), -1, true);
+    let out = mul(centered, sqrt(add(variance, eps)).reciprocal());
+    if (weight) out = mul(out, weight);
+    if (bias) out = add(out, bias);
+    return out;
+  });
 }

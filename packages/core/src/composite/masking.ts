@@ -1,3 +1,4 @@
+import { scoped } from "../engine.js";
 import type { Backend } from "../backend.js";
 import type { Tensor } from "../tensor.js";
 import { arange, le, reshape, where } from "../functions.js";
@@ -7,9 +8,11 @@ import { arange, le, reshape, where } from "../functions.js";
  * @example causalMask(3) // [[1,0,0],[1,1,0],[1,1,1]]
  */
 export function tril(rows: number, cols = rows, diagonal = 0, backend?: Backend): Tensor {
-  const r = reshape(arange(diagonal, rows + diagonal, 1, { backend }), [rows, 1]);
-  const c = reshape(arange(0, cols, 1, { backend }), [1, cols]);
-  return le(c, r);
+  return scoped([], () => {
+    const r = reshape(arange(diagonal, rows + diagonal, 1, { backend }), [rows, 1]);
+    const c = reshape(arange(0, cols, 1, { backend }), [1, cols]);
+    return le(c, r);
+  });
 }
 
 /** The causal attention mask [T, T]: position i may attend to positions j <= i. */

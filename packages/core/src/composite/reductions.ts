@@ -1,4 +1,4 @@
-import { release } from "../engine.js";
+import { release, scoped } from "../engine.js";
 import { ShapeError } from "../errors.js";
 import { argMaxKeep, reduceMax, reduceSum, resolveAxes } from "../ops/reduce.js";
 import { formatShape, shapesEqual, type Shape } from "../shape.js";
@@ -22,7 +22,7 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepdim = fals
 export function mean(x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor {
   const axes = resolveAxes("mean", x, axis);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return div(sum(x, axes, keepdim), count);
+  return scoped([x], () => div(sum(x, axes, keepdim), count));
 }
 
 /** Max over `axis` (all axes when omitted); ties share the gradient evenly. */
@@ -32,7 +32,7 @@ export function max(x: Tensor, axis?: number | readonly number[], keepdim = fals
 }
 
 /** Min over `axis` (all axes when omitted). */
-export const min = (x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor => neg(max(neg(x), axis, keepdim));
+export const min = (x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor => scoped([x], () => neg(max(neg(x), axis, keepdim)));
 
 /** Index (i32) of the first maximum along `axis`. */
 export function argmax(x: Tensor, axis = -1, keepdim = false): Tensor {
@@ -42,8 +42,7 @@ export function argmax(x: Tensor, axis = -1, keepdim = false): Tensor {
 
 /** Population variance over `axis` (divides by N, as layerNorm uses). */
 export function variance(x: Tensor, axis?: number | readonly number[], keepdim = false): Tensor {
-  const centered = x.sub(mean(x, axis, true));
-  return mean(centered.square(), axis, keepdim);
+  return scoped([x], () => mean(x.sub(mean(x, axis, true)).square(), axis, keepdim));
 }
 
 /**

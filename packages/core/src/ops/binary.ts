@@ -1,5 +1,5 @@
 import { assertDType } from "../dtype.js";
-import { runOp, type OpDef } from "../engine.js";
+import { runOp, scoped, type OpDef } from "../engine.js";
 import { broadcastShapes } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add as addFn, cast, eq, gt, log, mul as mulFn, pow as powFn, sub, sumTo, where } from "../functions.js";
@@ -44,10 +44,10 @@ export const maximumOp = binary("Maximum", (g, [a, b]) => {
 });
 
 /** `a + b` with broadcasting. @example add(tensor([1, 2]), 1) // [2, 3] */
-export const add = (a: Operand, b: Operand): Tensor => runOp(addOp, operands("Add", a, b), {});
+export const add = (a: Operand, b: Operand): Tensor => scoped([a, b], () => runOp(addOp, operands("Add", a, b), {}));
 /** `a * b` with broadcasting. */
-export const mul = (a: Operand, b: Operand): Tensor => runOp(mulOp, operands("Mul", a, b), {});
+export const mul = (a: Operand, b: Operand): Tensor => scoped([a, b], () => runOp(mulOp, operands("Mul", a, b), {}));
 /** `a ** b` with broadcasting (float dtypes). */
-export const pow = (a: Operand, b: Operand): Tensor => runOp(powOp, operands("Pow", a, b), {});
+export const pow = (a: Operand, b: Operand): Tensor => scoped([a, b], () => runOp(powOp, operands("Pow", a, b), {}));
 /** Elementwise maximum with broadcasting (NaN propagates). */
-export const maximum = (a: Operand, b: Operand): Tensor => runOp(maximumOp, operands("Maximum", a, b), {});
+export const maximum = (a: Operand, b: Operand): Tensor => scoped([a, b], () => runOp(maximumOp, operands("Maximum", a, b), {}));

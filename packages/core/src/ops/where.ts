@@ -1,5 +1,5 @@
 import { DTypeError } from "../errors.js";
-import { runOp, type OpDef } from "../engine.js";
+import { runOp, scoped, type OpDef } from "../engine.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
 import { sumTo, where as whereFn, zerosLike } from "../functions.js";
@@ -26,8 +26,10 @@ export const whereOp: OpDef<"Where"> = {
 
 /** Picks `a` where `condition` is 1 and `b` elsewhere, with broadcasting. */
 export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
-  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
-  const ta = a instanceof Tensor ? a : scalarLike(a, like ?? condition, like?.dtype ?? "f32");
-  const tb = b instanceof Tensor ? b : scalarLike(b, ta);
-  return runOp(whereOp, [condition, ta, tb], {});
+  return scoped([a, b], () => {
+    const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+    const ta = a instanceof Tensor ? a : scalarLike(a, like ?? condition, like?.dtype ?? "f32");
+    const tb = b instanceof Tensor ? b : scalarLike(b, ta);
+    return runOp(whereOp, [condition, ta, tb], {});
+  });
 }

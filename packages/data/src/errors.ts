@@ -1,0 +1,40 @@
+/**
+ * Errors of the data package. All extend core's `SparseError`, so `SparseError.isInstance` and the
+ * stable `code` work across package copies.
+ */
+import { SparseError } from "@adaptive-sparse/core";
+
+/** A file or folder the caller named does not exist or cannot be read. */
+export class DataFileError extends SparseError {
+  constructor(message: string) {
+    super("E_DATA_FILE", message);
+  }
+}
+
+/** A corpus with no documents, or whose documents are all empty. */
+export class EmptyCorpusError extends SparseError {
+  constructor(message: string) {
+    super("E_DATA_EMPTY", message);
+  }
+}
+
+/** A token stream too short for what was asked (one window, N calibration windows). */
+export class CorpusTooShortError extends SparseError {
+  constructor(message: string) {
+    super("E_DATA_TOO_SHORT", message);
+  }
+}
+
+/** A token file that is malformed: length not a multiple of its element size, ids out of range. */
+export class TokenFileError extends SparseError {
+  constructor(message: string) {
+    super("E_DATA_TOKEN_FILE", message);
+  }
+}
+
+/** A token id outside a tokenizer's vocabulary. */
+export class InvalidTokenError extends SparseError {
+  constructor(message: string) {
+    super("E_DATA_TOKEN", message);
+  }
+}
