@@ -1,0 +1,39 @@
+import { Generator, add, type Tensor } from "@adaptive-sparse/core";
+import { CausalSelfAttention } from "./causal-self-attention.js";
+import { LayerNorm } from "./layer-norm.js";
+import { MLP } from "./mlp.js";
+import { Module } from "./module.js";
+
+/** Options of {@link Block}. */
+export interface BlockOptions {
+  nEmbd: number;
+  nHead: number;
+  nLayer: number;
+  bias?: boolean;
+  dropout?: number;
+  generator?: Generator;
+  dropoutGenerator?: Generator;
+}
+
+/** One pre-LayerNorm transformer block: `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))`. */
+export class Block extends Module<[Tensor], Tensor> {
+  readonly ln1: LayerNorm;
+  readonly attn: CausalSelfAttention;
+  readonly ln2: LayerNorm;
+  readonly mlp: MLP;
+
+  constructor(options: BlockOptions) {
+    super();
+    const bias = options.bias ?? true;
+    this.ln1 = this.registerModule("ln_1", new LayerNorm(options.nEmbd, { bias }));
+    this.attn = this.registerModule("attn", new CausalSelfAttention(options));
+    this.ln2 = this.registerModule("ln_2", new LayerNorm(options.nEmbd, { bias }));
+    this.mlp = this.registerModule("mlp", new MLP(options));
+  }
+
+  /** @param x [B, T, C] @returns [B, T, C] */
+  forward(x: Tensor): Tensor {
+    const h = add(x, this.attn.call(this.ln1.call(x)));
+    return add(h, this.mlp.call(this.ln2.call(h)));
+  }
+}

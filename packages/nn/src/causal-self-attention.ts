@@ -1,0 +1,69 @@
+import { Generator, causalMask, matmul, mul, permute, reshape, softmax, split, where, type Tensor } from "@adaptive-sparse/core";
+import { Dropout } from "./dropout.js";
+import { Linear } from "./linear.js";
+import { Module } from "./module.js";
+import type { SparseLinear } from "./sparse-linear.js";
+
+/** A dense or sparse linear layer; `sparsify` swaps one for the other under the same name. */
+export type LinearLayer = Linear | SparseLinear;
+
+/** Options of {@link CausalSelfAttention}. */
+export interface CausalSelfAttentionOptions {
+  nEmbd: number;
+  nHead: number;
+  nLayer: number;
+  bias?: boolean;
+  dropout?: number;
+  /** Seeded source for the initial weights. */
+  generator?: Generator;
+  /** Source of dropout masks. */
+  dropoutGenerator?: Generator;
+}
+
+/**
+ * Multi-head causal self-attention as in GPT-2: a fused `c_attn` [3C, C] produces q, k, v; each head
+ * attends to positions up to its own; `c_proj` [C, C] mixes the heads. Weights are N(0, 0.02²), with
+ * `c_proj` scaled by 1/√(2·nLayer) (nanoGPT's residual-projection init), biases zero.
+ */
+export class CausalSelfAttention extends Module<[Tensor], Tensor> {
+  readonly nHead: number;
+  readonly nEmbd: number;
+  readonly attnDropout: Dropout;
+  readonly residDropout: Dropout;
+
+  constructor(options: CausalSelfAttentionOptions) {
+    super();
+    const { nEmbd, nHead, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0) } = options;
+    this.nHead = nHead;
+    this.nEmbd = nEmbd;
+    this.registerModule("c_attn", new Linear(nEmbd, 3 * nEmbd, { bias, generator, std: 0.02 }));
+    this.registerModule("c_proj", new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer) }));
+    this.attnDropout = this.registerModule("attn_dropout", new Dropout(dropout, dropoutGenerator));
+    this.residDropout = this.registerModule("resid_dropout", new Dropout(dropout, dropoutGenerator));
+  }
+
+  /** The fused q/k/v projection (the live child: sparse after `sparsify`). */
+  get cAttn(): LinearLayer {
+    return this.child("c_attn");
+  }
+  /** The output projection (the live child: sparse after `sparsify`). */
+  get cProj(): LinearLayer {
+    return this.child("c_proj");
+  }
+
+  /** @param x [B, T, C] @returns [B, T, C] */
+  forward(x: Tensor): Tensor {
+    const [B, T, C] = x.shape;
+    const hs = C / this.nHead;
+    const toHeads = (t: Tensor) => permute(reshape(t, [B, T, this.nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+    const qkv = this.cAttn.call(x); // (B, T, 3C)
+    const [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
+    const scores = mul(matmul(q, k, { transB: true }), 1 / Math.sqrt(hs)); // (B, nh, T, T)
+    // Position i sees j <= i; the rest get −∞ so softmax gives them exactly 0.
+    const masked = where(causalMask(T, x.backend), scores, -Infinity);
+    const att = this.attnDropout.call(softmax(masked, -1));
+    const y = matmul(att, v); // (B, nh, T, hs)
+    const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
+    return this.residDropout.call(this.cProj.call(merged));
+  }
+}

@@ -1,0 +1,78 @@
+import { ConfigError, DTypeError, Generator, ShapeError, formatShape, noGrad, reshape, slice, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
+
+/** Options of {@link GPT.generate}. */
+export interface GenerateOptions {
+  /** Divides the logits before sampling (default 1); 0 means greedy (argmax). */
+  temperature?: number;
+  /** Sample only among the `topK` most likely tokens (ties with the k-th are kept, as in nanoGPT). */
+  topK?: number;
+  /** Source of the sampling draws (seed 0 when omitted). */
+  generator?: Generator;
+}
+
+/** What generation needs from a model: its context length and a forward that returns logits [B, T, V]. */
+interface Sampler {
+  readonly config: { readonly blockSize: number };
+  call(idx: Tensor): { logits: Tensor };
+}
+
+/** Samples one token per row from `logits` (host f32 [B·V]) and appends it to each row. */
+function sampleRows(rows: number[][], logits: ArrayLike<number>, vocab: number, options: Required<Omit<GenerateOptions, "topK">> & { topK?: number }): void {
+  rows.forEach((row, b) => {
+    const values = Array.from({ length: vocab }, (_, v) => logits[b * vocab + v]);
+    const best = values.reduce((arg, value, v) => (value > values[arg] ? v : arg), 0);
+    if (options.temperature === 0) {
+      row.push(best);
+      return;
+    }
+    const threshold = options.topK === undefined ? -Infinity : [...values].sort((a, c) => c - a)[Math.min(options.topK, vocab) - 1];
+    // Softmax in float64 on the host, shifted by the max for stability.
+    const weights = values.map((value) => (value < threshold ? 0 : Math.exp((value - values[best]) / options.temperature)));
+    const total = weights.reduce((s, w) => s + w, 0);
+    let u = options.generator.uniform() * total;
+    let token = best;
+    for (let v = 0; v < vocab; v++) {
+      if (weights[v] === 0) continue;
+      token = v;
+      u -= weights[v];
+      if (u < 0) break;
+    }
+    row.push(token);
+  });
+}
+
+/**
+ * Autoregressive sampling (nanoGPT's `generate`): each step feeds the last `blockSize` tokens,
+ * takes the last position's logits and draws the next token. Works on every backend (async reads).
+ * @param idx i32 [B, T] prompt
+ * @returns i32 [B, T + maxNewTokens]
+ * @throws ConfigError for a negative token count, temperature or topK < 1
+ */
+export async function generate(model: Sampler, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Promise<Tensor> {
+  const { temperature = 1, topK, generator = new Generator(0) } = options;
+  if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new ConfigError(`generate: maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
+  if (!(temperature >= 0 && Number.isFinite(temperature))) throw new ConfigError(`generate: temperature must be finite and >= 0 (0 = greedy), got ${temperature}`);
+  if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) throw new ConfigError(`generate: topK must be an integer >= 1, got ${topK}`);
+  if (idx.dtype !== "i32") throw new DTypeError(`generate: idx has dtype ${idx.dtype}, expected i32 token ids`);
+  if (idx.rank !== 2) throw new ShapeError(`generate: idx is ${formatShape(idx.shape)}; expected [B, T]`);
+  const [B, T0] = idx.shape;
+  const flat = await idx.data();
+  const rows = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * T0, (b + 1) * T0)));
+  for (let step = 0; step < maxNewTokens; step++) {
+    const start = Math.max(0, rows[0].length - model.config.blockSize);
+    const T = rows[0].length - start;
+    const last = noGrad(() =>
+      tidy(() => {
+        const context = tensor(rows.flatMap((row) => row.slice(start)), { shape: [B, T], dtype: "i32", backend: idx.backend }); // (B, T)
+        const { logits } = model.call(context); // (B, T, V)
+        const V = logits.shape[2];
+        return reshape(slice(logits, [0, T - 1, 0], [B, 1, V]), [B, V]); // (B, V): the last position
+      }),
+    );
+    const vocab = last.shape[1];
+    const values = await last.data();
+    last.dispose();
+    sampleRows(rows, values, vocab, { temperature, topK, generator });
+  }
+  return tensor(rows.flat(), { shape: [B, T0 + maxNewTokens], dtype: "i32", backend: idx.backend });
+}

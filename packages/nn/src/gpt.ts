@@ -1,0 +1,115 @@
+import { DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, type Tensor } from "@adaptive-sparse/core";
+import { Block } from "./block.js";
+import { Dropout } from "./dropout.js";
+import { Embedding } from "./embedding.js";
+import { generate, type GenerateOptions } from "./generate.js";
+import { parseGPTConfig, type GPTConfig, type GPTConfigInput } from "./gpt-config.js";
+import { LayerNorm } from "./layer-norm.js";
+import { ModuleDict } from "./module-dict.js";
+import { ModuleList } from "./module-list.js";
+import { Module } from "./module.js";
+
+/** Options of the {@link GPT} constructor. */
+export interface GPTOptions {
+  /** Seeded source for the initial weights (seed 0 when omitted). */
+  generator?: Generator;
+  /** Source of dropout masks (seed 1 when omitted); only used when `config.dropout > 0` in training mode. */
+  dropoutGenerator?: Generator;
+}
+
+/** What {@link GPT.forward} returns (a type alias, so `tidy(() => gpt.forward(...))` type-checks). */
+export type GPTOutput = {
+  /** [B, T, vocabSize] */
+  logits: Tensor;
+  /** Mean cross-entropy over targets != −1; present when targets were given. */
+  loss?: Tensor;
+};
+
+/** The children of `GPT.transformer`, named as in nanoGPT. */
+export interface GPTTransformer extends Record<string, Module> {
+  wte: Embedding;
+  wpe: Embedding;
+  drop: Dropout;
+  h: ModuleList<Block>;
+  ln_f: LayerNorm;
+}
+
+/**
+ * GPT-2 as in nanoGPT: token + learned position embeddings, `nLayer` pre-LN blocks, a final
+ * LayerNorm and an LM head tied to the token embedding (`logits = x · wteᵀ`, no separate tensor).
+ * Parameter names match nanoGPT (`transformer.wte.weight`, `transformer.h.0.attn.c_attn.weight`, …).
+ * Init: N(0, 0.02²) for Linear and Embedding weights, residual projections (`c_proj`) scaled by
+ * 1/√(2·nLayer), zero biases, LayerNorm ones/zeros.
+ *
+ * @example
+ * const gpt = new GPT({ nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 });
+ * const { logits, loss } = gpt.forward(idx, targets); // idx, targets: i32 [B, T]
+ */
+export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> {
+  readonly config: GPTConfig;
+  readonly transformer: ModuleDict<GPTTransformer>;
+
+  /** @throws ConfigError for an invalid config (see {@link parseGPTConfig}) */
+  constructor(config: GPTConfigInput, options: GPTOptions = {}) {
+    super();
+    this.config = parseGPTConfig(config);
+    const { nLayer, nHead, nEmbd, blockSize, vocabSize, dropout, bias } = this.config;
+    const generator = options.generator ?? new Generator(0);
+    const dropoutGenerator = options.dropoutGenerator ?? new Generator(1);
+    const blockOptions = { nEmbd, nHead, nLayer, bias, dropout, generator, dropoutGenerator };
+    this.transformer = this.registerModule(
+      "transformer",
+      new ModuleDict<GPTTransformer>({
+        wte: new Embedding(vocabSize, nEmbd, { generator, std: 0.02 }),
+        wpe: new Embedding(blockSize, nEmbd, { generator, std: 0.02 }),
+        drop: new Dropout(dropout, dropoutGenerator),
+        h: new ModuleList(Array.from({ length: nLayer }, () => new Block(blockOptions))),
+        ln_f: new LayerNorm(nEmbd, { bias }),
+      }),
+    );
+  }
+
+  /** The transformer blocks, `transformer.h`. */
+  get blocks(): ModuleList<Block> {
+    return this.transformer.get("h");
+  }
+
+  /**
+   * @param idx i32 [B, T] token ids, T <= blockSize
+   * @param targets i32 [B, T] next-token ids; −1 marks positions to ignore
+   * @returns logits [B, T, vocabSize] and, with targets, the scalar mean cross-entropy
+   * @throws DTypeError / ShapeError for a bad idx (the message says what is expected)
+   */
+  forward(idx: Tensor, targets?: Tensor): GPTOutput {
+    if (idx.dtype !== "i32") throw new DTypeError(`GPT.forward: idx has dtype ${idx.dtype}, expected i32 token ids`);
+    if (idx.rank !== 2) throw new ShapeError(`GPT.forward: idx is ${formatShape(idx.shape)}; expected [B, T]`);
+    const T = idx.shape[1];
+    if (T > this.config.blockSize) {
+      throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${this.config.blockSize}; crop idx to its last ${this.config.blockSize} tokens`);
+    }
+    const wte = this.transformer.get("wte");
+    const pos = arange(0, T, 1, { backend: idx.backend }); // (T)
+    let x = this.transformer.get("drop").call(add(wte.call(idx), this.transformer.get("wpe").call(pos))); // (B, T, C) + (T, C) -> (B, T, C)
+    for (const block of this.blocks) x = block.call(x);
+    x = this.transformer.get("ln_f").call(x);
+    const logits = matmul(x, wte.weight, { transB: true }); // (B, T, V): the LM head is tied to wte
+    if (!targets) return { logits };
+    return { logits, loss: crossEntropy(logits, targets, { ignoreIndex: -1 }) };
+  }
+
+  /**
+   * Samples `maxNewTokens` tokens after `idx`, feeding back at most the last `blockSize` tokens.
+   * Runs without gradients; the current train/eval mode is kept (call `eval()` first to disable dropout).
+   * @param idx i32 [B, T] prompt
+   * @returns i32 [B, T + maxNewTokens]
+   */
+  generate(idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Promise<Tensor> {
+    return generate(this, idx, maxNewTokens, options);
+  }
+
+  /** Parameter count; with `nonEmbedding` the position embedding is left out (nanoGPT's convention). */
+  override numParameters(options: { nonEmbedding?: boolean } = {}): number {
+    const total = super.numParameters();
+    return options.nonEmbedding ? total - this.transformer.get("wpe").weight.size : total;
+  }
+}

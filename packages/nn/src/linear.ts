@@ -1,0 +1,56 @@
+import { Generator, add, matmul, tidy, zeros, type Tensor } from "@adaptive-sparse/core";
+import { checkFeatures } from "./check-features.js";
+import { normalInit, uniformInit } from "./init.js";
+import { Module } from "./module.js";
+import { Parameter } from "./parameter.js";
+
+/** Options of {@link Linear}. */
+export interface LinearOptions {
+  /** Add a bias vector (default true). */
+  bias?: boolean;
+  /** Seeded source for the initial weights (seed 0 when omitted). */
+  generator?: Generator;
+  /**
+   * Weight init N(0, std²) with a zero bias (GPT-2 uses 0.02). When omitted, PyTorch's default:
+   * weight and bias uniform in ±1/√in.
+   */
+  std?: number;
+}
+
+/**
+ * `y = x · Wᵀ + b` with PyTorch's layout: weight [out, in], bias [out].
+ * @example
+ * const fc = new Linear(8, 32, { std: 0.02 });
+ * const y = fc.call(x); // x [B, T, 8] -> y [B, T, 32]
+ */
+export class Linear extends Module<[Tensor], Tensor> {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+  ) {
+    super();
+    const { bias = true, generator = new Generator(0), std } = options;
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter(
+      "weight",
+      tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures, inFeatures], bound, generator) : normalInit([outFeatures, inFeatures], std, generator))),
+    );
+    this.bias = bias
+      ? this.registerParameter("bias", tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures], bound, generator) : zeros([outFeatures]))))
+      : null;
+  }
+
+  /**
+   * @param x [..., in]
+   * @returns [..., out]
+   */
+  forward(x: Tensor): Tensor {
+    checkFeatures("Linear", x, this.inFeatures, this.outFeatures);
+    const y = matmul(x, this.weight, { transB: true });
+    return this.bias ? add(y, this.bias) : y;
+  }
+}
