@@ -13,11 +13,38 @@ export function unary(fn: (x: number) => number) {
   };
 }
 
-/** How to read `input` over `out`'s iteration space: directly, as one scalar, or via an offset table. */
-function reader(input: Info, out: Info): Int32Array | "same" | "scalar" {
-  if (shapesEqual(input.shape, out.shape)) return "same";
-  if (sizeOf(input.shape) === 1) return "scalar";
-  return offsets(out.shape, broadcastStrides(input.shape, out.shape));
+/**
+ * How to read `input` over `out`'s iteration space. Common broadcasts get arithmetic indexing: a trailing
+ * block repeated (`[N, C] + [C]`: i mod C) or a leading block spread (`[N, C] * [N, 1]`: i div C);
+ * anything else goes through an offset table.
+ */
+type Reader = { kind: "same" } | { kind: "mod"; size: number } | { kind: "div"; inner: number } | { kind: "table"; index: Int32Array };
+
+function reader(input: Info, out: Info): Reader {
+  if (shapesEqual(input.shape, out.shape)) return { kind: "same" };
+  const size = sizeOf(input.shape);
+  const rank = out.shape.length;
+  const padded = [...new Array<number>(rank - input.shape.length).fill(1), ...input.shape];
+  let lead = 0;
+  while (lead < rank && padded[lead] === 1) lead++;
+  if (padded.slice(lead).every((dim, i) => dim === out.shape[lead + i])) return { kind: "mod", size };
+  let tail = rank;
+  while (tail > 0 && padded[tail - 1] === 1) tail--;
+  if (padded.slice(0, tail).every((dim, i) => dim === out.shape[i])) return { kind: "div", inner: sizeOf(out.shape.slice(tail)) };
+  return { kind: "table", index: offsets(out.shape, broadcastStrides(input.shape, out.shape)) };
+}
+
+function indexer(r: Reader): (i: number) => number {
+  switch (r.kind) {
+    case "same":
+      return (i) => i;
+    case "mod":
+      return r.size === 1 ? () => 0 : (i) => i % r.size;
+    case "div":
+      return (i) => Math.floor(i / r.inner);
+    case "table":
+      return (i) => r.index[i];
+  }
 }
 
 export function binary(fn: (a: number, b: number) => number) {
@@ -27,32 +54,34 @@ export function binary(fn: (a: number, b: number) => number) {
     const b = y.handle;
     const ra = reader(x, out);
     const rb = reader(y, out);
-    if (ra === "same" && rb === "same") for (let i = 0; i < o.length; i++) o[i] = fn(a[i], b[i]);
-    else if (ra === "same" && rb === "scalar") for (let i = 0, s = b[0]; i < o.length; i++) o[i] = fn(a[i], s);
-    else if (ra === "scalar" && rb === "same") for (let i = 0, s = a[0]; i < o.length; i++) o[i] = fn(s, b[i]);
-    else {
-      const ia = ra === "same" ? null : ra === "scalar" ? 0 : ra;
-      const ib = rb === "same" ? null : rb === "scalar" ? 0 : rb;
-      for (let i = 0; i < o.length; i++) {
-        const va = ia === null ? a[i] : ia === 0 ? a[0] : a[ia[i]];
-        const vb = ib === null ? b[i] : ib === 0 ? b[0] : b[ib[i]];
-        o[i] = fn(va, vb);
+    if (ra.kind === "same" && rb.kind === "same") for (let i = 0; i < o.length; i++) o[i] = fn(a[i], b[i]);
+    else if (ra.kind === "same" && rb.kind === "mod") {
+      // [rows, width] op [width] (or a scalar): walk rows so the inner loop is contiguous in both.
+      const width = rb.size;
+      for (let start = 0; start < o.length; start += width) for (let j = 0; j < width; j++) o[start + j] = fn(a[start + j], b[j]);
+    } else if (ra.kind === "same" && rb.kind === "div") {
+      const inner = rb.inner;
+      for (let r = 0, start = 0; start < o.length; r++, start += inner) {
+        const v = b[r];
+        for (let j = 0; j < inner; j++) o[start + j] = fn(a[start + j], v);
       }
+    } else {
+      const ia = indexer(ra);
+      const ib = indexer(rb);
+      for (let i = 0; i < o.length; i++) o[i] = fn(a[ia(i)], b[ib(i)]);
     }
   };
 }
 
 export function where(out: Info, [cond, x, y]: readonly Info[]): void {
   const o = out.handle;
-  const read = (input: Info) => {
-    const r = reader(input, out);
-    const data = input.handle;
-    return r === "same" ? (i: number) => data[i] : r === "scalar" ? () => data[0] : (i: number) => data[r[i]];
-  };
-  const c = read(cond);
-  const a = read(x);
-  const b = read(y);
-  for (let i = 0; i < o.length; i++) o[i] = c(i) ? a(i) : b(i);
+  const c = cond.handle;
+  const a = x.handle;
+  const b = y.handle;
+  const ic = indexer(reader(cond, out));
+  const ia = indexer(reader(x, out));
+  const ib = indexer(reader(y, out));
+  for (let i = 0; i < o.length; i++) o[i] = c[ic(i)] ? a[ia(i)] : b[ib(i)];
 }
 
 export function expand(out: Info, [x]: readonly Info[]): void {

@@ -11,13 +11,40 @@ function outputOffsets(input: Info, out: Info): Int32Array {
   return offsets(input.shape, outStrides);
 }
 
+/** The reduced axes as [outer, reduced, inner] when they are contiguous (the usual case), else null. */
+function contiguousSplit(input: Info, out: Info): [number, number, number] | null {
+  const reduced = input.shape.map((dim, i) => out.shape[i] === 1 && dim !== 1);
+  const first = reduced.indexOf(true);
+  if (first < 0) return [sizeOfRange(input.shape, 0, input.shape.length), 1, 1];
+  const last = reduced.lastIndexOf(true);
+  for (let i = first; i <= last; i++) if (!reduced[i] && input.shape[i] !== 1) return null;
+  return [sizeOfRange(input.shape, 0, first), sizeOfRange(input.shape, first, last + 1), sizeOfRange(input.shape, last + 1, input.shape.length)];
+}
+
+function sizeOfRange(shape: readonly number[], from: number, to: number): number {
+  let size = 1;
+  for (let i = from; i < to; i++) size *= shape[i];
+  return size;
+}
+
 export function reduceSum(out: Info, [x]: readonly Info[]): void {
   const o = out.handle;
   const a = x.handle;
   // Accumulate in doubles, then store once: sums stay accurate for f32 inputs.
   const acc = new Float64Array(o.length);
-  const index = outputOffsets(x, out);
-  for (let i = 0; i < a.length; i++) acc[index[i]] += a[i];
+  const split = contiguousSplit(x, out);
+  if (split) {
+    const [outer, length, inner] = split;
+    for (let p = 0; p < outer; p++) {
+      for (let k = 0; k < length; k++) {
+        const base = (p * length + k) * inner;
+        for (let q = 0; q < inner; q++) acc[p * inner + q] += a[base + q];
+      }
+    }
+  } else {
+    const index = outputOffsets(x, out);
+    for (let i = 0; i < a.length; i++) acc[index[i]] += a[i];
+  }
   o.set(acc);
 }
 
