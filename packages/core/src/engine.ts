@@ -68,7 +68,7 @@ export function memory(): { tensors: number } {
   return { tensors: state.liveTensors };
 }
 
-type Kept = Tensor | readonly Kept[] | { readonly [key: string]: Kept } | number | string | boolean | null | undefined | void;
+type Kept = Tensor | readonly Kept[] | { readonly [key: string]: Kept } | ArrayBufferView | number | string | boolean | null | undefined | void;
 
 function collect(value: unknown, into: Set<Tensor>): void {
   if (value instanceof Tensor) into.add(value);

@@ -6,7 +6,6 @@ import { sparsify } from "@adaptive-sparse/nn";
 import { AdamW } from "@adaptive-sparse/optim";
 import { describe, expect, it } from "vitest";
 import { loadGpt2, saveGpt2 } from "./gpt2-model.js";
-import { hfToNative } from "./hf-gpt2.js";
 import { readSafetensors } from "./safetensors-read.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures");
