@@ -1,26 +1,22 @@
 import type { Backend, BackendPlugin, KernelTable } from "../backend.js";
 import { DTYPES, typedArrayFor, type TypedArray } from "../dtype.js";
-import { binary, cast, expand, unary, where } from "./elementwise.js";
+import { binary, cast, expand, where } from "./elementwise.js";
+import { addLoops, equalLoops, lessEqualLoops, lessLoops, maximumLoops, mulLoops, powLoops, unaryKernels } from "./loops.js";
 import { gather, groupTopK, scatterAdd } from "./indexing.js";
 import { matMul } from "./matmul.js";
 import { concat, pad, permute, slice } from "./movement.js";
 import { argMax, reduceMax, reduceSum } from "./reduce.js";
 
 const kernels: KernelTable<TypedArray> = {
-  Neg: unary((x) => -x),
-  Exp: unary(Math.exp),
-  Log: unary(Math.log),
-  Sqrt: unary(Math.sqrt),
-  Reciprocal: unary((x) => 1 / x),
-  Tanh: unary(Math.tanh),
+  ...unaryKernels,
   Cast: cast,
-  Add: binary((a, b) => a + b),
-  Mul: binary((a, b) => a * b),
-  Pow: binary(Math.pow),
-  Maximum: binary((a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : a > b ? a : b)),
-  CmpLt: binary((a, b) => (a < b ? 1 : 0)),
-  CmpLe: binary((a, b) => (a <= b ? 1 : 0)),
-  CmpEq: binary((a, b) => (a === b ? 1 : 0)),
+  Add: binary(addLoops),
+  Mul: binary(mulLoops),
+  Pow: binary(powLoops),
+  Maximum: binary(maximumLoops),
+  CmpLt: binary(lessLoops),
+  CmpLe: binary(lessEqualLoops),
+  CmpEq: binary(equalLoops),
   Where: where,
   ReduceSum: reduceSum,
   ReduceMax: reduceMax,

@@ -5,14 +5,6 @@ import { offsets } from "./offsets.js";
 
 type Info = BufferInfo<TypedArray>;
 
-export function unary(fn: (x: number) => number) {
-  return (out: Info, [x]: readonly Info[]) => {
-    const o = out.handle;
-    const a = x.handle;
-    for (let i = 0; i < o.length; i++) o[i] = fn(a[i]);
-  };
-}
-
 /**
  * How to read `input` over `out`'s iteration space. Common broadcasts get arithmetic indexing: a trailing
  * block repeated (`[N, C] + [C]`: i mod C) or a leading block spread (`[N, C] * [N, 1]`: i div C);
@@ -47,28 +39,39 @@ function indexer(r: Reader): (i: number) => number {
   }
 }
 
-export function binary(fn: (a: number, b: number) => number) {
+type Array = TypedArray;
+
+/**
+ * Loops for one binary op. Every op gets its own copies of the loops: one shared loop calling `fn` per
+ * element becomes megamorphic once several ops use it, and measured 6–20× slower than an inlined body.
+ */
+export interface BinaryLoops {
+  /** Elementwise fallback for unusual broadcasts. */
+  fn(a: number, b: number): number;
+  /** Same shapes. */
+  same(o: Array, a: Array, b: Array): void;
+  /** `b` repeats with period `width` (a row vector or a scalar). */
+  row(o: Array, a: Array, b: Array, width: number): void;
+  /** `b` holds one value per block of `inner` elements (a column vector). */
+  col(o: Array, a: Array, b: Array, inner: number): void;
+  /** Whether `fn(a, b) === fn(b, a)`, so a broadcast left operand can use the loops swapped. */
+  commutes: boolean;
+}
+
+export function binary(loops: BinaryLoops) {
   return (out: Info, [x, y]: readonly Info[]) => {
     const o = out.handle;
-    const a = x.handle;
-    const b = y.handle;
-    const ra = reader(x, out);
-    const rb = reader(y, out);
-    if (ra.kind === "same" && rb.kind === "same") for (let i = 0; i < o.length; i++) o[i] = fn(a[i], b[i]);
-    else if (ra.kind === "same" && rb.kind === "mod") {
-      // [rows, width] op [width] (or a scalar): walk rows so the inner loop is contiguous in both.
-      const width = rb.size;
-      for (let start = 0; start < o.length; start += width) for (let j = 0; j < width; j++) o[start + j] = fn(a[start + j], b[j]);
-    } else if (ra.kind === "same" && rb.kind === "div") {
-      const inner = rb.inner;
-      for (let r = 0, start = 0; start < o.length; r++, start += inner) {
-        const v = b[r];
-        for (let j = 0; j < inner; j++) o[start + j] = fn(a[start + j], v);
-      }
-    } else {
+    let ra = reader(x, out);
+    let rb = reader(y, out);
+    let [a, b] = [x.handle, y.handle];
+    if (loops.commutes && rb.kind === "same" && ra.kind !== "same") [ra, rb, a, b] = [rb, ra, b, a];
+    if (ra.kind === "same" && rb.kind === "same") loops.same(o, a, b);
+    else if (ra.kind === "same" && rb.kind === "mod") loops.row(o, a, b, rb.size);
+    else if (ra.kind === "same" && rb.kind === "div") loops.col(o, a, b, rb.inner);
+    else {
       const ia = indexer(ra);
       const ib = indexer(rb);
-      for (let i = 0; i < o.length; i++) o[i] = fn(a[ia(i)], b[ib(i)]);
+      for (let i = 0; i < o.length; i++) o[i] = loops.fn(a[ia(i)], b[ib(i)]);
     }
   };
 }
