@@ -20,7 +20,8 @@ export type { BackwardOptions } from "./autograd.js";
 export { Generator } from "./random.js";
 export { getDefaultBackend, setDefaultBackend, isGradEnabled, noGrad, tidy, keep, memory, fromHost, runOp } from "./engine.js";
 export type { OpDef } from "./engine.js";
-export { createCpuBackend, cpuBackendPlugin } from "./cpu/cpu-backend.js";
+export { createCpuBackend, cpuBackendPlugin, type CpuBackendOptions } from "./cpu/cpu-backend.js";
+export { hasKernels } from "./ops/fused.js";
 export {
   neg, exp, log, sqrt, reciprocal, tanh, cast, add, mul, pow, maximum, lt, le, eq, gt, ge, ne, where,
   reshape, permute, transpose, expand, slice, pad, narrow, concat, split, matmul, gather, scatterAdd, groupTopK,

@@ -1,4 +1,5 @@
-import { scoped } from "../engine.js";
+import { runOp, scoped } from "../engine.js";
+import { hasKernels, layerNormOp } from "../ops/fused.js";
 import type { Tensor } from "../tensor.js";
 import { add, mean, mul, sqrt, sub } from "../functions.js";
 
@@ -10,6 +11,11 @@ import { add, mean, mul, sqrt, sub } from "../functions.js";
  */
 export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
   return scoped([x, weight, bias], () => {
+    if (x.rank > 0 && hasKernels(x.backend, "LayerNorm", "LayerNormGrad")) {
+      let normalised = runOp(layerNormOp, [x], { eps });
+      if (weight) normalised = mul(normalised, weight);
+      return bias ? add(normalised, bias) : normalised;
+    }
     const centered = sub(x, mean(x, -1, true));
     const variance = mean(mul(centered, centered), -1, true);
     let out = mul(centered, sqrt(add(variance, eps)).reciprocal());

@@ -1,6 +1,8 @@
 import type { Backend, BackendPlugin, KernelTable } from "../backend.js";
 import { DTYPES, typedArrayFor, type TypedArray } from "../dtype.js";
+import { FUSED } from "../ops/op-names.js";
 import { binary, cast, expand, where } from "./elementwise.js";
+import * as fused from "./fused.js";
 import { addLoops, equalLoops, lessEqualLoops, lessLoops, maximumLoops, mulLoops, powLoops, unaryKernels } from "./loops.js";
 import { gather, groupTopK, scatterAdd } from "./indexing.js";
 import { matMul } from "./matmul.js";
@@ -30,14 +32,35 @@ const kernels: KernelTable<TypedArray> = {
   Gather: gather,
   ScatterAdd: scatterAdd,
   GroupTopK: groupTopK,
+  Softmax: fused.softmax,
+  SoftmaxGrad: fused.softmaxGrad,
+  LogSoftmax: fused.logSoftmax,
+  LogSoftmaxGrad: fused.logSoftmaxGrad,
+  Gelu: fused.gelu,
+  GeluGrad: fused.geluGrad,
+  LayerNorm: fused.layerNorm,
+  LayerNormGrad: fused.layerNormGrad,
 };
+
+const withoutFused = Object.fromEntries(
+  Object.entries(kernels).filter(([name]) => !(FUSED as readonly string[]).includes(name)),
+) as KernelTable<TypedArray>;
 
 /**
  * The reference backend in plain TypeScript: readable, synchronous, and the oracle every other backend
  * is checked against. Buffers are typed arrays.
  */
-export function createCpuBackend(): Backend<TypedArray> {
+export interface CpuBackendOptions {
+  /**
+   * Use the fused softmax/log-softmax/layerNorm/GELU kernels (default true). With false, those ops run as
+   * their decompositions into primitives, which is how backends without fused kernels compute them.
+   */
+  fused?: boolean;
+}
+
+export function createCpuBackend(options: CpuBackendOptions = {}): Backend<TypedArray> {
   let live = 0;
+  const table = options.fused === false ? withoutFused : kernels;
   return {
     name: "cpu",
     capabilities: { dtypes: DTYPES, syncRead: true, maxBufferBytes: 2 ** 31 - 1 },
@@ -57,7 +80,7 @@ export function createCpuBackend(): Backend<TypedArray> {
     free() {
       live--;
     },
-    kernels,
+    kernels: table,
     async flush() {},
     liveBuffers: () => live,
   };

@@ -14,8 +14,13 @@ export const PRIMITIVES = [
 
 export type PrimitiveName = (typeof PRIMITIVES)[number];
 
-/** Optional fused ops: a backend may implement them; otherwise core runs their decomposition. */
-export const FUSED = ["SparseMatMul24"] as const;
+/**
+ * Optional fused ops: a backend may implement them (forward and gradient kernels together); otherwise core
+ * runs the composite's decomposition into primitives. All act on the last axis.
+ */
+export const FUSED = [
+  "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
+] as const;
 export type FusedName = (typeof FUSED)[number];
 
 export type OpName = PrimitiveName | FusedName;
@@ -45,4 +50,16 @@ export interface OpAttrs {
   GroupTopK: { n: number; m: number };
   /** x [..., K] times a 2:4-compressed weight [N, K] (values [N, K/2] f32, indices [N, K/4] u8). */
   SparseMatMul24: { n: number; k: number };
+  /** Inputs: x. */
+  Softmax: None; LogSoftmax: None; Gelu: None;
+  /** Inputs: (gradient, softmax output). */
+  SoftmaxGrad: None;
+  /** Inputs: (gradient, log-softmax output). */
+  LogSoftmaxGrad: None;
+  /** Inputs: (gradient, x). */
+  GeluGrad: None;
+  /** Normalises x over the last axis without the affine part: (x − mean) / sqrt(var + eps). */
+  LayerNorm: { eps: number };
+  /** Inputs: (gradient, x). */
+  LayerNormGrad: { eps: number };
 }

@@ -1,0 +1,42 @@
+import type { Backend } from "../backend.js";
+import { assertDType } from "../dtype.js";
+import { runOp, type OpDef } from "../engine.js";
+import type { FusedName } from "./op-names.js";
+import type { Tensor } from "../tensor.js";
+
+/** True when `backend` has every kernel in `names` (a fused op needs its gradient kernel too). */
+export function hasKernels(backend: Backend, ...names: FusedName[]): boolean {
+  return names.every((name) => typeof backend.kernels[name] === "function");
+}
+
+const sameAsInput = (op: string) => ([x]: readonly Tensor[]) => {
+  assertDType(op, "x", x.dtype, ["f32", "f64"]);
+  return { shape: [...x.shape], dtype: x.dtype };
+};
+
+// Gradient kernels are their own ops without a VJP: second derivatives go through the decompositions.
+const softmaxGradOp: OpDef<"SoftmaxGrad"> = { name: "SoftmaxGrad", infer: sameAsInput("SoftmaxGrad") };
+const logSoftmaxGradOp: OpDef<"LogSoftmaxGrad"> = { name: "LogSoftmaxGrad", infer: sameAsInput("LogSoftmaxGrad") };
+const geluGradOp: OpDef<"GeluGrad"> = { name: "GeluGrad", infer: sameAsInput("GeluGrad") };
+const layerNormGradOp: OpDef<"LayerNormGrad"> = { name: "LayerNormGrad", infer: sameAsInput("LayerNormGrad") };
+
+export const softmaxOp: OpDef<"Softmax"> = {
+  name: "Softmax",
+  infer: sameAsInput("Softmax"),
+  vjp: (g, _x, y) => [runOp(softmaxGradOp, [g, y], {})],
+};
+export const logSoftmaxOp: OpDef<"LogSoftmax"> = {
+  name: "LogSoftmax",
+  infer: sameAsInput("LogSoftmax"),
+  vjp: (g, _x, y) => [runOp(logSoftmaxGradOp, [g, y], {})],
+};
+export const geluOp: OpDef<"Gelu"> = {
+  name: "Gelu",
+  infer: sameAsInput("Gelu"),
+  vjp: (g, [x]) => [runOp(geluGradOp, [g, x], {})],
+};
+export const layerNormOp: OpDef<"LayerNorm"> = {
+  name: "LayerNorm",
+  infer: sameAsInput("LayerNorm"),
+  vjp: (g, [x], _y, attrs) => [runOp(layerNormGradOp, [g, x], attrs)],
+};
