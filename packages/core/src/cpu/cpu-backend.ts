@@ -1,5 +1,5 @@
 import type { Backend, BackendPlugin, KernelTable } from "../backend.js";
-import { DTYPES, typedArrayFor, type TypedArray } from "../dtype.js";
+import { DTYPES, dtypeOfArray, typedArrayFor, type TypedArray } from "../dtype.js";
 import { FUSED } from "../ops/op-names.js";
 import { binary, cast, expand, where } from "./elementwise.js";
 import * as fused from "./fused.js";
@@ -58,15 +58,23 @@ export interface CpuBackendOptions {
   fused?: boolean;
 }
 
+/** Freed buffers kept for reuse, by dtype and length: training allocates the same shapes every step. */
+const POOL_BYTES = 256 * 2 ** 20;
+
 export function createCpuBackend(options: CpuBackendOptions = {}): Backend<TypedArray> {
   let live = 0;
+  let pooledBytes = 0;
+  const pool = new Map<string, TypedArray[]>();
   const table = options.fused === false ? withoutFused : kernels;
   return {
     name: "cpu",
     capabilities: { dtypes: DTYPES, syncRead: true, maxBufferBytes: 2 ** 31 - 1 },
     alloc(dtype, size) {
       live++;
-      return typedArrayFor(dtype, size);
+      const reused = pool.get(`${dtype}:${size}`)?.pop();
+      if (!reused) return typedArrayFor(dtype, size);
+      pooledBytes -= reused.byteLength;
+      return reused.fill(0);
     },
     write(handle, data) {
       handle.set(data);
@@ -77,8 +85,14 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<Typed
     readSync(handle) {
       return handle.slice();
     },
-    free() {
+    free(handle) {
       live--;
+      if (pooledBytes + handle.byteLength > POOL_BYTES || handle.length === 0) return;
+      const key = `${dtypeOfArray(handle)}:${handle.length}`;
+      const list = pool.get(key) ?? [];
+      list.push(handle);
+      pool.set(key, list);
+      pooledBytes += handle.byteLength;
     },
     kernels: table,
     async flush() {},

@@ -2,6 +2,7 @@ import type { BufferInfo } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
 import { broadcastStrides, shapesEqual, sizeOf } from "../shape.js";
 import { offsets } from "./offsets.js";
+import { forEachRow } from "./strided.js";
 
 type Info = BufferInfo<TypedArray>;
 
@@ -81,17 +82,32 @@ export function where(out: Info, [cond, x, y]: readonly Info[]): void {
   const c = cond.handle;
   const a = x.handle;
   const b = y.handle;
-  const ic = indexer(reader(cond, out));
-  const ia = indexer(reader(x, out));
-  const ib = indexer(reader(y, out));
+  const rc = reader(cond, out);
+  const ra = reader(x, out);
+  const rb = reader(y, out);
+  // Masked fill (a [T, T] mask over [B, H, T, T] scores, one operand a scalar): a tight loop per mask period.
+  if (rc.kind === "mod" && ra.kind !== "table" && rb.kind !== "table" && (ra.kind === "same" || (ra.kind === "mod" && ra.size === 1)) && (rb.kind === "same" || (rb.kind === "mod" && rb.size === 1))) {
+    const period = rc.size;
+    const aSame = ra.kind === "same";
+    const bSame = rb.kind === "same";
+    for (let s = 0; s < o.length; s += period) {
+      for (let j = 0; j < period; j++) o[s + j] = c[j] ? (aSame ? a[s + j] : a[0]) : bSame ? b[s + j] : b[0];
+    }
+    return;
+  }
+  const ic = indexer(rc);
+  const ia = indexer(ra);
+  const ib = indexer(rb);
   for (let i = 0; i < o.length; i++) o[i] = c[ic(i)] ? a[ia(i)] : b[ib(i)];
 }
 
 export function expand(out: Info, [x]: readonly Info[]): void {
   const o = out.handle;
   const a = x.handle;
-  const index = offsets(out.shape, broadcastStrides(x.shape, out.shape));
-  for (let i = 0; i < o.length; i++) o[i] = a[index[i]];
+  forEachRow(out.shape, broadcastStrides(x.shape, out.shape), 0, (start, offset, length, stride) => {
+    if (stride === 1) o.set(a.subarray(offset, offset + length), start);
+    else o.fill(a[offset], start, start + length);
+  });
 }
 
 /** Typed-array assignment does the conversion: f→i32 truncates toward zero, u8 wraps like a C cast. */

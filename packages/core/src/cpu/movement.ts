@@ -1,34 +1,36 @@
 import type { BufferInfo } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
 import { stridesOf } from "../shape.js";
-import { offsets } from "./offsets.js";
+import { forEachRow } from "./strided.js";
 
 type Info = BufferInfo<TypedArray>;
 
+/** Gathers a strided view of `a` into the contiguous `o`. */
+function gatherStrided(o: TypedArray, a: TypedArray, shape: readonly number[], strides: readonly number[], base: number): void {
+  forEachRow(shape, strides, base, (start, offset, length, stride) => {
+    if (stride === 1) o.set(a.subarray(offset, offset + length), start);
+    else for (let j = 0; j < length; j++) o[start + j] = a[offset + j * stride];
+  });
+}
+
 export function permute(out: Info, [x]: readonly Info[], { perm }: { perm: number[] }): void {
   const inStrides = stridesOf(x.shape);
-  const index = offsets(out.shape, perm.map((axis) => inStrides[axis]));
-  const o = out.handle;
-  const a = x.handle;
-  for (let i = 0; i < o.length; i++) o[i] = a[index[i]];
+  gatherStrided(out.handle, x.handle, out.shape, perm.map((axis) => inStrides[axis]), 0);
 }
 
 export function slice(out: Info, [x]: readonly Info[], { begin }: { begin: number[] }): void {
   const inStrides = stridesOf(x.shape);
   const base = begin.reduce((acc, start, i) => acc + start * inStrides[i], 0);
-  const index = offsets(out.shape, inStrides, base);
-  const o = out.handle;
-  const a = x.handle;
-  for (let i = 0; i < o.length; i++) o[i] = a[index[i]];
+  gatherStrided(out.handle, x.handle, out.shape, inStrides, base);
 }
 
 export function pad(out: Info, [x]: readonly Info[], { before }: { before: number[] }): void {
   const outStrides = stridesOf(out.shape);
   const base = before.reduce((acc, n, i) => acc + n * outStrides[i], 0);
-  const index = offsets(x.shape, outStrides, base);
   const o = out.handle;
   const a = x.handle;
-  for (let i = 0; i < a.length; i++) o[index[i]] = a[i];
+  // Scatter rows of x into the padded output (the last axis is contiguous in both).
+  forEachRow(x.shape, outStrides, base, (start, offset, length) => o.set(a.subarray(start, start + length), offset));
 }
 
 export function concat(out: Info, inputs: readonly Info[], { axis }: { axis: number }): void {
