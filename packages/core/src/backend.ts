@@ -52,9 +52,3 @@ export interface BackendPlugin {
   isAvailable(): boolean | Promise<boolean>;
   create(): Backend | Promise<Backend>;
 }
-
-declare module "./registry.js" {
-  interface PluginKinds {
-    backend: BackendPlugin;
-  }
-}

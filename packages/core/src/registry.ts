@@ -1,3 +1,4 @@
+import type { BackendPlugin } from "./backend.js";
 import { DuplicatePluginError, UnknownPluginError } from "./errors.js";
 
 /**
@@ -9,8 +10,10 @@ import { DuplicatePluginError, UnknownPluginError } from "./errors.js";
  * }
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface PluginKinds {}
+export interface PluginKinds {
+  /** Core's own kind; every other kind comes from the package that defines it. */
+  backend: BackendPlugin;
+}
 
 export type PluginKind = keyof PluginKinds & string;
 

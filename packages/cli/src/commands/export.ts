@@ -1,0 +1,28 @@
+import { loadModelFolder, saveModelFolder } from "../model-folder.js";
+import { exportCompressed24 } from "../export-compressed.js";
+import { useBackend } from "../runtime.js";
+import { CliError } from "../errors.js";
+import { sparsify } from "@adaptive-sparse/nn";
+import { eq, tidy } from "@adaptive-sparse/core";
+
+export interface ExportOptions {
+  model: string;
+  format: string;
+  out: string;
+  backend?: string;
+}
+
+/**
+ * `adaptive-sparse export`: converts a model folder to `hf` (Hugging Face GPT-2 layout) or `compressed24`
+ * (2:4 values + indices; the weights must already be 2:4, e.g. the output of `prune`).
+ */
+export async function exportModel(options: ExportOptions): Promise<void> {
+  await useBackend(options.backend);
+  const folder = await loadModelFolder(options.model);
+  if (options.format === "hf") return saveModelFolder(options.out, folder);
+  if (options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);
+  // The zeros of a pruned model are its mask; compress24 checks that no group keeps more than 2.
+  const layers = sparsify(folder.model);
+  for (const { layer } of layers) tidy(() => layer.setMask(eq(eq(layer.weight, 0), 0)));
+  await exportCompressed24(options.out, { model: folder.model, layers }, folder.tokenizer);
+}

@@ -1,0 +1,28 @@
+/**
+ * @adaptive-sparse/cli: the `adaptive-sparse` command (pretrain, prune, eval, export, report, bench,
+ * generate) and the building blocks it is made of, for scripts such as the example app.
+ */
+export { main, createProgram } from "./main.js";
+export { CliError, formatError } from "./errors.js";
+export { readConfigFile, applyOverrides } from "./config-file.js";
+export { backendRegistry, selectBackend, BACKEND_ENV } from "./backends.js";
+export { loadCorpus, corpusTokens, BUILTIN_CORPORA } from "./corpus.js";
+export type { CorpusTokens } from "./corpus.js";
+export { loadModelFolder, saveModelFolder } from "./model-folder.js";
+export type { ModelFolder } from "./model-folder.js";
+export { loadFolderTokenizer, saveFolderTokenizer, TOKENIZER_FILE } from "./tokenizers.js";
+export { progressReporter } from "./progress.js";
+export type { ProgressMode } from "./progress.js";
+export { useBackend, prepareData, labelled, abortOnSignals, shortName } from "./runtime.js";
+export { exportCompressed24 } from "./export-compressed.js";
+export { pretrain } from "./commands/pretrain.js";
+export type { PretrainOptions } from "./commands/pretrain.js";
+export { prune } from "./commands/prune.js";
+export type { PruneOptions } from "./commands/prune.js";
+export { evaluate, sparseWeights, parseNM } from "./commands/evaluate.js";
+export type { EvalOptions } from "./commands/evaluate.js";
+export { exportModel } from "./commands/export.js";
+export { generateText } from "./commands/generate.js";
+export { bench } from "./commands/bench.js";
+export { report } from "./commands/report.js";
+export { readRun, renderReport, writeReport, RunFolderError } from "./report/index.js";

@@ -1,0 +1,35 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { bpeFromJSON, createByteTokenizer, createGpt2Tokenizer, type Tokenizer } from "@adaptive-sparse/data";
+import { writeJsonAtomic } from "@adaptive-sparse/io";
+import { CliError } from "./errors.js";
+
+/** The file a model folder keeps its tokenizer in when it is not GPT-2's BPE. */
+export const TOKENIZER_FILE = "tokenizer.json";
+
+interface TokenizerFile {
+  readonly tokenizer: "gpt2" | "byte" | "bpe";
+  readonly bpe?: unknown;
+}
+
+/** A model folder's tokenizer: `tokenizer.json` when present, else GPT-2 BPE (a Hugging Face GPT-2 folder). */
+export async function loadFolderTokenizer(folder: string): Promise<Tokenizer> {
+  let text: string;
+  try {
+    text = await readFile(join(folder, TOKENIZER_FILE), "utf8");
+  } catch {
+    return createGpt2Tokenizer();
+  }
+  const file = JSON.parse(text) as TokenizerFile;
+  if (file.tokenizer === "bpe") return bpeFromJSON(file.bpe);
+  if (file.tokenizer === "byte") return createByteTokenizer();
+  if (file.tokenizer === "gpt2") return createGpt2Tokenizer();
+  throw new CliError(`${join(folder, TOKENIZER_FILE)}: unknown tokenizer "${String(file.tokenizer)}" (valid: gpt2, byte, bpe)`);
+}
+
+/** Writes `tokenizer.json` for tokenizers other than GPT-2's (whose folder needs none). */
+export async function saveFolderTokenizer(folder: string, tokenizer: Tokenizer): Promise<void> {
+  if (tokenizer.name === "gpt2") return;
+  const file: TokenizerFile = tokenizer.name === "bpe" ? { tokenizer: "bpe", bpe: (tokenizer as unknown as { toJSON(): unknown }).toJSON() } : { tokenizer: "byte" };
+  await writeJsonAtomic(join(folder, TOKENIZER_FILE), file);
+}
