@@ -1,0 +1,118 @@
+import { add, arange, keep, noGrad, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
+import type { WindowSet } from "@adaptive-sparse/data";
+import { createHessianAccumulator, createWandaStatistic, type MaskNeeds } from "@adaptive-sparse/masks";
+import type { GPT } from "@adaptive-sparse/nn";
+import type { SparseLayerState, SparseModel } from "./sparse-model.js";
+
+/** Calibration statistics of one sparse layer (what its mask strategy `needs`). */
+export interface LayerStatistics {
+  /** Wanda's `a_c` (method.md §2.2). */
+  readonly inputNormSq?: Float32Array;
+  /** SparseGPT's `H = (2/n) Σ X Xᵀ` (method.md §6.3). */
+  readonly hessian?: Float64Array;
+}
+
+/** Options of {@link collectCalibration}. */
+export interface CalibrationOptions {
+  readonly model: GPT;
+  readonly sparse: SparseModel;
+  /** Token windows `[count, blockSize]` (from `calibrationWindows`). */
+  readonly windows: WindowSet;
+  /** Windows per forward pass. */
+  readonly batchSize: number;
+  readonly needs: MaskNeeds;
+  /**
+   * Sequential mode (one-shot Wanda/SparseGPT, method.md §6.2–6.3): called once block ℓ's statistics are
+   * complete; prune the block's layers here. The pruned block is then re-run, so block ℓ+1's statistics
+   * come from the pruned model. Without it, every block sees dense inputs (the reference's training-time
+   * collection, §2.2) and the layers' masks are left as they were.
+   */
+  readonly onBlock?: (layers: SparseLayerState[], stats: ReadonlyMap<string, LayerStatistics>) => Promise<void>;
+  /** Map to fill (so a mask computer holding it sees each block's statistics as they arrive); a new one by default. */
+  readonly into?: Map<string, LayerStatistics>;
+}
+
+function dispose(tensors: readonly Tensor[]): void {
+  for (const t of tensors) t.dispose();
+}
+
+/** Token + position embeddings of each batch of windows: block 0's inputs, [b, T, C] each. */
+function embedWindows(model: GPT, windows: WindowSet, batchSize: number, backend: Tensor["backend"]): Tensor[] {
+  const [count, T] = windows.shape;
+  const batches: Tensor[] = [];
+  for (let first = 0; first < count; first += batchSize) {
+    const b = Math.min(batchSize, count - first);
+    const ids = windows.data.subarray(first * T, (first + b) * T);
+    batches.push(
+      noGrad(() =>
+        tidy(() => {
+          const idx = tensor(ids, { shape: [b, T], dtype: "i32", backend });
+          const pos = arange(0, T, 1, { backend });
+          const x = add(model.transformer.get("wte").call(idx), model.transformer.get("wpe").call(pos)); // (b, T, C)
+          return model.transformer.get("drop").call(x);
+        }),
+      ),
+    );
+  }
+  return batches;
+}
+
+/**
+ * Collects each sparse layer's calibration statistics block by block: forward hooks record the inputs of
+ * the block's sparse linears while the layers run dense (masks set to all ones), Wanda's `a_c` and/or
+ * SparseGPT's Hessian are accumulated per batch (`b` windows counted as `b` sequences), and the block's
+ * outputs become the next block's inputs. Runs in eval mode without gradients.
+ *
+ * @returns statistics by layer name.
+ */
+export async function collectCalibration(options: CalibrationOptions): Promise<Map<string, LayerStatistics>> {
+  const { model, sparse, windows, batchSize, needs, onBlock } = options;
+  const backend = sparse.backend;
+  const saved = sparse.layers.map((entry) => entry.mask);
+  for (const entry of sparse.layers) sparse.setMask(entry, new Uint8Array(entry.rows * entry.cols).fill(1));
+  const wasTraining = model.training;
+  model.eval();
+  const stats = options.into ?? new Map<string, LayerStatistics>();
+  let hidden = embedWindows(model, windows, batchSize, backend);
+  try {
+    for (const block of model.blocks) {
+      const inBlock = new Set(block.namedModules().map(([, module]) => module));
+      const layers = sparse.layers.filter((entry) => inBlock.has(entry.layer));
+      const captured = new Map<SparseLayerState, Tensor[]>(layers.map((entry) => [entry, []]));
+      const removers = layers.map((entry) => entry.layer.registerForwardHook((_module, inputs) => void captured.get(entry)!.push(keep(inputs[0]))));
+      const wanda = layers.map((entry) => (needs.activations ? createWandaStatistic(entry.cols) : null));
+      const hessian = layers.map((entry) => (needs.hessian ? createHessianAccumulator(entry.cols) : null));
+      let outputs: Tensor[] = [];
+      try {
+        for (const x of hidden) {
+          outputs.push(noGrad(() => tidy(() => block.call(x))));
+          for (const [i, entry] of layers.entries()) {
+            for (const input of captured.get(entry)!.splice(0)) {
+              const values = await input.data(); // [b, T, cols] as [tokens, cols]
+              input.dispose();
+              wanda[i]?.addBatch(values, x.shape[0]);
+              hessian[i]?.addBatch(values, x.shape[0]);
+            }
+          }
+        }
+      } finally {
+        removers.forEach((remove) => remove());
+        for (const list of captured.values()) dispose(list);
+      }
+      layers.forEach((entry, i) => stats.set(entry.name, { inputNormSq: wanda[i]?.value(), hessian: hessian[i]?.value() }));
+      if (onBlock) {
+        await onBlock(layers, stats);
+        // Block ℓ+1 must see what the pruned block ℓ produces (method.md §6.2, step "re-run the pruned block").
+        dispose(outputs);
+        outputs = hidden.map((x) => noGrad(() => tidy(() => block.call(x))));
+      }
+      dispose(hidden);
+      hidden = outputs;
+    }
+  } finally {
+    dispose(hidden);
+    model.train(wasTraining);
+  }
+  if (!onBlock) sparse.layers.forEach((entry, i) => sparse.setMask(entry, saved[i]));
+  return stats;
+}

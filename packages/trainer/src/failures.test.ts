@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NonFiniteError, tensor } from "@adaptive-sparse/core";
+import { loadCheckpoint } from "@adaptive-sparse/io";
+import type { GPT } from "@adaptive-sparse/nn";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TrainerCheckpointState } from "./checkpoint.js";
+import type { TrainerConfigInput } from "./config.js";
+import { NonFiniteLossError, TrainerError } from "./errors.js";
+import type { TrainerEvent } from "./events.js";
+import { modelFrom, pretrainedWeights, sampler } from "./test-helpers.js";
+import { train } from "./train.js";
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), "trainer-failures-"));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+const config: TrainerConfigInput = { method: "naive", steps: 12, lr: { options: { max: 1e-2, min: 1e-3, warmupSteps: 2 } }, refresh: { every: 5 } };
+
+/** Writes NaN into the final LayerNorm gain, so every logit of the next forward is NaN. */
+function poison(model: GPT): void {
+  const gain = model.getParameter("transformer.ln_f.weight");
+  gain.assign(tensor(new Float32Array(gain.size).fill(Number.NaN), { shape: gain.shape }));
+}
+
+describe("failures", () => {
+  it("a NaN loss stops the run naming the step; the last good checkpoint stays and resumes", async () => {
+    const weights = await pretrainedWeights();
+    const dir = join(work, "nan");
+    const student = modelFrom(weights);
+    const events: TrainerEvent[] = [];
+    const run = train({
+      config: { ...config, checkpoint: { dir, every: 5 } },
+      student,
+      data: { train: sampler() },
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "step" && event.step === 6) poison(student);
+      },
+    });
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect(error).toBeInstanceOf(NonFiniteError);
+    expect((error as NonFiniteLossError).step).toBe(7);
+    expect((error as NonFiniteLossError).checkpoint).toBe(dir);
+    expect((error as Error).message).toMatch(new RegExp(`the loss is NaN at step 7 \\(micro-batch 0\\); the run stopped before this step's update\\. The last good checkpoint is ${dir}`));
+    expect(events.filter((e) => e.type === "step").map((e) => e.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(events.some((e) => e.type === "done")).toBe(false);
+
+    const saved = await loadCheckpoint<TrainerCheckpointState>(dir);
+    expect(saved.state.step).toBe(5);
+    expect([...(saved.tensors.get("model.transformer.ln_f.weight")!.data as Float32Array)].every(Number.isFinite)).toBe(true);
+
+    const resumed = await train({ config: { ...config, checkpoint: { dir } }, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: dir });
+    expect(resumed.status).toBe("completed");
+    expect(resumed.losses).toHaveLength(7);
+    expect(resumed.losses.every(Number.isFinite)).toBe(true);
+  });
+
+  it("an abort without a checkpoint folder just stops (no finalize), reporting it", async () => {
+    const controller = new AbortController();
+    const events: TrainerEvent[] = [];
+    const result = await train({
+      config,
+      student: modelFrom(await pretrainedWeights()),
+      data: { train: sampler() },
+      signal: controller.signal,
+      onEvent: (event) => {
+        events.push(event);
+        if (event.type === "step" && event.step === 2) controller.abort();
+      },
+    });
+    expect(result).toMatchObject({ status: "aborted", step: 3, summary: { status: "aborted", steps: 3, checkpoint: null } });
+    expect(events.map((e) => e.type)).toEqual(["start", "step", "refresh", "step", "step", "done"]); // no finalize refresh, no eval
+  });
+
+  it("refuses to resume with a different config, naming what changed", async () => {
+    const dir = join(work, "other");
+    const weights = await pretrainedWeights();
+    await train({ config: { ...config, steps: 3, checkpoint: { dir } }, student: modelFrom(weights), data: { train: sampler() } });
+    const changed = train({ config: { ...config, steps: 3, refresh: { every: 4 } }, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: dir });
+    await expect(changed).rejects.toThrow(TrainerError);
+    await expect(changed).rejects.toThrow(/written with a different config \(differs in: refresh\)/);
+    const missing = train({ config, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: join(work, "nowhere") });
+    await expect(missing).rejects.toThrow(/no checkpoint folder/);
+  });
+});

@@ -1,0 +1,98 @@
+import type { WindowSampler } from "@adaptive-sparse/data";
+import { saveTrainerCheckpoint } from "./checkpoint.js";
+import { evaluateValidation } from "./evaluate.js";
+import type { LossComputer } from "./loss-computer.js";
+import type { MethodHooks, RunContext } from "./run-context.js";
+import { trainStep } from "./train-step.js";
+import type { TrainData } from "./types.js";
+
+/** What the training loop needs besides the run context. */
+export interface LoopInputs {
+  readonly ctx: RunContext;
+  readonly hooks: MethodHooks;
+  readonly sampler: WindowSampler;
+  readonly losses: LossComputer;
+  readonly data: TrainData;
+  readonly startStep: number;
+  readonly signal?: AbortSignal;
+  /** `performance.now()` when the call started (for `elapsed`). */
+  readonly started: number;
+}
+
+/** How the loop ended. */
+export interface LoopOutcome {
+  readonly status: "completed" | "aborted";
+  /** Steps completed. */
+  readonly step: number;
+  /** Loss of each step run. */
+  readonly losses: number[];
+  /** Saves a checkpoint after `step` completed steps (no-op without `checkpoint.dir`); returns its folder. */
+  readonly save: (step: number, reason: "interval" | "abort" | "final") => Promise<string | null>;
+  readonly lastCheckpoint: () => string | null;
+}
+
+/**
+ * The training loop of every training method, in the order of method.md §3.9. For each step t:
+ * lr(t) and λ(t); evaluation when `t mod eval.every = 0`; the method's `beforeStep` (before-step refresh,
+ * GMP pruning, IMP round switch); forward/backward over the micro-batches, clipping and the optimizer
+ * update; `afterUpdate`; the `step` event; `afterStep` (after-step refresh); a checkpoint every
+ * `checkpoint.every` steps. An aborted signal is honoured between steps: checkpoint, then stop.
+ */
+export async function runLoop(inputs: LoopInputs): Promise<LoopOutcome> {
+  const { ctx, hooks, sampler, losses, data, startStep, signal, started } = inputs;
+  const { config } = ctx;
+  const dir = config.checkpoint.dir ?? null;
+  let lastCheckpoint: string | null = null;
+  let savedAt = -1;
+  const save = async (step: number, reason: "interval" | "abort" | "final") => {
+    if (!dir) return null;
+    // The final save always writes: finalize changed the weights since an interval save at the same step.
+    if (savedAt !== step || reason === "final") {
+      await saveTrainerCheckpoint(dir, ctx, hooks, sampler, step);
+      savedAt = step;
+      lastCheckpoint = dir;
+      await ctx.emit({ type: "checkpoint", step, dir, reason });
+    }
+    return dir;
+  };
+  const stepLosses: number[] = [];
+  const outcome = (status: LoopOutcome["status"], step: number): LoopOutcome => ({ status, step, losses: stepLosses, save, lastCheckpoint: () => lastCheckpoint });
+  const validation = data.validation && Object.keys(data.validation).length ? data.validation : undefined;
+  for (let t = startStep; t < config.steps; t++) {
+    if (signal?.aborted) {
+      await save(t, "abort");
+      return outcome("aborted", t);
+    }
+    const lr = hooks.lr(t);
+    const decay = hooks.decay(t);
+    if (validation && config.eval.every > 0 && t % config.eval.every === 0) {
+      await ctx.emit(await evaluateValidation(ctx.student, validation, config.eval, ctx.backend, t, false));
+    }
+    await hooks.beforeStep(t);
+    const stepStarted = performance.now();
+    const values = await trainStep(
+      { sampler, losses, optimizer: ctx.optimizer, backend: ctx.backend, gradAccum: config.gradAccum, clip: config.optimizer.clip, lastCheckpoint: () => lastCheckpoint },
+      t,
+      lr,
+      decay,
+    );
+    hooks.afterUpdate(t);
+    stepLosses.push(values.loss);
+    const now = performance.now();
+    await ctx.emit({
+      type: "step",
+      step: t,
+      loss: values.loss,
+      losses: { task: values.task, kl: values.kl, layerwise: values.layerwise },
+      lr,
+      decay,
+      gradNorm: values.gradNorm,
+      tokens: (t + 1) * values.tokens,
+      tokensPerSecond: values.tokens / Math.max((now - stepStarted) / 1000, 1e-9),
+      elapsed: (now - started) / 1000,
+    });
+    await hooks.afterStep(t);
+    if (config.checkpoint.every && (t + 1) % config.checkpoint.every === 0) await save(t + 1, "interval");
+  }
+  return outcome("completed", Math.max(startStep, config.steps));
+}
