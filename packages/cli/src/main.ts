@@ -73,6 +73,7 @@ export function createProgram(): Command {
     .requiredOption("-m, --model <folder>", "model folder")
     .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).makeOptionMandatory())
     .requiredOption("-o, --out <path>", "output folder (hf) or file (compressed24)")
+    .option("--dtype <f32|f16>", "weight storage for hf (f16 halves the size)")
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse export -m runs/gpt2-ast/model --format compressed24 -o gpt2-24.safetensors\n")
     .action((options) => exportModel(options));

@@ -28,7 +28,7 @@ export async function loadModelFolder(folder: string): Promise<ModelFolder> {
 }
 
 /** Saves a model folder: weights (pruned places as zeros), config, then the tokenizer file. */
-export async function saveModelFolder(folder: string, { model, tokenizer }: ModelFolder): Promise<void> {
-  await saveGpt2(model, folder);
+export async function saveModelFolder(folder: string, { model, tokenizer }: ModelFolder, options: { dtype?: "F32" | "F16" } = {}): Promise<void> {
+  await saveGpt2(model, folder, options);
   await saveFolderTokenizer(folder, tokenizer);
 }

@@ -29,6 +29,11 @@ export async function loadGpt2(folder: string): Promise<GPT> {
   return model;
 }
 
+export interface SaveGpt2Options {
+  /** Storage type of the weights: F32 (default, exact) or F16 (half the size; rounds to 11 significant bits). */
+  dtype?: "F32" | "F16";
+}
+
 /**
  * Writes `model` as a Hugging Face GPT-2 folder that transformers loads unchanged. Sparse layers are written
  * as M ⊙ W (zeros in pruned places). The weights file is written before `config.json`, each atomically, so
@@ -36,13 +41,14 @@ export async function loadGpt2(folder: string): Promise<GPT> {
  * @throws StateDictError when the model has SLoRB branches (GPT-2's layout cannot hold them: use the
  * compressed 2:4 export).
  */
-export async function saveGpt2(model: GPT, folder: string): Promise<void> {
+export async function saveGpt2(model: GPT, folder: string, options: SaveGpt2Options = {}): Promise<void> {
   const layers = sparseLayers(model);
   if (layers.some(({ layer }) => layer.slorb)) {
     throw new StateDictError(`saveGpt2: ${folder}: the model has SLoRB branches, which the Hugging Face GPT-2 layout cannot hold; export the compressed 2:4 format instead`);
   }
   const effective = new Map(layers.map(({ name, layer }) => [`${name}.weight`, layer]));
   const native: Record<string, { dtype: "F32"; shape: number[]; data: Float32Array }> = {};
+  const dtype = options.dtype ?? "F32";
   noGrad(() => {
     for (const [name, parameter] of model.namedParameters()) {
       const layer = effective.get(name);
@@ -51,6 +57,7 @@ export async function saveGpt2(model: GPT, folder: string): Promise<void> {
       if (layer) value.dispose();
     }
   });
-  await writeSafetensors(join(folder, "model.safetensors"), nativeToHf(native, model.config), { format: "pt" });
+  const hf = Object.fromEntries(Object.entries(nativeToHf(native, model.config)).map(([name, t]) => [name, { ...t, dtype }]));
+  await writeSafetensors(join(folder, "model.safetensors"), hf, { format: "pt" });
   await writeHfConfig(folder, model.config);
 }

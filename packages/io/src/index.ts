@@ -30,3 +30,4 @@ export { compress24, decompress24 } from "./compress24.js";
 export type { Compressed24LayerInput, Compressed24Layer, Compressed24File } from "./compressed24-file.js";
 export { writeCompressed24, readCompressed24, COMPRESSED24_METADATA_KEY, COMPRESSED24_VERSION } from "./compressed24-file.js";
 export { loadGpt2, saveGpt2 } from "./gpt2-model.js";
+export type { SaveGpt2Options } from "./gpt2-model.js";

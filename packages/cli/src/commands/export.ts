@@ -10,6 +10,8 @@ export interface ExportOptions {
   format: string;
   out: string;
   backend?: string;
+  /** Weight storage for `hf`: f32 (default) or f16. */
+  dtype?: string;
 }
 
 /**
@@ -19,7 +21,8 @@ export interface ExportOptions {
 export async function exportModel(options: ExportOptions): Promise<void> {
   await useBackend(options.backend);
   const folder = await loadModelFolder(options.model);
-  if (options.format === "hf") return saveModelFolder(options.out, folder);
+  if (options.dtype && !["f32", "f16"].includes(options.dtype)) throw new CliError(`--dtype "${options.dtype}" is not supported; valid: f32, f16`);
+  if (options.format === "hf") return saveModelFolder(options.out, folder, { dtype: options.dtype === "f16" ? "F16" : "F32" });
   if (options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);
   // The zeros of a pruned model are its mask; compress24 checks that no group keeps more than 2.
   const layers = sparsify(folder.model);
