@@ -1,0 +1,128 @@
+import { DTypeError, typedArrayFor, type Backend, type DType, type TypedArray } from "@adaptive-sparse/core";
+import { findGpu, openDevice } from "./device.js";
+import { createHandle, type WebGpuHandle } from "./handle.js";
+import { checkOptions, type WebGpuBackendOptions } from "./options.js";
+import { MiB, Runtime } from "./runtime.js";
+
+/** Counters for tests and tuning. */
+export interface WebGpuStats {
+  /** Tensor buffers allocated and not freed (same as `liveBuffers()`). */
+  liveBuffers: number;
+  /** GPUBuffers that exist (in use or pooled, staging included): flat across training steps when nothing leaks. */
+  gpuBuffers: number;
+  pooledBytes: number;
+  pipelines: number;
+  submits: number;
+}
+
+/** The webgpu backend: a core `Backend` plus its device and housekeeping. */
+export interface WebGpuBackend extends Backend<WebGpuHandle> {
+  readonly device: GPUDevice;
+  /** The adapter, e.g. "llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1 (mesa, software)". */
+  readonly adapter: string;
+  stats(): WebGpuStats;
+  /** Frees pooled buffers and, when the backend created the device, destroys it. */
+  dispose(): void;
+}
+
+const SUPPORTED: readonly DType[] = ["f32", "i32", "u8"];
+
+function toWords(data: TypedArray): ArrayBufferView {
+  if (data instanceof Uint8Array) return Uint32Array.from(data);
+  if (data instanceof Float64Array) throw new DTypeError("webgpu backend: cannot write f64 data; cast to f32 first");
+  return data;
+}
+
+function fromWords(words: Uint32Array, dtype: DType): TypedArray {
+  if (dtype === "u8") return Uint8Array.from(words);
+  const out = typedArrayFor(dtype, words.length);
+  new Uint32Array(out.buffer).set(words);
+  return out;
+}
+
+/**
+ * Creates the WebGPU backend: WGSL kernels for every primitive, batched command submission, pooled buffers.
+ * Reads are async only. In Node the device comes from Dawn (the `webgpu` package), in browsers from
+ * `navigator.gpu`.
+ * @example
+ * const backend = await createWebGpuBackend();
+ * const x = tensor([1, 2, 3], { backend });
+ * console.log(await x.exp().data());
+ * @throws BackendError when no adapter is found (the message says which driver to install).
+ */
+export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promise<WebGpuBackend> {
+  const { device, gpu, powerPreference, maxPooledBytes = 256 * MiB } = checkOptions(options);
+  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu()), powerPreference);
+  const rt = new Runtime(opened, maxPooledBytes);
+  const limits = opened.device.limits;
+  return {
+    name: "webgpu",
+    capabilities: { dtypes: SUPPORTED, syncRead: false, maxBufferBytes: Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize) },
+    device: opened.device,
+    adapter: opened.description,
+    kernels: rt.kernels,
+    alloc(dtype, size) {
+      if (!SUPPORTED.includes(dtype)) {
+        throw new DTypeError(`webgpu backend: dtype ${dtype} is not supported (WGSL has no 64-bit floats); use f32, or the cpu backend for float64 checks`);
+      }
+      rt.assertUsable("alloc");
+      rt.live++;
+      return createHandle(dtype, size);
+    },
+    write(handle, data) {
+      rt.assertUsable("write");
+      const buffer = rt.bufferFor(handle, `write: a ${handle.dtype} tensor of ${handle.size} elements`);
+      // queue.writeBuffer runs before the open batch: submit first if that batch still uses this buffer.
+      if (handle.batch === rt.batch.id && rt.batch.pending) rt.batch.submit();
+      let words = toWords(data);
+      if (words.byteLength < handle.bytes && handle.dirty) {
+        const full = new Uint32Array(handle.bytes / 4);
+        full.set(new Uint32Array(words.buffer, words.byteOffset, words.byteLength / 4));
+        words = full;
+      }
+      if (words.byteLength > 0) rt.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, words.byteLength);
+      handle.dirty = false;
+    },
+    async read(handle, dtype, size) {
+      rt.assertUsable("read");
+      const source = handle.buffer && !handle.dirty ? handle.buffer : null;
+      if (source) handle.batch = rt.batch.id;
+      const words = await rt.fetch(source, source ? size * 4 : 0, "read");
+      return source ? fromWords(words, dtype) : typedArrayFor(dtype, size);
+    },
+    free(handle) {
+      if (handle.freed) return;
+      handle.freed = true;
+      rt.live--;
+      const buffer = handle.buffer;
+      handle.buffer = null;
+      if (!buffer || rt.disposed) return;
+      if (handle.batch === rt.batch.id) rt.batch.releaseAfterSubmit(buffer, rt.pool);
+      else rt.pool.release(buffer);
+    },
+    async flush() {
+      rt.assertUsable("flush");
+      await rt.fetch(null, 0, "flush");
+      await rt.device.queue.onSubmittedWorkDone();
+      rt.raiseUncaptured();
+    },
+    liveBuffers: () => rt.live,
+    stats: () => ({
+      liveBuffers: rt.live,
+      gpuBuffers: rt.pool.created + rt.staging.created,
+      pooledBytes: rt.pool.pooledBytes,
+      pipelines: rt.pipelines.size,
+      submits: rt.batch.submits,
+    }),
+    dispose() {
+      if (rt.disposed) return;
+      if (!rt.lost) rt.batch.submit();
+      rt.disposed = true;
+      rt.pool.clear();
+      rt.staging.clear();
+      rt.batch.destroy();
+      rt.errors.buffer.destroy();
+      if (opened.owned) opened.device.destroy();
+    },
+  };
+}

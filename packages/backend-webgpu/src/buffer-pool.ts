@@ -1,0 +1,67 @@
+/**
+ * Reuses GPU buffers by size class. Sizes round up to a class (powers of two split in eight steps), so a
+ * buffer freed by one step's tensor serves the next step's tensor of a similar size; the pool keeps at most
+ * `maxPooledBytes` of idle buffers and destroys the rest.
+ */
+export class BufferPool {
+  readonly #free = new Map<number, GPUBuffer[]>();
+  #pooledBytes = 0;
+  /** GPU buffers that exist now (in use or pooled): the number a leak test watches. */
+  created = 0;
+
+  constructor(
+    private readonly device: GPUDevice,
+    private readonly usage: GPUBufferUsageFlags,
+    private readonly maxPooledBytes: number,
+    private readonly maxBufferSize: number,
+  ) {}
+
+  /** The size class of a request: multiples of 256 bytes up to 4 KiB, then eighth-of-an-octave steps. */
+  static sizeClass(bytes: number, cap: number): number {
+    if (bytes <= 4096) return Math.min(cap, Math.max(256, Math.ceil(bytes / 256) * 256));
+    const step = 2 ** Math.floor(Math.log2(bytes)) / 8;
+    return Math.min(cap, Math.ceil(bytes / step) * step);
+  }
+
+  /** A buffer of at least `bytes`; `reused` says whether it may hold old data. */
+  acquire(bytes: number): { buffer: GPUBuffer; reused: boolean } {
+    const size = BufferPool.sizeClass(bytes, this.maxBufferSize);
+    const list = this.#free.get(size);
+    const pooled = list?.pop();
+    if (pooled) {
+      this.#pooledBytes -= size;
+      return { buffer: pooled, reused: true };
+    }
+    this.created++;
+    return { buffer: this.device.createBuffer({ size, usage: this.usage }), reused: false };
+  }
+
+  /** Returns a buffer the caller no longer uses (queued GPU work that still reads it is unaffected). */
+  release(buffer: GPUBuffer): void {
+    if (this.#pooledBytes + buffer.size > this.maxPooledBytes) {
+      buffer.destroy();
+      this.created--;
+      return;
+    }
+    let list = this.#free.get(buffer.size);
+    if (!list) this.#free.set(buffer.size, (list = []));
+    list.push(buffer);
+    this.#pooledBytes += buffer.size;
+  }
+
+  get pooledBytes(): number {
+    return this.#pooledBytes;
+  }
+
+  /** Destroys every idle buffer. */
+  clear(): void {
+    for (const list of this.#free.values()) {
+      for (const buffer of list) {
+        buffer.destroy();
+        this.created--;
+      }
+    }
+    this.#free.clear();
+    this.#pooledBytes = 0;
+  }
+}

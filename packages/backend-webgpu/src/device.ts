@@ -1,0 +1,66 @@
+import { BackendError } from "@adaptive-sparse/core";
+
+/**
+ * The Dawn instance from the `webgpu` package, held for the life of the process: if it is garbage-collected
+ * while a device is alive, Dawn crashes the process with no JavaScript error (toolchain.md pitfall 17).
+ */
+let dawn: GPU | null = null;
+
+export const NO_ADAPTER_HINT =
+  "In Node on Linux install a Vulkan driver: Mesa's CPU driver with `apt-get install mesa-vulkan-drivers` " +
+  "(Mesa 23 or newer; on Debian bookworm take it from bookworm-backports with `-t bookworm-backports`), or your GPU vendor's driver. " +
+  "In a browser use one with WebGPU enabled (Chrome/Edge 113+). Otherwise pick the wasm, gpujs or cpu backend.";
+
+/** `navigator.gpu` where it exists (browsers, Deno), else Dawn through the `webgpu` package (Node). */
+export async function findGpu(): Promise<GPU> {
+  const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (nav?.gpu) return nav.gpu;
+  if (dawn) return dawn;
+  const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
+  if (!isNode) throw new BackendError(`webgpu backend: navigator.gpu is undefined, so this browser has no WebGPU. ${NO_ADAPTER_HINT}`);
+  // A variable specifier keeps browser bundlers from trying to bundle the Node-only package.
+  const specifier = "webgpu";
+  let mod: { create(flags: string[]): GPU };
+  try {
+    mod = (await import(/* @vite-ignore */ specifier)) as typeof mod;
+  } catch (error) {
+    throw new BackendError(
+      `webgpu backend: could not load the "webgpu" package (Dawn for Node): ${(error as Error).message}. ` +
+        `Install it with \`npm install webgpu@0.6.2\` (0.2.x needs a newer libstdc++ than Debian 12 has).`,
+    );
+  }
+  dawn = mod.create([]);
+  return dawn;
+}
+
+export interface OpenedDevice {
+  device: GPUDevice;
+  /** Adapter description for messages, e.g. "llvmpipe (mesa, software)". */
+  description: string;
+  /** Whether the backend created the device (and so destroys it in `dispose()`). */
+  owned: boolean;
+}
+
+function describe(info: GPUAdapterInfo | undefined): string {
+  if (!info) return "unknown adapter";
+  const name = info.description || info.device || "unnamed adapter";
+  const details = [info.vendor, info.architecture].filter(Boolean).join(", ");
+  return details ? `${name} (${details})` : name;
+}
+
+/**
+ * Requests an adapter and a device with the adapter's largest buffer limits (the defaults cap a binding at
+ * 128 MiB, far below what a GPU can hold).
+ */
+export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined): Promise<OpenedDevice> {
+  const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
+  if (!adapter) throw new BackendError(`webgpu backend: no WebGPU adapter found (requestAdapter() returned null). ${NO_ADAPTER_HINT}`);
+  const { limits } = adapter;
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+    },
+  });
+  return { device, description: describe((adapter as { info?: GPUAdapterInfo }).info), owned: true };
+}

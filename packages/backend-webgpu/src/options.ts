@@ -1,0 +1,39 @@
+import { ConfigError } from "@adaptive-sparse/core";
+
+/** Options of {@link createWebGpuBackend}. */
+export interface WebGpuBackendOptions {
+  /** Run on this device instead of requesting one; the backend then never destroys it. */
+  device?: GPUDevice;
+  /** Adapter hint when the backend requests its own device. */
+  powerPreference?: GPUPowerPreference;
+  /** The WebGPU entry point (default: `navigator.gpu`, or Dawn through the `webgpu` package in Node). */
+  gpu?: GPU;
+  /** Bytes of idle buffers kept for reuse (default 256 MiB); the rest are destroyed when freed. */
+  maxPooledBytes?: number;
+}
+
+const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes"];
+const POWER = ["low-power", "high-performance"];
+
+/** Checks options by hand (this package has no zod dependency); errors list the valid keys and values. */
+export function checkOptions(options: unknown): WebGpuBackendOptions {
+  const where = "createWebGpuBackend";
+  if (options === undefined) return {};
+  if (typeof options !== "object" || options === null) throw new ConfigError(`${where}: options must be an object with keys ${VALID_KEYS.join(", ")}`);
+  const record = options as Record<string, unknown>;
+  const unknown = Object.keys(record).filter((key) => !VALID_KEYS.includes(key));
+  if (unknown.length) throw new ConfigError(`${where}: unknown option(s) ${unknown.join(", ")}; valid keys are ${VALID_KEYS.join(", ")}`);
+  if (record.powerPreference !== undefined && !POWER.includes(record.powerPreference as string)) {
+    throw new ConfigError(`${where}: powerPreference must be one of ${POWER.join(", ")}, got ${JSON.stringify(record.powerPreference)}`);
+  }
+  const pooled = record.maxPooledBytes;
+  if (pooled !== undefined && (typeof pooled !== "number" || !Number.isFinite(pooled) || pooled < 0)) {
+    throw new ConfigError(`${where}: maxPooledBytes must be a non-negative number of bytes, got ${JSON.stringify(pooled)}`);
+  }
+  for (const key of ["device", "gpu"]) {
+    if (record[key] !== undefined && (typeof record[key] !== "object" || record[key] === null)) {
+      throw new ConfigError(`${where}: ${key} must be a ${key === "gpu" ? "GPU (navigator.gpu)" : "GPUDevice"} object`);
+    }
+  }
+  return record as WebGpuBackendOptions;
+}

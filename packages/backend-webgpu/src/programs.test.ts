@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { binaryProgram, type BinaryOp } from "./programs/binary.js";
+import { castProgram } from "./programs/cast.js";
+import { gatherProgram } from "./programs/gather.js";
+import { groupTopKProgram } from "./programs/group-top-k.js";
+import { matmulProgram } from "./programs/matmul.js";
+import { reduceProgram } from "./programs/reduce.js";
+import { geluProgram, rowProgram, type RowOp } from "./programs/rows.js";
+import { scatterCountProgram, scatterPlaceProgram, scatterScanProgram, scatterSortProgram, scatterSumProgram } from "./programs/scatter-add.js";
+import { stridedCopyProgram } from "./programs/strided-copy.js";
+import { unaryProgram, type UnaryOp } from "./programs/unary.js";
+import { whereProgram } from "./programs/where.js";
+import { hasAdapter, sharedBackend } from "./test-device.js";
+
+const UNARY: UnaryOp[] = ["Neg", "Exp", "Log", "Sqrt", "Reciprocal", "Tanh"];
+const BINARY: BinaryOp[] = ["Add", "Mul", "Pow", "Maximum", "CmpLt", "CmpLe", "CmpEq"];
+
+/** Every program family in each of its specialisations. */
+function allPrograms(): Record<string, string> {
+  const programs: Record<string, string> = {};
+  for (const op of UNARY) programs[`unary ${op}`] = unaryProgram(op, "f32");
+  programs["unary Neg i32"] = unaryProgram("Neg", "i32");
+  for (const op of BINARY) for (const type of ["f32", "i32", "u32"] as const) {
+    if (op === "Pow" && type !== "f32") continue;
+    programs[`binary ${op} ${type}`] = binaryProgram(op, type, ["strided", "scalar"]);
+  }
+  programs["where"] = whereProgram(["same", "strided", "scalar"]);
+  for (const from of ["f32", "i32", "u8"] as const) for (const to of ["f32", "i32", "u8"] as const) {
+    if (from !== to) programs[`cast ${from}->${to}`] = castProgram(from, to);
+  }
+  for (const op of ["sum", "max", "argmax"] as const) for (const type of ["f32", "i32"] as const) for (const strategy of ["thread", "workgroup"] as const) {
+    programs[`reduce ${op} ${type} ${strategy}`] = reduceProgram(op, type, strategy);
+  }
+  programs["copy gather"] = stridedCopyProgram("gather");
+  programs["copy scatter"] = stridedCopyProgram("scatter");
+  for (const a of [false, true]) for (const b of [false, true]) programs[`matmul ${a} ${b}`] = matmulProgram(a, b);
+  programs["gather"] = gatherProgram();
+  programs["group top-k"] = groupTopKProgram();
+  programs["scatter count"] = scatterCountProgram();
+  programs["scatter scan"] = scatterScanProgram();
+  programs["scatter place"] = scatterPlaceProgram();
+  programs["scatter sort"] = scatterSortProgram();
+  programs["scatter sum"] = scatterSumProgram("f32");
+  for (const op of ["Softmax", "LogSoftmax", "SoftmaxGrad", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad"] as RowOp[]) programs[`rows ${op}`] = rowProgram(op);
+  programs["gelu"] = geluProgram(false);
+  programs["gelu grad"] = geluProgram(true);
+  return programs;
+}
+
+describe.runIf(await hasAdapter())("WGSL programs", () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = (await sharedBackend()).device;
+  });
+
+  it("every program compiles into a valid pipeline", async () => {
+    const failures: string[] = [];
+    for (const [name, code] of Object.entries(allPrograms())) {
+      device.pushErrorScope("validation");
+      const module = device.createShaderModule({ code });
+      device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      const error = await device.popErrorScope();
+      if (error) failures.push(`${name}: ${error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
+});
