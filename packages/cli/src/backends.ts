@@ -1,20 +1,31 @@
 import { cpuBackendPlugin, createRegistry, type Backend, type Registry } from "@adaptive-sparse/core";
+import { registerGpuJsBackend } from "@adaptive-sparse/backend-gpujs";
 import { registerWasmBackend } from "@adaptive-sparse/backend-wasm";
+import { registerWebGpuBackend } from "@adaptive-sparse/backend-webgpu";
 import { CliError } from "./errors.js";
 
 /** Environment variable naming the backend when `--backend` is not given. */
 export const BACKEND_ENV = "ADAPTIVE_SPARSE_BACKEND";
 
-/** A registry with the backends this CLI ships: cpu (reference) and wasm (fast CPU, optional BLAS GEMM). */
+/**
+ * Backends picked when none is named, in order. The GPU backends run only when named (`--backend webgpu`):
+ * on a machine without a GPU, WebGPU still finds Mesa's software Vulkan driver, which is slower than wasm.
+ */
+export const DEFAULT_BACKENDS = ["wasm", "cpu"];
+
+/** A registry with the backends this CLI ships: cpu, wasm (fast CPU, optional BLAS GEMM), webgpu and gpujs. */
 export function backendRegistry(): Registry {
   const registry = createRegistry();
   registry.register("backend", "cpu", cpuBackendPlugin);
   registerWasmBackend(registry);
+  registerWebGpuBackend(registry);
+  registerGpuJsBackend(registry);
   return registry;
 }
 
 /**
- * Creates the backend named by `name`, else by ADAPTIVE_SPARSE_BACKEND, else the highest-priority one available.
+ * Creates the backend named by `name`, else by ADAPTIVE_SPARSE_BACKEND, else the first available of
+ * {@link DEFAULT_BACKENDS}.
  * @throws CliError listing the registered backends for an unknown name, or when the named one is unavailable.
  */
 export async function selectBackend(name?: string, registry: Registry = backendRegistry()): Promise<Backend> {
@@ -26,7 +37,7 @@ export async function selectBackend(name?: string, registry: Registry = backendR
     if (!(await plugin.isAvailable())) throw new CliError(`backend "${wanted}" is not available on this machine; try one of: ${names.join(", ")}`);
     return plugin.create();
   }
-  const plugins = names.map((n) => registry.get("backend", n)).sort((a, b) => b.priority - a.priority);
+  const plugins = DEFAULT_BACKENDS.filter((n) => registry.has("backend", n)).map((n) => registry.get("backend", n));
   for (const plugin of plugins) if (await plugin.isAvailable()) return plugin.create();
   throw new CliError(`no backend is available (registered: ${names.join(", ")})`);
 }

@@ -5,7 +5,7 @@
 export { main, createProgram } from "./main.js";
 export { CliError, formatError } from "./errors.js";
 export { readConfigFile, applyOverrides } from "./config-file.js";
-export { backendRegistry, selectBackend, BACKEND_ENV } from "./backends.js";
+export { backendRegistry, selectBackend, BACKEND_ENV, DEFAULT_BACKENDS } from "./backends.js";
 export { loadCorpus, corpusTokens, BUILTIN_CORPORA } from "./corpus.js";
 export type { CorpusTokens } from "./corpus.js";
 export { loadModelFolder, saveModelFolder } from "./model-folder.js";
