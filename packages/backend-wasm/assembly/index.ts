@@ -1,0 +1,9 @@
+// Entry point of the WebAssembly kernels (compiled by scripts/build-wasm.mjs into src/generated/).
+// Everything works on raw pointers into linear memory that the JavaScript side manages: the module
+// allocates nothing and has no data segments, so one compiled module can be instantiated by every worker
+// over the same shared memory.
+export { gemm, gemmWorkBytes } from "./gemm";
+export { gemvDot, gemvAxpy } from "./gemv";
+export { buildPairTable, pairTableBytes, prepareSparse24, preparedValuesBytes, preparedCodesBytes, sparse24Gemv, packB24 } from "./sparse24";
+export { runTask, taskWorkBytes, tileRows, tileCols } from "./tasks";
+export { TASK_BYTES, TASK_GEMM, TASK_GEMV_DOT, TASK_GEMV_AXPY, TASK_SPARSE24_GEMV, TASK_SPARSE24_GEMM } from "./tasks";

@@ -1,0 +1,206 @@
+// 2:4 sparse products with W [n, k] in the compressed layout of @adaptive-sparse/io (compress24):
+//   values  [n, k/2] f32: the 2 kept values of every group of 4 along a row, in column order;
+//   indices 4 bits per group (first position in bits 0-1, second in bits 2-3), 2 groups per byte, even
+//           group in the low nibble, groups numbered row-major over the whole matrix (row r, group q is
+//           group r*k/4 + q), so a row starts mid-byte when k/4 is odd.
+import { NR } from "./microkernel";
+import { madd } from "./simd";
+
+// The GEMV gathers x through a table built once per x (it serves every row of W). Two groups (one index
+// byte) each keep a pair of positions out of 6 possible, so they select one of 36 combinations of 4 x
+// values: the table stores, for each 8 consecutive x (an "octet") and each combination 6i + j (pair i in
+// the low group, pair j in the high one), those 4 x as one f32x4. With W's positions converted once into
+// one combination byte per octet (prepareSparse24), the GEMV's inner step is one byte load, one 16-byte
+// table load and one f32x4 multiply-add against the 4 stored values.
+
+/** Bytes of one octet's entries: 36 combinations x 16 bytes. */
+const OCTET_BYTES: i32 = 576;
+
+/** Pair index (0-5) of each nibble, 4 bits per nibble value: (0,1)=4 (0,2)=8 (0,3)=12 (1,2)=9 (1,3)=13 (2,3)=14. */
+const PAIR_OF_NIBBLE: u64 = (1 << 32) | (3 << 36) | (2 << 48) | (4 << 52) | (5 << 56);
+
+/** Pair index (0-5) of a nibble whose positions increase; other (corrupt) nibbles map to pair 0. */
+@inline function pairOf(nibble: i32): i32 {
+  return <i32>(PAIR_OF_NIBBLE >> (<u64>nibble << 2)) & 15;
+}
+
+@inline function firstOf(pair: i32): i32 {
+  return pair < 3 ? 0 : pair < 5 ? 1 : 2;
+}
+@inline function secondOf(pair: i32): i32 {
+  return pair == 0 ? 1 : pair == 1 || pair == 3 ? 2 : 3;
+}
+
+/** Bytes of the x table for a vector of k floats (k a multiple of 4). */
+export function pairTableBytes(k: i32): i32 {
+  return ((k + 7) >> 3) * OCTET_BYTES;
+}
+
+/**
+ * Builds the x table (see above) for x [k]: for every octet o the 36 f32x4 (x[8o + first(i)],
+ * x[8o + second(i)], x[8o + 4 + first(j)], x[8o + 4 + second(j)]) at offset o * 576 + (6i + j) * 16. A
+ * trailing half octet (k/4 odd) stores 0 for its missing half.
+ */
+export function buildPairTable(k: i32, x: usize, table: usize): void {
+  const octets = (k + 7) >> 3;
+  const groups = k >> 2;
+  for (let o = 0; o < octets; o++) {
+    const base = x + <usize>o * 32;
+    const hasHigh = o * 2 + 1 < groups;
+    const entries = table + <usize>(o * OCTET_BYTES);
+    for (let i = 0; i < 6; i++) {
+      const a = load<f32>(base + <usize>firstOf(i) * 4);
+      const b = load<f32>(base + <usize>secondOf(i) * 4);
+      for (let j = 0; j < 6; j++) {
+        const entry = entries + <usize>((i * 6 + j) * 16);
+        store<f32>(entry, a);
+        store<f32>(entry, b, 4);
+        store<f32>(entry, hasHigh ? load<f32>(base + 16 + <usize>firstOf(j) * 4) : 0, 8);
+        store<f32>(entry, hasHigh ? load<f32>(base + 16 + <usize>secondOf(j) * 4) : 0, 12);
+      }
+    }
+  }
+}
+
+@inline function horizontalSum(v: v128): f32 {
+  return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
+}
+
+/** Octets (8 columns of W) per row: the last one is half empty when k/4 is odd. */
+export function preparedRowLength(k: i32): i32 {
+  return (k + 7) >> 3;
+}
+
+/**
+ * Octets per column block of the GEMV. The kernel sweeps W one column block at a time, every row of
+ * the block before the next block, so the block's slice of the x table (16 x 576 B = 9 KB) stays in L1
+ * and W (prepared block-major) still streams in order. Run over whole rows instead, the table (295 KB
+ * at k = 4096) streamed from L2 once per row and bounded the kernel at 2.8 ms for 4096 x 4096 against
+ * 1.7 ms now (dense: 3.5 ms, memory-bound); 8, 12, 24 and 32 octets measured slower than 16.
+ */
+const BLOCK_OCTETS: i32 = 16;
+
+/** Rows per tile of prepareSparse24. */
+const PREPARE_ROWS: i32 = 64;
+
+/** Bytes of W's values in the GEMV's prepared layout: 4 floats per octet (a half octet is zero-padded). */
+export function preparedValuesBytes(rows: i32, k: i32): i32 {
+  return rows * preparedRowLength(k) * 16;
+}
+
+/** Bytes of W's positions in prepared form: one byte (the combination, 0-35) per octet. */
+export function preparedCodesBytes(rows: i32, k: i32): i32 {
+  return rows * preparedRowLength(k);
+}
+
+/**
+ * Converts W from the packed layout into the GEMV's: column blocks of BLOCK_OCTETS octets, each holding
+ * every row's octets of that block contiguously (block-major, then row-major), so the block sweep reads
+ * memory in order; each octet's 4 values (2 groups x 2 kept) as f32x4, zero-padded for a half octet; and
+ * each octet's positions as one byte, its combination 6i + j (pair i of the low group, pair j of the
+ * high one; a missing high group is pair 0), which locates the octet's table entry at 16 * (6i + j).
+ */
+export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize, outValues: usize, outCodes: usize): void {
+  const groupsPerRow = k >> 2;
+  const perRow = preparedRowLength(k);
+  // Tiles of PREPARE_ROWS rows: reads stay within a few rows and each block's writes stay contiguous
+  // (block-major order alone read 256-byte pieces 8 KB apart and took 22 ms for 4096 x 4096).
+  for (let r0 = 0; r0 < rows; r0 += PREPARE_ROWS) {
+    const r1 = min(r0 + PREPARE_ROWS, rows);
+    for (let b0 = 0; b0 < perRow; b0 += BLOCK_OCTETS) {
+      const width = min(BLOCK_OCTETS, perRow - b0);
+      const blockValues = outValues + <usize>(rows * b0) * 16;
+      const blockCodes = outCodes + <usize>(rows * b0);
+      for (let r = r0; r < r1; r++) {
+        const toValues = blockValues + <usize>(r * width) * 16;
+        const toCodes = blockCodes + <usize>(r * width);
+        let o = 0;
+        if ((groupsPerRow & 1) == 0) {
+          // k a multiple of 8: every octet is one whole index byte.
+          const from = values + <usize>(r * groupsPerRow + b0 * 2) * 8;
+          const bytes = indices + <usize>((r * groupsPerRow + b0 * 2) >> 1);
+          for (; o < width; o++) {
+            const byte = <i32>load<u8>(bytes + <usize>o);
+            v128.store(toValues + <usize>o * 16, v128.load(from + <usize>o * 16));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(byte & 15) * 6 + pairOf(byte >> 4)));
+          }
+        }
+        for (; o < width; o++) {
+          const q = (b0 + o) * 2; // first group of the octet within the row
+          const g = r * groupsPerRow + q;
+          const low = (<i32>load<u8>(indices + <usize>(g >> 1)) >> ((g & 1) << 2)) & 15;
+          const from = values + <usize>g * 8;
+          const to = toValues + <usize>o * 16;
+          if (q + 1 < groupsPerRow) {
+            const high = (<i32>load<u8>(indices + <usize>((g + 1) >> 1)) >> (((g + 1) & 1) << 2)) & 15;
+            v128.store(to, v128.load(from));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 6 + pairOf(high)));
+          } else {
+            v128.store(to, v128.load64_zero(from));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 6));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * y[r] (+)= W[row0 + r, :] · x for r < rows, W in the prepared layout (prepareSparse24, `n` rows in all)
+ * and x given by its table (buildPairTable). Reads W once, in order: 4.25 bytes per 8 dense weights.
+ */
+export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool): void {
+  const perRow = preparedRowLength(k);
+  if (!accumulate) memory.fill(y, 0, <usize>rows * 4);
+  for (let b0 = 0; b0 < perRow; b0 += BLOCK_OCTETS) {
+    const width = min(BLOCK_OCTETS, perRow - b0);
+    const pairs = width & ~1;
+    let v = values + <usize>(n * b0 + row0 * width) * 16;
+    let c = codes + <usize>(n * b0 + row0 * width);
+    const entries = table + <usize>(b0 * OCTET_BYTES);
+    for (let r = 0; r < rows; r++) {
+      let t = entries;
+      let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);
+      let o = 0;
+      for (; o < pairs; o += 2) {
+        const both = <u32>load<u16>(c);
+        acc0 = madd(v128.load(v), v128.load(t + <usize>((both & 0xff) << 4)), acc0);
+        acc1 = madd(v128.load(v, 16), v128.load(t + <usize>((both >> 8) << 4), OCTET_BYTES), acc1);
+        v += 32;
+        c += 2;
+        t += OCTET_BYTES * 2;
+      }
+      if (o < width) {
+        acc0 = madd(v128.load(v), v128.load(t + (<usize>load<u8>(c) << 4)), acc0);
+        v += 16;
+        c += 1;
+      }
+      const out = y + <usize>r * 4;
+      store<f32>(out, load<f32>(out) + horizontalSum(f32x4.add(acc0, acc1)));
+    }
+  }
+}
+
+/**
+ * Packs op(B)[pc:pc+kc, jc:jc+nc] = W[jc:jc+nc, pc:pc+kc]ᵀ from the compressed W into the dense NR-column
+ * panels of the GEMM (pack.ts layout), so a 2:4 GEMM reuses the dense micro-kernel. `pc` and `kc` are
+ * multiples of 4 (whole groups).
+ */
+export function packB24(values: usize, indices: usize, k: i32, jc: i32, pc: i32, kc: i32, nc: i32, dst: usize): void {
+  const panels = (nc + NR - 1) / NR;
+  memory.fill(dst, 0, <usize>(panels * NR * kc) * 4);
+  const groupsPerRow = k >> 2;
+  const groups = kc >> 2;
+  for (let j = 0; j < nc; j++) {
+    const panel = dst + <usize>((j / NR) * NR * kc) * 4 + <usize>(j % NR) * 4;
+    const g0 = (jc + j) * groupsPerRow + (pc >> 2);
+    for (let q = 0; q < groups; q++) {
+      const g = g0 + q;
+      const nibble = (<i32>load<u8>(indices + <usize>(g >> 1)) >> ((g & 1) << 2)) & 15;
+      const v = values + <usize>g * 8;
+      const p = q << 2;
+      store<f32>(panel + <usize>((p + (nibble & 3)) * NR) * 4, load<f32>(v));
+      store<f32>(panel + <usize>((p + (nibble >> 2)) * NR) * 4, load<f32>(v, 4));
+    }
+  }
+}

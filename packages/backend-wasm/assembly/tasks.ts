@@ -1,0 +1,68 @@
+// One entry point for every kernel, driven by 64-byte task descriptors in linear memory. The JavaScript
+// side writes a list of descriptors; the main thread and each worker claim them one by one (an atomic
+// counter in JS) and call runTask, so the worker code knows nothing about individual kernels.
+import { MR, NR } from "./microkernel";
+import { gemmBlocked, gemmWorkBytes } from "./gemm";
+import { gemvAxpy, gemvDot } from "./gemv";
+import { sparse24Gemv } from "./sparse24";
+
+/** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
+const MC: i32 = 128;
+const KC: i32 = 256;
+const NC: i32 = 2048;
+
+export const TASK_GEMM: i32 = 1;
+export const TASK_GEMV_DOT: i32 = 2;
+export const TASK_GEMV_AXPY: i32 = 3;
+export const TASK_SPARSE24_GEMV: i32 = 4;
+export const TASK_SPARSE24_GEMM: i32 = 5;
+
+/** Size of one task descriptor (16 i32 fields). */
+export const TASK_BYTES: i32 = 64;
+
+/** Scratch bytes each thread needs for runTask. */
+export function taskWorkBytes(): i32 {
+  return gemmWorkBytes(MC, KC, NC);
+}
+
+/** Register tile of the GEMM, for the JavaScript planner (it splits work on tile boundaries). */
+export function tileRows(): i32 {
+  return MR;
+}
+export function tileCols(): i32 {
+  return NR;
+}
+
+@inline function field(task: usize, i: i32): i32 {
+  return load<i32>(task + <usize>i * 4);
+}
+@inline function ptr(task: usize, i: i32): usize {
+  return <usize>load<u32>(task + <usize>i * 4);
+}
+
+/**
+ * Runs the task at `task` with `work` as its scratch (taskWorkBytes). Layouts (field 0 is the kind):
+ * GEMM:          transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate
+ * GEMV_DOT/AXPY: count, k, x, mat, ld, y, accumulate
+ * SPARSE24_GEMV: rows, row0, n, k, table, prepared values, prepared codes (prepareSparse24), y, accumulate
+ * SPARSE24_GEMM: m, n, k, x, ldx, values, indices, y, ldy, accumulate, jc (first row of W)
+ */
+export function runTask(task: usize, work: usize): void {
+  const kind = field(task, 0);
+  if (kind == TASK_GEMM) {
+    gemmBlocked(false, field(task, 1) != 0, field(task, 2) != 0, field(task, 3), field(task, 4), field(task, 5),
+      ptr(task, 6), field(task, 7), ptr(task, 8), field(task, 9), 0, ptr(task, 10), field(task, 11), work, MC, KC, NC, field(task, 12) != 0);
+  } else if (kind == TASK_GEMV_DOT) {
+    gemvDot(field(task, 1), field(task, 2), ptr(task, 3), ptr(task, 4), field(task, 5), ptr(task, 6), field(task, 7) != 0);
+  } else if (kind == TASK_GEMV_AXPY) {
+    gemvAxpy(field(task, 1), field(task, 2), ptr(task, 3), ptr(task, 4), field(task, 5), ptr(task, 6), field(task, 7) != 0);
+  } else if (kind == TASK_SPARSE24_GEMV) {
+    sparse24Gemv(field(task, 1), field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), ptr(task, 8), field(task, 9) != 0);
+  } else if (kind == TASK_SPARSE24_GEMM) {
+    // ldb slot = jc: the first row of W, so every group keeps its nibble position in the index bytes.
+    gemmBlocked(true, false, true, field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), field(task, 5),
+      ptr(task, 6), field(task, 11), ptr(task, 7), ptr(task, 8), field(task, 9), work, MC, KC, NC, field(task, 10) != 0);
+  } else {
+    unreachable();
+  }
+}

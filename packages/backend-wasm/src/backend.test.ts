@@ -1,0 +1,111 @@
+import { createRegistry, getDefaultBackend, matmul, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWasmBackend, registerWasmBackend, wasmBackendPlugin, type WasmBackend } from "./index.js";
+import { referenceGemm, relativeFrobenius, seededArray } from "./test-helpers.js";
+
+describe("createWasmBackend", () => {
+  let backend: WasmBackend;
+  let previous: ReturnType<typeof getDefaultBackend>;
+  beforeAll(async () => {
+    previous = getDefaultBackend();
+    backend = await createWasmBackend({ gemm: "wasm", threads: 2, residentBytes: 1 << 20 });
+    setDefaultBackend(backend);
+  });
+  afterAll(() => {
+    setDefaultBackend(previous);
+    backend.dispose();
+  });
+
+  it("reports what it runs with", () => {
+    expect(backend.name).toBe("wasm");
+    expect(backend.gemmPath).toBe("wasm");
+    expect(backend.blasLibrary).toBeNull();
+    expect(backend.threads).toBe(2);
+    expect(backend.capabilities.syncRead).toBe(true);
+  });
+
+  it("runs core's matmul (batched, broadcast) through the wasm GEMM", () => {
+    const a = seededArray(2 * 5 * 6, 1);
+    const b = seededArray(3 * 6 * 4, 2);
+    const result = tidy(() => matmul(tensor(a, { shape: [2, 1, 5, 6] }), tensor(b, { shape: [3, 6, 4] })).dataSync());
+    for (let i = 0; i < 2; i++) {
+      for (let j = 0; j < 3; j++) {
+        const expected = referenceGemm(a.subarray(i * 30, i * 30 + 30), b.subarray(j * 24, j * 24 + 24), 5, 4, 6);
+        const got = result.subarray((i * 3 + j) * 20, (i * 3 + j + 1) * 20);
+        expect(relativeFrobenius(got, expected)).toBeLessThanOrEqual(1e-6);
+      }
+    }
+  });
+
+  it("keeps a weight resident between calls and re-copies it after write() or a kernel writes into it", () => {
+    const x = tensor(seededArray(64 * 32, 3), { shape: [64, 32] });
+    const w = tensor(seededArray(48 * 32, 4), { shape: [48, 32] });
+    const product = () => tidy(() => matmul(x, w, { transB: true }).dataSync());
+    const first = product();
+    expect(backend.residentBytes()).toBe((64 * 32 + 48 * 32) * 4); // both operands stayed in wasm memory
+    expect(product()).toEqual(first); // the second call reads the resident copies
+    // write(): the backend's own write path.
+    const doubled = w.dataSync().map((v) => v * 2);
+    backend.write(w.storage.handle as Float32Array, doubled);
+    expect(relativeFrobenius(product(), Array.from(first, (v) => v * 2))).toBeLessThanOrEqual(1e-6);
+    // A kernel writing into an existing buffer (how nn's copyInto updates parameters).
+    const source = tensor(seededArray(48 * 32, 5), { shape: [48, 32] });
+    const handle = (t: typeof w) => t.storage.handle as Float32Array;
+    backend.kernels.Cast({ handle: handle(w), shape: w.shape, dtype: "f32" }, [{ handle: handle(source), shape: source.shape, dtype: "f32" }], { dtype: "f32" });
+    const expected = tidy(() => matmul(x, source, { transB: true }).dataSync());
+    expect(product()).toEqual(expected);
+    [x, w, source].forEach((t) => t.dispose());
+    expect(backend.residentBytes()).toBe(0); // freeing the buffers dropped their resident copies
+  });
+
+  it("stays correct when operands exceed the resident budget (1 MiB here)", () => {
+    const a = seededArray(300 * 700, 6);
+    const b = seededArray(700 * 200, 7);
+    const expected = referenceGemm(a, b, 300, 200, 700);
+    for (let round = 0; round < 2; round++) {
+      const got = tidy(() => matmul(tensor(a, { shape: [300, 700] }), tensor(b, { shape: [700, 200] })).dataSync());
+      expect(relativeFrobenius(got, expected)).toBeLessThanOrEqual(1e-5);
+    }
+  });
+
+  it("falls back to the cpu kernel for f64", () => {
+    const got = tidy(() => matmul(tensor([[1, 2], [3, 4]], { dtype: "f64" }), tensor([[5, 6], [7, 8]], { dtype: "f64" })).dataSync());
+    expect(got).toBeInstanceOf(Float64Array);
+    expect(Array.from(got)).toEqual([19, 22, 43, 50]);
+  });
+
+  it("survives many back-to-back pool runs (the worker hand-off protocol)", () => {
+    const a = seededArray(96 * 200, 8);
+    const b = seededArray(200 * 96, 9);
+    const expected = referenceGemm(a, b, 96, 96, 200);
+    const c = new Float32Array(96 * 96);
+    for (let i = 0; i < 200; i++) {
+      c.fill(Number.NaN);
+      backend.gemm(a, b, c, { m: 96, n: 96, k: 200, transA: false, transB: false });
+      if (relativeFrobenius(c, expected) > 1e-5) throw new Error(`run ${i} went wrong`);
+    }
+  });
+
+  it("rejects unknown and invalid options with the valid keys", async () => {
+    await expect(createWasmBackend({ thread: 2 } as never)).rejects.toThrow(/unknown option "thread" \(valid options: threads, gemm, residentBytes, relaxedSimd, blasLibraries\)/);
+    await expect(createWasmBackend({ gemm: "mkl" } as never)).rejects.toThrow(/gemm/);
+  });
+});
+
+describe("registry", () => {
+  it("registers backend \"wasm\" above cpu and creates it", async () => {
+    const registry = createRegistry();
+    registerWasmBackend(registry);
+    expect(registry.names("backend")).toEqual(["wasm"]);
+    const plugin = registry.get("backend", "wasm");
+    expect(plugin).toBe(wasmBackendPlugin);
+    expect(plugin.priority).toBeGreaterThan(0);
+    expect(plugin.apiVersion).toBe(1);
+    expect(await plugin.isAvailable()).toBe(true);
+    const backend = (await wasmBackendPlugin.create({ threads: 1, gemm: "wasm" })) as WasmBackend;
+    expect(backend.threads).toBe(1);
+    backend.dispose();
+    expect(() => registerWasmBackend(registry)).toThrow(/already registered/);
+  });
+});
+

@@ -1,0 +1,142 @@
+import { ConfigError, createCpuBackend, validateOptions, type Backend, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
+import { defaultBlasCandidates } from "./blas/blas-library.js";
+import { GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
+import { blasGemm } from "./kernels/blas-gemm.js";
+import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
+import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
+import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
+import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
+import { wasmSparse24 } from "./sparse24/wasm-sparse24.js";
+import { WasmEngine } from "./wasm/engine.js";
+import { relaxedSimdSupported } from "./wasm/kernel-module.js";
+import type { OperandSource } from "./wasm/operands.js";
+
+/** The wasm backend: core's Backend contract plus what it ran with and direct host-array entry points. */
+export interface WasmBackend extends Backend<TypedArray> {
+  /** Threads the wasm kernels use (1 without a worker pool). */
+  readonly threads: number;
+  /** Which GEMM the f32 MatMul kernel runs. */
+  readonly gemmPath: "wasm" | "blas";
+  /** The BLAS library file in use, or null on the wasm path. */
+  readonly blasLibrary: string | null;
+  /** Whether the wasm kernels are the relaxed-SIMD (fused multiply-add) build. */
+  readonly relaxedSimd: boolean;
+  /**
+   * f32 `C = op(A) · op(B)` on host arrays through the active GEMM path (a batch of one; C overwritten).
+   * @param a [m, k] ([k, m] with transA); b [k, n] ([n, k] with transB); c [m, n].
+   */
+  gemm(a: Float32Array, b: Float32Array, c: Float32Array, dims: GemmDims): void;
+  /**
+   * y = x · Wᵀ for a 2:4-compressed W [rows, cols] (the @adaptive-sparse/io layout), on host arrays.
+   * @param x [m, cols] row-major. @returns y [m, rows].
+   * @throws ShapeError when the arrays do not match the weight's shape.
+   */
+  sparseMatMul24(x: Float32Array, weight: Compressed24Weight): Float32Array;
+  /** Bytes of operands resident in WebAssembly memory now (see the residentBytes option). */
+  residentBytes(): number;
+  /** Stops the worker threads (idle workers never keep Node alive; this frees them early). */
+  dispose(): void;
+}
+
+/**
+ * Creates the fast CPU backend: buffers are host typed arrays (like `cpu`), every kernel is the cpu
+ * backend's except the hot ones: MatMul (f32) runs a packed, cache-blocked WebAssembly SIMD GEMM on a
+ * worker pool, or `cblas_sgemm` of a system BLAS; SparseMatMul24 runs 2:4 kernels in WebAssembly.
+ *
+ * @param options threads (default: all hardware threads), gemm (`auto` | `blas` | `wasm`; default
+ *   ADAPTIVE_SPARSE_GEMM, else `auto`), residentBytes (operands kept in wasm memory between calls,
+ *   default 1 GiB), relaxedSimd (default: where supported), blasLibraries (override the library search
+ *   list).
+ * @returns a ready backend (its worker threads are started).
+ * @throws ConfigError for unknown or invalid options, or relaxedSimd: true where unsupported;
+ *   BlasUnavailableError when `blas` is forced and no library loads.
+ * @example
+ * const backend = await createWasmBackend({ gemm: "wasm" });
+ * setDefaultBackend(backend);
+ * const y = matmul(randn([256, 512]), randn([512, 128])); // runs the wasm GEMM
+ */
+export async function createWasmBackend(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const settings = validateOptions('backend "wasm"', wasmBackendOptionsSchema, options);
+  const fromEnvironment = gemmModeFromEnvironment();
+  const mode = settings.gemm ?? fromEnvironment ?? "auto";
+  const source = settings.gemm ? `option gemm: "${settings.gemm}"` : fromEnvironment ? `${GEMM_ENV}=${fromEnvironment}` : "default";
+  const platform = typeof process === "undefined" ? "browser" : process.platform;
+  const blas = await resolveGemm(mode, settings.blasLibraries ?? defaultBlasCandidates(platform), source);
+  if (settings.relaxedSimd && !relaxedSimdSupported()) {
+    throw new ConfigError(
+      'backend "wasm": relaxedSimd: true, but this runtime does not support WebAssembly relaxed SIMD; use Node 22+ (or start Node 20 with --experimental-wasm-relaxed-simd), or leave the option unset',
+    );
+  }
+  const engine = await WasmEngine.create(settings.threads, settings.residentBytes ?? DEFAULT_RESIDENT_BYTES, settings.relaxedSimd);
+  blas?.setThreads(settings.threads ?? engine.threads);
+
+  // Kernels see buffers this backend owns, so their operands may stay resident; the host-array methods
+  // below get caller-owned arrays that can change between calls, so they always copy.
+  const gemmWith = (operands: () => OperandSource): HostGemm =>
+    blas
+      ? (a, b, c, dims, aIndex, bIndex) => blasGemm(blas, a, b, c, dims, aIndex, bIndex)
+      : (a, b, c, dims, aIndex, bIndex) => wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
+  const sparseWith = (operands: () => OperandSource): HostSparse24 => (x, weight, m, y) => wasmSparse24(engine, operands(), x, weight, m, y);
+  const resident = () => engine.resident;
+  const temporary = () => engine.temporary();
+
+  const cpu = createCpuBackend();
+  const kernels = invalidatingOutputs(
+    {
+      ...cpu.kernels,
+      MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),
+      SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
+    },
+    (handle) => engine.resident.invalidate(handle),
+  );
+  const hostGemm = gemmWith(temporary);
+  const hostSparse = sparseWith(temporary);
+  return {
+    ...cpu,
+    name: "wasm",
+    write(handle, data) {
+      engine.resident.invalidate(handle);
+      cpu.write(handle, data);
+    },
+    free(handle) {
+      engine.resident.invalidate(handle);
+      cpu.free(handle);
+    },
+    kernels,
+    threads: engine.threads,
+    gemmPath: blas ? "blas" : "wasm",
+    blasLibrary: blas?.library ?? null,
+    relaxedSimd: engine.relaxed,
+    gemm: (a, b, c, dims) => hostGemm(a, b, c, dims, [0], [0]),
+    sparseMatMul24(x, weight) {
+      const m = checkSparse24("sparseMatMul24", x, weight);
+      const y = new Float32Array(m * weight.rows);
+      hostSparse(x, weight, m, y);
+      return y;
+    },
+    residentBytes: () => engine.resident.residentBytes,
+    dispose: () => engine.dispose(),
+  };
+}
+
+/** Default of the residentBytes option. */
+const DEFAULT_RESIDENT_BYTES = 2 ** 30;
+
+/**
+ * Wraps every kernel so that its output buffer's resident copy is dropped after it runs: kernels are,
+ * with write(), the only way a buffer's contents change (nn's copyInto, for one, writes parameters
+ * through the Cast kernel into an existing buffer).
+ */
+function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, kernel] of Object.entries(table) as [string, Kernel<unknown, TypedArray>][]) {
+    wrapped[name] = (out: BufferInfo<TypedArray>, inputs: readonly BufferInfo<TypedArray>[], attrs: unknown) => {
+      try {
+        kernel(out, inputs, attrs);
+      } finally {
+        invalidate(out.handle);
+      }
+    };
+  }
+  return wrapped as KernelTable<TypedArray>;
+}

@@ -1,0 +1,94 @@
+import { WasmMemoryError } from "../errors.js";
+import { PARALLEL_MIN_FLOPS, splitRange } from "../kernels/gemm-plan.js";
+import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
+import type { OperandSource } from "../wasm/operands.js";
+import type { Compressed24Weight } from "./compressed24.js";
+
+/**
+ * Rows of x up to which each row runs as a GEMV (a gather table per row, then one pass over W per row);
+ * from here on the GEMM, which decompresses W into its packed panels once per block, is cheaper.
+ */
+export const SPARSE_GEMV_MAX_ROWS = 3;
+
+function pushTask(tasks: number[], ...fields: number[]): void {
+  for (let i = 0; i < TASK_FIELDS; i++) tasks.push(fields[i] ?? 0);
+}
+
+function uploadBytes(engine: WasmEngine, data: Uint8Array): (pointer: number) => void {
+  return (pointer) => new Uint8Array(engine.memory.buffer, pointer, data.length).set(data);
+}
+
+/** W in the GEMV's prepared layout (values re-laid in column blocks, positions as table offsets). */
+function acquirePrepared(engine: WasmEngine, operands: OperandSource, weight: Compressed24Weight): { values: number; codes: number } {
+  const { values, indices, rows: n, cols: k } = weight;
+  const { kernels } = engine;
+  const valuesBytes = kernels.preparedValuesBytes(n, k);
+  const codesBytes = kernels.preparedCodesBytes(n, k);
+  // One block holds both parts, derived from the values and the positions: a change to either drops it.
+  const kind = `sparse24-gemv:${n}x${k}`;
+  const block = operands.acquire(values, kind, valuesBytes + codesBytes, (pointer) =>
+    engine.withBlocks([values.byteLength, indices.length], ([rawValues, rawIndices]) => {
+      engine.f32(rawValues!, values.length).set(values);
+      uploadBytes(engine, indices)(rawIndices!);
+      kernels.prepareSparse24(n, k, rawValues!, rawIndices!, pointer, pointer + valuesBytes);
+    }),
+    [indices],
+  );
+  return { values: block, codes: block + valuesBytes };
+}
+
+function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array): void {
+  const { values, indices, rows: n, cols: k } = weight;
+  const { kernels, kinds } = engine;
+  const gemv = m <= SPARSE_GEMV_MAX_ROWS;
+  try {
+    // The GEMV reads W in its prepared layout, the GEMM the packed layout as given.
+    const prepared = gemv ? acquirePrepared(engine, operands, weight) : null;
+    const pv = prepared ? prepared.values : operands.acquire(values, "raw", values.byteLength, (p) => engine.f32(p, values.length).set(values));
+    const pi = prepared ? prepared.codes : operands.acquire(indices, "raw", indices.length, uploadBytes(engine, indices));
+    const tableBytes = gemv ? kernels.pairTableBytes(k) : 0;
+    engine.withBlocks([x.byteLength, y.byteLength, m * tableBytes], ([px, py, pt]) => {
+      engine.f32(px!, x.length).set(x);
+      const parts = engine.threads > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS ? 2 * engine.threads : 1;
+      const tasks: number[] = [];
+      if (gemv) {
+        for (let r = 0; r < m; r++) {
+          const table = pt! + r * tableBytes;
+          kernels.buildPairTable(k, px! + r * k * 4, table);
+          for (const [row0, count] of splitRange(n, parts, 4, 64)) {
+            pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, table, pv, pi, py! + (r * n + row0) * 4, 0);
+          }
+        }
+      } else if (m >= n) {
+        for (const [start, size] of splitRange(m, parts, engine.tileRows, 32)) {
+          pushTask(tasks, kinds.sparse24Gemm, size, n, k, px! + start * k * 4, k, pv, pi, py! + start * n * 4, n, 0, 0);
+        }
+      } else {
+        for (const [start, size] of splitRange(n, parts, engine.tileCols, 64)) {
+          pushTask(tasks, kinds.sparse24Gemm, m, size, k, px!, k, pv, pi, py! + start * 4, n, 0, start);
+        }
+      }
+      engine.runTasks(Int32Array.from(tasks));
+      y.set(engine.f32(py!, y.length));
+    });
+  } finally {
+    operands.release();
+  }
+}
+
+/**
+ * y [m, rows] = x [m, cols] · Wᵀ for a 2:4-compressed W on host arrays: brings x and W into wasm memory
+ * (W's values and positions may stay resident between calls), runs the GEMV (m <= 3: decode) or the
+ * decompress-into-panels GEMM (prefill) on the engine's threads, and copies y out. Shapes must already
+ * be checked (checkSparse24).
+ */
+export function wasmSparse24(engine: WasmEngine, operands: OperandSource, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array): void {
+  if (m === 0 || weight.rows === 0) return;
+  try {
+    runOnce(engine, operands, x, weight, m, y);
+  } catch (error) {
+    if (!(error instanceof WasmMemoryError)) throw error;
+    engine.resident.evictUntil(0);
+    runOnce(engine, operands, x, weight, m, y);
+  }
+}

@@ -1,0 +1,154 @@
+import { createSerialRunner, startThreadPool, type TaskRunner } from "../threads/pool.js";
+import { Arena } from "./arena.js";
+import { MAXIMUM_PAGES, instantiateKernels, kernelModule, kernelModuleSync, relaxedSimdSupported, type KernelExports } from "./kernel-module.js";
+import { ResidentOperands, temporaryOperands, type OperandSource } from "./operands.js";
+
+/** Task kinds, read from the module so JavaScript and AssemblyScript cannot disagree. */
+export interface TaskKinds {
+  readonly gemm: number;
+  readonly gemvDot: number;
+  readonly gemvAxpy: number;
+  readonly sparse24Gemv: number;
+  readonly sparse24Gemm: number;
+}
+
+/** Int32 fields per task descriptor (TASK_BYTES / 4). */
+export const TASK_FIELDS = 16;
+
+/** Loads node:worker_threads where a blocking pool can work: Node (or Deno/Bun) with SharedArrayBuffer. */
+async function workerThreadsModule(): Promise<typeof import("node:worker_threads") | null> {
+  if (typeof SharedArrayBuffer === "undefined") return null;
+  // Browsers: the main thread may not Atomics.wait, and synchronous kernels need it, so no pool there.
+  if (typeof process === "undefined" || !process.versions?.node) return null;
+  try {
+    return await import("node:worker_threads");
+  } catch {
+    return null;
+  }
+}
+
+/** Hardware threads available to this process (1 where unknown). */
+export async function defaultThreadCount(): Promise<number> {
+  try {
+    const os = await import("node:os");
+    return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  } catch {
+    return Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1);
+  }
+}
+
+/** Memory, kernels, allocator and per-thread scratch for an engine with `threads` threads. */
+function setUp(module: WebAssembly.Module, shared: boolean, threads: number) {
+  // 64 pages = 4 MiB to start; the arena grows the memory as operands arrive.
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: MAXIMUM_PAGES, shared } as WebAssembly.MemoryDescriptor);
+  const kernels = instantiateKernels(module, memory);
+  const arena = new Arena(memory, MAXIMUM_PAGES);
+  const stride = Math.ceil(kernels.taskWorkBytes() / 64) * 64;
+  const scratch = { base: arena.alloc(stride * threads), stride };
+  return { memory, kernels, arena, scratch };
+}
+
+/**
+ * One instance of the kernels with its linear memory, an allocator over it and a task runner (a
+ * worker pool over a shared memory, or the calling thread alone). All host data is copied in, computed
+ * on, and copied out: O(n²) copies against O(n³) arithmetic for a GEMM.
+ */
+export class WasmEngine {
+  readonly kinds: TaskKinds;
+  readonly tileRows: number;
+  readonly tileCols: number;
+  /** Operands kept in linear memory between calls (used by the backend's kernels only). */
+  readonly resident: ResidentOperands;
+  private readonly taskBytes: number;
+
+  private constructor(
+    readonly kernels: KernelExports,
+    readonly memory: WebAssembly.Memory,
+    readonly arena: Arena,
+    private readonly runner: TaskRunner,
+    residentBytes: number,
+    /** Whether the kernels are the relaxed-SIMD (fused multiply-add) build. */
+    readonly relaxed: boolean,
+  ) {
+    this.taskBytes = kernels.TASK_BYTES.value as number;
+    this.kinds = {
+      gemm: kernels.TASK_GEMM.value as number,
+      gemvDot: kernels.TASK_GEMV_DOT.value as number,
+      gemvAxpy: kernels.TASK_GEMV_AXPY.value as number,
+      sparse24Gemv: kernels.TASK_SPARSE24_GEMV.value as number,
+      sparse24Gemm: kernels.TASK_SPARSE24_GEMM.value as number,
+    };
+    this.tileRows = kernels.tileRows();
+    this.tileCols = kernels.tileCols();
+    this.resident = new ResidentOperands(arena, residentBytes);
+  }
+
+  /** Threads a run uses (1 without a pool). */
+  get threads(): number {
+    return this.runner.threads;
+  }
+
+  /**
+   * Creates an engine with `threads` threads (default: every hardware thread), up to `residentBytes` of
+   * operands kept resident, and the relaxed-SIMD build where the runtime supports it (unless `relaxed`
+   * is false). Falls back to one thread where a blocking pool is impossible (browsers, no
+   * SharedArrayBuffer).
+   */
+  static async create(threads?: number, residentBytes = 0, relaxed?: boolean): Promise<WasmEngine> {
+    const wanted = threads ?? (await defaultThreadCount());
+    const workerThreads = wanted > 1 ? await workerThreadsModule() : null;
+    const variant = { shared: workerThreads !== null, relaxed: relaxed ?? relaxedSimdSupported() };
+    const module = await kernelModule(variant);
+    const parts = setUp(module, variant.shared, workerThreads ? wanted : 1);
+    const runner = workerThreads
+      ? await startThreadPool(workerThreads, module, parts.memory, parts.kernels, wanted, parts.scratch)
+      : createSerialRunner(parts.kernels, parts.scratch);
+    return new WasmEngine(parts.kernels, parts.memory, parts.arena, runner, residentBytes, variant.relaxed);
+  }
+
+  /** A single-thread engine built synchronously (Node, or a worker: browsers refuse sync compiles). */
+  static createSync(): WasmEngine {
+    const variant = { shared: false, relaxed: relaxedSimdSupported() };
+    const parts = setUp(kernelModuleSync(variant), false, 1);
+    return new WasmEngine(parts.kernels, parts.memory, parts.arena, createSerialRunner(parts.kernels, parts.scratch), 0, variant.relaxed);
+  }
+
+  /** An operand source that copies everything for one call (for caller-owned host arrays). */
+  temporary(): OperandSource {
+    return temporaryOperands(this.arena);
+  }
+
+  /** A Float32Array over `length` floats at byte offset `pointer` (re-created: memory may have grown). */
+  f32(pointer: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, pointer, length);
+  }
+
+  /** Runs task descriptors (TASK_FIELDS int32 each) on the runner's threads. */
+  runTasks(tasks: Int32Array): void {
+    const count = tasks.length / TASK_FIELDS;
+    if (count === 0) return;
+    const pointer = this.arena.alloc(count * this.taskBytes);
+    try {
+      new Int32Array(this.memory.buffer, pointer, tasks.length).set(tasks);
+      this.runner.run(pointer, count);
+    } finally {
+      this.arena.free(pointer);
+    }
+  }
+
+  /** Runs `body` with blocks of the given sizes, freeing them afterwards even when it throws. */
+  withBlocks<T>(sizes: readonly number[], body: (pointers: number[]) => T): T {
+    const pointers: number[] = [];
+    try {
+      for (const size of sizes) pointers.push(this.arena.alloc(size));
+      return body(pointers);
+    } finally {
+      for (const pointer of pointers) this.arena.free(pointer);
+    }
+  }
+
+  dispose(): void {
+    this.runner.dispose();
+  }
+}
+

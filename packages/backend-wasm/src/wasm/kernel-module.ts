@@ -1,0 +1,87 @@
+import { KERNELS_WASM_SHARED, KERNELS_WASM_SHARED_RELAXED, KERNELS_WASM_SINGLE, KERNELS_WASM_SINGLE_RELAXED } from "../generated/kernels-wasm.js";
+
+/** The functions and constants the compiled AssemblyScript module exports (see assembly/index.ts). */
+export interface KernelExports {
+  /** Runs one 64-byte task descriptor at `task` with `work` bytes of per-thread scratch. */
+  runTask(task: number, work: number): void;
+  taskWorkBytes(): number;
+  tileRows(): number;
+  tileCols(): number;
+  buildPairTable(k: number, x: number, table: number): void;
+  pairTableBytes(k: number): number;
+  prepareSparse24(rows: number, k: number, values: number, indices: number, outValues: number, outCodes: number): void;
+  preparedValuesBytes(rows: number, k: number): number;
+  preparedCodesBytes(rows: number, k: number): number;
+  readonly TASK_BYTES: WebAssembly.Global;
+  readonly TASK_GEMM: WebAssembly.Global;
+  readonly TASK_GEMV_DOT: WebAssembly.Global;
+  readonly TASK_GEMV_AXPY: WebAssembly.Global;
+  readonly TASK_SPARSE24_GEMV: WebAssembly.Global;
+  readonly TASK_SPARSE24_GEMM: WebAssembly.Global;
+}
+
+/** Largest memory the modules declare (pages of 64 KiB): 2 GiB keeps every pointer a positive i32. */
+export const MAXIMUM_PAGES = 32768;
+
+/** Which build: for a shared memory (worker pool) or not, with relaxed SIMD (fused multiply-add) or not. */
+export interface KernelVariant {
+  readonly shared: boolean;
+  readonly relaxed: boolean;
+}
+
+const SOURCES = {
+  "shared": KERNELS_WASM_SHARED,
+  "single": KERNELS_WASM_SINGLE,
+  "shared-relaxed": KERNELS_WASM_SHARED_RELAXED,
+  "single-relaxed": KERNELS_WASM_SINGLE_RELAXED,
+} as const;
+
+const keyOf = ({ shared, relaxed }: KernelVariant) => `${shared ? "shared" : "single"}${relaxed ? "-relaxed" : ""}` as keyof typeof SOURCES;
+const compiled = new Map<string, WebAssembly.Module>();
+let relaxedSupport: boolean | undefined;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/**
+ * Whether this runtime accepts relaxed SIMD: Node 22+, Chrome 114+, or Node 20 started with
+ * `--experimental-wasm-relaxed-simd`. Checked by validating the relaxed build itself.
+ */
+export function relaxedSimdSupported(): boolean {
+  relaxedSupport ??= WebAssembly.validate(decode(SOURCES["single-relaxed"]));
+  return relaxedSupport;
+}
+
+/**
+ * The compiled kernels of one variant, compiled once per process. Async compilation works everywhere;
+ * browsers refuse synchronous compilation of modules this size on their main thread, which is why
+ * {@link kernelModuleSync} is for Node and workers only.
+ */
+export async function kernelModule(variant: KernelVariant): Promise<WebAssembly.Module> {
+  let module = compiled.get(keyOf(variant));
+  if (!module) {
+    module = await WebAssembly.compile(decode(SOURCES[keyOf(variant)]));
+    compiled.set(keyOf(variant), module);
+  }
+  return module;
+}
+
+/** Synchronous variant of {@link kernelModule} (Node, or inside a worker). */
+export function kernelModuleSync(variant: KernelVariant): WebAssembly.Module {
+  let module = compiled.get(keyOf(variant));
+  if (!module) {
+    module = new WebAssembly.Module(decode(SOURCES[keyOf(variant)]));
+    compiled.set(keyOf(variant), module);
+  }
+  return module;
+}
+
+/** Instantiates the kernels over `memory` (which must match the module's shared flag). */
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}

@@ -1,0 +1,36 @@
+// Decode-shaped products: y = x · Wᵀ for one token (x [1, k], W [n, k]), dense against our 2:4 kernel.
+import { compress24 } from "@adaptive-sparse/io";
+import { measureInterleaved, randomArray } from "./measure.mjs";
+
+const info = (handle, shape, dtype = "f32") => ({ handle, shape, dtype });
+
+/** A dense W [n, k] with the 2:4 pattern (2 kept of every 4 along a row, positions varying). */
+export function random24Weight(n, k, seed = 3) {
+  const dense = randomArray(n * k, seed);
+  const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
+  for (let g = 0; g < (n * k) / 4; g++) {
+    const [a, b] = pairs[(g * 7 + (g >> 3)) % 6];
+    for (let p = 0; p < 4; p++) if (p !== a && p !== b) dense[g * 4 + p] = 0;
+  }
+  return dense;
+}
+
+/**
+ * Times, on one backend, the dense GEMV and the 2:4 GEMV both through the kernel table (the weight is a
+ * backend buffer, so it stays resident in wasm memory across calls, as in a decode loop) and through the
+ * host-array methods (every operand copied in on every call).
+ */
+export async function benchGemv(backend, n, k) {
+  const dense = random24Weight(n, k);
+  const { values, indices } = compress24(dense, n, k);
+  const x = randomArray(k, 4);
+  const y = new Float32Array(n);
+  const kernelDense = () => backend.kernels.MatMul(info(y, [1, n]), [info(x, [1, k]), info(dense, [n, k])], { transA: false, transB: true });
+  const kernelSparse = () =>
+    backend.kernels.SparseMatMul24(info(y, [1, n]), [info(x, [1, k]), info(values, [n, k / 2]), info(indices, [indices.length], "u8")], { n, k });
+  const hostDense = () => backend.gemm(x, dense, y, { m: 1, n, k, transA: false, transB: true });
+  const hostSparse = () => backend.sparseMatMul24(x, { values, indices, rows: n, cols: k });
+  // Interleaved rounds: dense and 2:4 see the same load.
+  const [kd, ks, hd, hs] = await measureInterleaved([kernelDense, kernelSparse, hostDense, hostSparse], { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200 });
+  return { kernelDense: kd, kernelSparse: ks, hostDense: hd, hostSparse: hs };
+}

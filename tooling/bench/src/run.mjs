@@ -1,0 +1,163 @@
+// `npm run bench`: every GEMM implementation on the same shapes in one run, the decode GEMV dense
+// against 2:4, a markdown report on stdout and the raw numbers as JSON in tooling/bench/results/.
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { benchGemv } from "./gemv.mjs";
+import { gflops, measureInterleaved } from "./measure.mjs";
+import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from "./peers.mjs";
+import { fmt, gemmTables, table } from "./report.mjs";
+import { runTorch } from "./torch.mjs";
+import { relaxedSimdSupported } from "@adaptive-sparse/backend-wasm";
+
+const SHAPES = [
+  { m: 256, k: 256, n: 256 },
+  { m: 512, k: 512, n: 512 },
+  { m: 1024, k: 1024, n: 1024 },
+  { m: 2048, k: 2048, n: 2048 },
+  { m: 4096, k: 256, n: 1024 }, // GPT MLP/attention projections: (batch·seq) × d_model × 4·d_model
+  { m: 4096, k: 1024, n: 256 },
+];
+const QUICK_SHAPES = [SHAPES[0], SHAPES[1], SHAPES[4]];
+/** The reference cpu backend is O(n³) JavaScript: only the small shapes. */
+const CORE_MAX = 512;
+const GEMV = { n: 4096, k: 4096 };
+
+const label = ({ m, k, n }) => (m === k && k === n ? `${m}³` : `${m}×${k}×${n}`);
+const load = () => os.loadavg().map((v) => v.toFixed(2)).join(", ");
+
+async function tryPeer(create, skipped, name) {
+  try {
+    return await create();
+  } catch (error) {
+    skipped.push({ impl: name, reason: error instanceof Error ? error.message : String(error) });
+    console.log(`skipping ${name}: ${skipped.at(-1).reason}`);
+    return null;
+  }
+}
+
+/** Runs the whole benchmark; returns the JSON record it wrote. */
+export async function runBench({ quick = false, notes = [] } = {}) {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const shapes = quick ? QUICK_SHAPES : SHAPES;
+  const startLoad = load();
+  console.log(`# npm run bench (${new Date().toISOString()})\n`);
+  console.log(`${os.cpus()[0]?.model ?? "cpu"}, ${cores} hardware threads, Node ${process.version}; load average at start: ${startLoad}`);
+  for (const note of notes) console.log(`note: ${note}`);
+  console.log("");
+
+  const skipped = [];
+  const relaxed = relaxedSimdSupported();
+  if (!relaxed) skipped.push({ impl: "ours wasm, relaxed SIMD", reason: `Node ${process.version} lacks WebAssembly relaxed SIMD (run through scripts/bench.mjs, or use Node 22+)` });
+  const ours = [
+    await createOurPeer("ours wasm (1 thread)", { gemm: "wasm", threads: 1, relaxedSimd: false }),
+    await createOurPeer(`ours wasm (pool, ${cores} threads)`, { gemm: "wasm", threads: cores, relaxedSimd: false }),
+    relaxed && (await createOurPeer("ours wasm relaxed SIMD (1 thread)", { gemm: "wasm", threads: 1, relaxedSimd: true })),
+    relaxed && (await createOurPeer(`ours wasm relaxed SIMD (pool, ${cores} threads)`, { gemm: "wasm", threads: cores, relaxedSimd: true })),
+    await tryPeer(() => createOurPeer(`ours BLAS (${cores} threads)`, { gemm: "blas", threads: cores }), skipped, "ours BLAS"),
+  ].filter(Boolean);
+  const blasPeer = ours.find((peer) => peer.backend.gemmPath === "blas");
+  if (blasPeer) console.log(`BLAS path: ${blasPeer.backend.blasLibrary}`);
+  const others = [
+    createCorePeer(),
+    await tryPeer(createTfjsPeer, skipped, "tfjs-backend-wasm"),
+    await tryPeer(() => createOnnxPeer(cores), skipped, "onnxruntime-node"),
+  ].filter(Boolean);
+
+  const results = [];
+  for (const shape of shapes) {
+    const peers = [...others, ...ours].filter((peer) => peer.name !== "core cpu" || Math.max(shape.m, shape.k, shape.n) <= CORE_MAX);
+    const prepared = [];
+    for (const peer of peers) prepared.push(await peer.prepare(shape.m, shape.k, shape.n));
+    // Samples are taken in rounds over all implementations, so load changes hit them alike.
+    const timings = await measureInterleaved(prepared.map((p) => p.run), quick ? { minSamples: 3, minTimeMs: 50 } : {});
+    prepared.forEach((p) => p.dispose());
+    peers.forEach((peer, i) => {
+      const timing = timings[i];
+      results.push({ impl: peer.name, shape: label(shape), ...shape, ...timing, gflops: gflops(shape.m, shape.k, shape.n, timing.medianMs), load1: os.loadavg()[0] });
+      console.log(`  ${label(shape).padEnd(14)} ${peer.name.padEnd(44)} ${fmt(timing.medianMs, 2).padStart(9)} ms ${fmt(results.at(-1).gflops).padStart(7)} GFLOP/s`);
+    });
+  }
+
+  // PyTorch in one child process: the GEMMs and the dense GEMV.
+  const torchJobs = [...shapes.map((s) => ({ kind: "gemm", ...s })), { kind: "gemv", ...GEMV }];
+  const torch = await runTorch(torchJobs, cores);
+  const torchName = `PyTorch CPU (${cores} threads)`;
+  if (torch.available) {
+    shapes.forEach((shape, i) => {
+      const ms = torch.seconds[i] * 1e3;
+      results.push({ impl: torchName, shape: label(shape), ...shape, medianMs: ms, gflops: gflops(shape.m, shape.k, shape.n, ms), load1: os.loadavg()[0] });
+    });
+    console.log(`  PyTorch ${torch.version} done`);
+  } else {
+    skipped.push({ impl: "PyTorch CPU", reason: torch.reason });
+    console.log(`skipping PyTorch CPU: ${torch.reason}`);
+  }
+
+  // Decode GEMV, dense against 2:4, on our wasm paths.
+  const gemv = [];
+  for (const peer of ours.filter((p) => p.backend.gemmPath === "wasm")) {
+    const timing = await benchGemv(peer.backend, GEMV.n, GEMV.k);
+    gemv.push({ impl: peer.name, ...timing });
+  }
+  for (const peer of [...ours, ...others]) peer.dispose();
+
+  const record = { timestamp: new Date().toISOString(), machine: { cpu: os.cpus()[0]?.model, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, gemvMs: torch.seconds.at(-1) * 1e3 } : null, gemv };
+  record.targets = targets(results, gemv, ours, torchName, torch);
+  printReport(record, shapes, ours.map((p) => p.name), [...others.map((p) => p.name), ...(torch.available ? [torchName] : [])]);
+  const dir = fileURLToPath(new URL("../results/", import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const file = `${dir}${record.timestamp.replace(/[:.]/g, "-")}.json`;
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.log(`\nwrote ${file}`);
+  return record;
+}
+
+function targets(results, gemv, ours, torchName, torch) {
+  const at = (impl, shape) => results.find((r) => r.impl === impl && r.shape === shape)?.gflops;
+  const find = (relaxed, pooled) => ours.find((p) => p.backend.gemmPath === "wasm" && p.backend.relaxedSimd === relaxed && p.name.includes("pool") === pooled)?.name;
+  const blas = ours.find((p) => p.backend.gemmPath === "blas")?.name;
+  const tfjs = results.find((r) => r.impl.startsWith("tfjs"))?.impl;
+  const list = [];
+  const add = (target, value, goal) => {
+    const known = typeof value === "number" && Number.isFinite(value);
+    list.push({ target, value: known ? value : null, goal, met: known ? value >= goal : null });
+  };
+  if (tfjs) {
+    for (const relaxed of [false, true]) {
+      for (const pooled of [false, true]) {
+        const name = find(relaxed, pooled);
+        if (name) add(`${name} GEMM 1024³ ÷ tfjs-backend-wasm`, at(name, "1024³") / at(tfjs, "1024³"), 1.5);
+      }
+    }
+  }
+  if (blas && torch.available) {
+    const shapes = [...new Set(results.filter((r) => r.impl === blas).map((r) => r.shape))];
+    const ratios = shapes.map((s) => at(blas, s) / at(torchName, s));
+    add(`BLAS path ÷ PyTorch, 1024³`, at(blas, "1024³") / at(torchName, "1024³"), 0.8);
+    add(`BLAS path ÷ PyTorch, worst shape`, Math.min(...ratios), 0.8);
+  }
+  for (const row of gemv) add(`2:4 GEMV ÷ dense GEMV 4096², ${row.impl}, weight resident`, row.kernelDense.medianMs / row.kernelSparse.medianMs, 1.6);
+  return list;
+}
+
+function printReport(record, shapes, ours, peers) {
+  console.log(`\n## GEMM (C = A·B, f32, M×K×N)\n`);
+  console.log(gemmTables(shapes, record.gemm, ours, peers));
+  console.log(`\n## Decode GEMV, y = x·Wᵀ with W ${GEMV.n}×${GEMV.k}: dense vs 2:4 (values + 4-bit positions)\n`);
+  const rows = [];
+  for (const row of record.gemv) {
+    const dense2 = 2 * GEMV.n * GEMV.k;
+    const line = (what, dense, sparse) => [`${row.impl}, ${what}`, fmt(dense.medianMs, 2), fmt(sparse.medianMs, 2), `${fmt(dense.medianMs / sparse.medianMs, 2)}×`, fmt(dense2 / (sparse.medianMs * 1e6))];
+    rows.push(line("kernel, weight resident in wasm memory", row.kernelDense, row.kernelSparse));
+    rows.push(line("host arrays, copied in every call", row.hostDense, row.hostSparse));
+  }
+  if (record.torch) rows.push([`PyTorch mv (${record.torch.threads} threads), dense`, fmt(record.torch.gemvMs, 2), "—", "—", "—"]);
+  console.log(table(["implementation", "dense ms", "2:4 ms", "2:4 speed-up", "2:4 dense-equivalent GFLOP/s"], rows));
+  console.log(`\n## GPT\n`);
+  console.log(table(["benchmark", "result"], [["GPT training step (tokens/s)", "not yet: needs nn"], ["GPT forward (tokens/s)", "not yet: needs nn"]]));
+  console.log(`\n## Targets\n`);
+  console.log(table(["target", "measured", "goal", "status"], record.targets.map((t) => [t.target, t.value === null ? "—" : `${fmt(t.value, 2)}×`, `≥ ${t.goal}×`, t.met === null ? "n/a" : t.met ? "met" : "missed"])));
+  if (record.skipped.length) console.log(`\nSkipped: ${record.skipped.map((s) => `${s.impl} (${s.reason})`).join("; ")}`);
+  console.log(`\nLoad average: ${record.machine.loadAtStart} at start, ${record.machine.loadAtEnd} at end (the machine is shared: treat single numbers as noisy).`);
+}
