@@ -25,14 +25,33 @@ interface SchemaIssue {
 export function validateOptions<T>(where: string, schema: OptionsSchema<T>, value: unknown): T {
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
-  const valid = schema.shape ? Object.keys(schema.shape) : [];
   const lines = result.error.issues.map((issue) => {
     const path = issue.path.map(String).join(".") || "(options)";
     if (issue.code === "unrecognized_keys" && issue.keys) {
-      return `unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}` +
+      const valid = keysAt(schema, issue.path);
+      return `${issue.path.length ? `${path}: ` : ""}unknown option${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}` +
         (valid.length ? ` (valid options: ${valid.join(", ")})` : "");
     }
     return `${path}: ${issue.message}`;
   });
   throw new ConfigError(`${where}: invalid options: ${lines.join("; ")}`);
+}
+
+type SchemaNode = { shape?: Record<string, unknown>; unwrap?: () => unknown; _def?: { innerType?: unknown; schema?: unknown; in?: unknown } } | undefined;
+
+/** Strips wrappers (optional, default, nullable, pipes) to reach an object schema's shape. */
+function unwrap(node: unknown): SchemaNode {
+  let current = node as SchemaNode;
+  for (let i = 0; i < 8 && current && !current.shape; i++) {
+    const def = current._def;
+    current = (def?.innerType ?? def?.schema ?? def?.in ?? (typeof current.unwrap === "function" ? current.unwrap() : undefined)) as SchemaNode;
+  }
+  return current;
+}
+
+/** The keys valid at `path` inside a (zod) object schema, for "unknown option" messages. */
+function keysAt(schema: unknown, path: readonly PropertyKey[]): string[] {
+  let node = unwrap(schema);
+  for (const key of path) node = unwrap(node?.shape?.[String(key)]);
+  return Object.keys(node?.shape ?? {});
 }

@@ -48,7 +48,7 @@ export interface OpAttrs {
   ScatterAdd: { size: number };
   /** Keep mask of the `n` largest in each group of `m` along the last axis (ties: lower index pruned first). */
   GroupTopK: { n: number; m: number };
-  /** x [..., K] times a 2:4-compressed weight [N, K]: values [N, K/2] f32, and 2-bit positions packed 4 bits per group of 4, two groups per byte (io's compress24 layout, ceil(N·K/8) bytes). */
+  /** x [..., K] times a 2:4-compressed weight [N, K]: values [N, K/2] f32 and 2-bit positions, 4 bits per group, two groups per byte (io's compress24 layout). */
   SparseMatMul24: { n: number; k: number };
   /** Inputs: x. */
   Softmax: None; LogSoftmax: None; Gelu: None;
