@@ -17,7 +17,7 @@ describe("npm run example -- --quick (shrunk)", async () => {
     pretrain: false,
     verbose: false,
     out,
-    set: [`teacher=${teacher}`, "steps=8", "evalWindows=4", "calibrationWindows=4", 'methods=["dense","magnitude","sparsegpt","naive","ast-boosted"]'],
+    set: [`teacher=${teacher}`, "steps=12", "evalWindows=4", "calibrationWindows=4", 'methods=["dense","magnitude","sparsegpt","naive","ast-boosted"]'],
   });
   const row = (method: string) => rows.find((r) => r.method === method)!;
 
@@ -30,12 +30,17 @@ describe("npm run example -- --quick (shrunk)", async () => {
     expect(row("sparsegpt").perplexity.sotu.mean).toBeLessThan(row("magnitude").perplexity.sotu.mean);
   });
 
-  it("trained methods lower the training loss", () => {
+  it("trained methods lower the loss on the retraining text and adapt to it", () => {
     const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     for (const run of ["naive-s1", "ast-boosted-s1"]) {
       const losses = lines.filter((e) => e.run === run && e.type === "step").map((e) => e.loss);
-      expect(losses.length).toBe(8);
-      expect(losses.slice(-2).reduce((a, b) => a + b, 0)).toBeLessThan(losses.slice(0, 2).reduce((a, b) => a + b, 0));
+      expect(losses.length).toBe(12);
+      // Batch losses are noisy; compare the mean of the first and last four steps.
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      expect(mean(losses.slice(-4)), run).toBeLessThan(mean(losses.slice(0, 4)));
+      // Moby Dick is closer to the e-mails than to the speeches: its perplexity falls as the model adapts.
+      const evals = lines.filter((e) => e.run === run && e.type === "eval");
+      expect(evals.at(-1).perplexity["moby-dick"], run).toBeLessThan(evals[0].perplexity["moby-dick"]);
     }
   });
 
