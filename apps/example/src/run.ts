@@ -58,7 +58,7 @@ export async function runExample(args: ExampleArgs) {
   let teacherFolder = resolve(here, settings.teacher);
   if (args.pretrain) {
     teacherFolder = join(out, "teacher");
-    await pretrain({ config: join(teacherFolder.replace(/teacher$/, ""), "..", "..", "apps/example/teacher/pretrain.yaml"), out: teacherFolder });
+    await pretrain({ config: join(here, "teacher", "pretrain.yaml"), out: teacherFolder });
   }
   const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder);
   const { retrain, validation } = await loadExampleData(settings, tokenizer);

@@ -10,6 +10,7 @@ const out = mkdtempSync(join(tmpdir(), "example-quick-"));
 const teacher = process.env.EXAMPLE_TEACHER ?? "teacher";
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 afterAll(() => rmSync(out, { recursive: true, force: true }));
+if (!existsSync(chromium)) console.log(`example report browser test: skipped, no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`);
 
 describe("npm run example -- --quick (shrunk)", async () => {
   const { rows, sets } = await runExample({

@@ -2,6 +2,7 @@ import { noGrad } from "@adaptive-sparse/core";
 import type { Tokenizer } from "@adaptive-sparse/data";
 import { writeCompressed24 } from "@adaptive-sparse/io";
 import type { GPT, SparseLayerEntry } from "@adaptive-sparse/nn";
+import { tokenizerFile } from "./tokenizers.js";
 
 /**
  * Writes a pruned model in the compressed 2:4 format: each sparse layer as kept values plus 2-bit indices
@@ -22,6 +23,5 @@ export async function exportCompressed24(path: string, result: { model: GPT; lay
       if (!sparseWeights.has(name)) extra[name] = { dtype: "F32", shape: [...parameter.shape], data: Float32Array.from(parameter.dataSync()) };
     }
   });
-  const tokenizerJson = tokenizer.name === "gpt2" ? { tokenizer: "gpt2" } : tokenizer.name === "bpe" ? { tokenizer: "bpe", bpe: (tokenizer as unknown as { toJSON(): unknown }).toJSON() } : { tokenizer: tokenizer.name };
-  await writeCompressed24(path, layers, extra, { config: JSON.stringify(result.model.config), tokenizer: JSON.stringify(tokenizerJson) });
+  await writeCompressed24(path, layers, extra, { config: JSON.stringify(result.model.config), tokenizer: JSON.stringify(tokenizerFile(tokenizer)) });
 }

@@ -7,7 +7,7 @@ import { CliError } from "./errors.js";
 /** The file a model folder keeps its tokenizer in when it is not GPT-2's BPE. */
 export const TOKENIZER_FILE = "tokenizer.json";
 
-interface TokenizerFile {
+export interface TokenizerFile {
   readonly tokenizer: "gpt2" | "byte" | "bpe";
   readonly bpe?: unknown;
 }
@@ -27,9 +27,14 @@ export async function loadFolderTokenizer(folder: string): Promise<Tokenizer> {
   throw new CliError(`${join(folder, TOKENIZER_FILE)}: unknown tokenizer "${String(file.tokenizer)}" (valid: gpt2, byte, bpe)`);
 }
 
+/** The `tokenizer.json` content describing `tokenizer` (a trained BPE carries its merges). */
+export function tokenizerFile(tokenizer: Tokenizer): TokenizerFile {
+  if (tokenizer.name === "bpe") return { tokenizer: "bpe", bpe: (tokenizer as unknown as { toJSON(): unknown }).toJSON() };
+  return { tokenizer: tokenizer.name as TokenizerFile["tokenizer"] };
+}
+
 /** Writes `tokenizer.json` for tokenizers other than GPT-2's (whose folder needs none). */
 export async function saveFolderTokenizer(folder: string, tokenizer: Tokenizer): Promise<void> {
   if (tokenizer.name === "gpt2") return;
-  const file: TokenizerFile = tokenizer.name === "bpe" ? { tokenizer: "bpe", bpe: (tokenizer as unknown as { toJSON(): unknown }).toJSON() } : { tokenizer: "byte" };
-  await writeJsonAtomic(join(folder, TOKENIZER_FILE), file);
+  await writeJsonAtomic(join(folder, TOKENIZER_FILE), tokenizerFile(tokenizer));
 }

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { evaluatePerplexity } from "@adaptive-sparse/eval";
 import { jsonlLogger, train, type TrainResult } from "@adaptive-sparse/trainer";
 import { exportCompressed24 } from "../export-compressed.js";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
@@ -54,8 +53,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
     if (result.status === "completed") {
       if (result.layers.length) await exportCompressed24(join(options.out, "model.sparse24.safetensors"), result, tokenizer);
       if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(join(options.out, "model"), { model: result.model, tokenizer });
-      for (const [name, tokens] of Object.entries(data.validation)) {
-        const { perplexity } = await evaluatePerplexity(result.model, tokens, { batchSize: 4 });
+      for (const [name, perplexity] of Object.entries(result.summary.perplexity)) {
         process.stderr.write(`prune: ${name} perplexity ${perplexity.toFixed(2)}\n`);
       }
     }
