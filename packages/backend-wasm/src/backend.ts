@@ -3,6 +3,7 @@ import { defaultBlasCandidates } from "./blas/blas-library.js";
 import { GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
+import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
 import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
@@ -41,7 +42,9 @@ export interface WasmBackend extends Backend<TypedArray> {
 /**
  * Creates the fast CPU backend: buffers are host typed arrays (like `cpu`), every kernel is the cpu
  * backend's except the hot ones: MatMul (f32) runs a packed, cache-blocked WebAssembly SIMD GEMM on a
- * worker pool, or `cblas_sgemm` of a system BLAS; SparseMatMul24 runs 2:4 kernels in WebAssembly.
+ * worker pool, or `cblas_sgemm` of a system BLAS; SparseMatMul24 runs 2:4 kernels in WebAssembly; the
+ * fused GELU, softmax, log-softmax and layer-norm kernels and their gradients run in WebAssembly SIMD on
+ * the pool (f32).
  *
  * @param options threads (default: all hardware threads), gemm (`auto` | `blas` | `wasm`; default
  *   ADAPTIVE_SPARSE_GEMM, else `auto`), residentBytes (operands kept in wasm memory between calls,
@@ -84,6 +87,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const kernels = invalidatingOutputs(
     {
       ...cpu.kernels,
+      ...createRowwiseKernels(engine, cpu.kernels),
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
     },

@@ -1,4 +1,4 @@
-import { keep, noGrad, tidy } from "./engine.js";
+import { keep, nextTensorId, noGrad, tidy } from "./engine.js";
 import { GradError } from "./errors.js";
 import { add, onesLike } from "./functions.js";
 import { formatShape, shapesEqual } from "./shape.js";
@@ -49,24 +49,51 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
     throw new GradError(`backward(): gradient has shape ${formatShape(seed.shape)} but the output has shape ${formatShape(root.shape)}`);
   }
   const order = topologicalOrder(root);
+  const firstNewId = nextTensorId();
   noGrad(() =>
     tidy(() => {
+      // Gradients in flight are freed as soon as the sweep has used them (not at the end of the sweep), so
+      // peak memory is the forward activations plus a few gradients, as in PyTorch. A tensor may be held by
+      // several entries (a VJP can pass its incoming gradient through to two inputs), hence the counts;
+      // only tensors this sweep created are ever disposed here.
+      const holders = new Map<Tensor, number>();
+      const hold = (t: Tensor) => holders.set(t, (holders.get(t) ?? 0) + 1);
+      const drop = (t: Tensor) => {
+        const count = (holders.get(t) ?? 0) - 1;
+        if (count > 0) holders.set(t, count);
+        else {
+          holders.delete(t);
+          if (t.id > firstNewId) t.dispose();
+        }
+      };
       const grads = new Map<Tensor, Tensor>([[root, seed ?? onesLike(root)]]);
+      hold(grads.get(root)!);
       for (let i = order.length - 1; i >= 0; i--) {
         const tensor = order[i];
         const grad = grads.get(tensor);
         if (!grad) continue;
+        grads.delete(tensor);
         const node = tensor.node;
         if (!node || tensor.retainsGrad) accumulate(tensor, grad);
-        if (!node) continue;
-        if (node.freed) throw new GradError(`backward(): the graph through ${node.def.name} was already freed; pass { retainGraph: true } to the earlier backward()`);
-        const inputGrads = node.def.vjp!(grad, node.inputs, tensor, node.attrs);
-        node.inputs.forEach((input, j) => {
-          const inputGrad = inputGrads[j];
-          if (!input.requiresGrad || !inputGrad) return;
-          const previous = grads.get(input);
-          grads.set(input, previous ? add(previous, inputGrad) : inputGrad);
-        });
+        if (node) {
+          if (node.freed) throw new GradError(`backward(): the graph through ${node.def.name} was already freed; pass { retainGraph: true } to the earlier backward()`);
+          const inputGrads = tidy(() => node.def.vjp!(grad, node.inputs, tensor, node.attrs));
+          const used = node.inputs.map((input, j) => (input.requiresGrad ? inputGrads[j] : null) ?? null);
+          used.forEach((inputGrad) => inputGrad && hold(inputGrad));
+          node.inputs.forEach((input, j) => {
+            const inputGrad = used[j];
+            if (!inputGrad) return;
+            const previous = grads.get(input);
+            if (!previous) return void grads.set(input, inputGrad);
+            const sum = add(previous, inputGrad);
+            hold(sum);
+            grads.set(input, sum);
+            drop(previous);
+            drop(inputGrad);
+          });
+          for (const unused of inputGrads) if (unused && !holders.has(unused) && unused !== grad && unused.id > firstNewId) unused.dispose();
+        }
+        drop(grad);
       }
       if (!options.retainGraph) {
         for (const tensor of order) {

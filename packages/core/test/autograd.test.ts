@@ -52,6 +52,34 @@ describe("autograd", () => {
     }
   });
 
+  it("frees each gradient as soon as the sweep has used it: peak buffers in backward stay flat in depth", () => {
+    const peakDuringBackward = (depth: number) => {
+      const backend = createCpuBackend();
+      let live = 0;
+      let peak = 0;
+      const counting = {
+        ...backend,
+        alloc: (dtype: Parameters<typeof backend.alloc>[0], size: number) => (peak = Math.max(peak, ++live), backend.alloc(dtype, size)),
+        free: (handle: Parameters<typeof backend.free>[0]) => (live--, backend.free(handle)),
+      };
+      const x = randn([64], { backend: counting, generator: new Generator(3), requiresGrad: true });
+      return tidy(() => {
+        let y = x;
+        for (let i = 0; i < depth; i++) y = mul(y.tanh(), 1.5);
+        const loss = sum(y);
+        const before = live;
+        peak = live;
+        loss.backward();
+        // Forward buffers stay (tidy owns them); only a handful of gradient buffers are alive at once.
+        return { extra: peak - before, grad: Array.from(x.grad!.dataSync()) };
+      });
+    };
+    const shallow = peakDuringBackward(4);
+    const deep = peakDuringBackward(40);
+    expect(deep.extra).toBe(shallow.extra);
+    expect(deep.extra).toBeLessThanOrEqual(8);
+  });
+
   it("async reads return the same values as sync reads", async () => {
     const x = tensor([[1.5, -2], [3, 4]]);
     expect(await x.array()).toEqual([[1.5, -2], [3, 4]]);

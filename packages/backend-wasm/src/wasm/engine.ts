@@ -2,6 +2,7 @@ import { createSerialRunner, startThreadPool, type TaskRunner } from "../threads
 import { Arena } from "./arena.js";
 import { MAXIMUM_PAGES, instantiateKernels, kernelModule, kernelModuleSync, relaxedSimdSupported, type KernelExports } from "./kernel-module.js";
 import { ResidentOperands, temporaryOperands, type OperandSource } from "./operands.js";
+import { ROWWISE_OPS, type RowwiseOp } from "../kernels/rowwise-ops.js";
 
 /** Task kinds, read from the module so JavaScript and AssemblyScript cannot disagree. */
 export interface TaskKinds {
@@ -10,6 +11,7 @@ export interface TaskKinds {
   readonly gemvAxpy: number;
   readonly sparse24Gemv: number;
   readonly sparse24Gemm: number;
+  readonly rowwise: number;
 }
 
 /** Int32 fields per task descriptor (TASK_BYTES / 4). */
@@ -55,6 +57,8 @@ function setUp(module: WebAssembly.Module, shared: boolean, threads: number) {
  */
 export class WasmEngine {
   readonly kinds: TaskKinds;
+  /** The row kernel code of each fused op (ROW_* in assembly/rowwise.ts). */
+  readonly rowOps: Readonly<Record<RowwiseOp, number>>;
   readonly tileRows: number;
   readonly tileCols: number;
   /** Operands kept in linear memory between calls (used by the backend's kernels only). */
@@ -77,7 +81,11 @@ export class WasmEngine {
       gemvAxpy: kernels.TASK_GEMV_AXPY.value as number,
       sparse24Gemv: kernels.TASK_SPARSE24_GEMV.value as number,
       sparse24Gemm: kernels.TASK_SPARSE24_GEMM.value as number,
+      rowwise: kernels.TASK_ROWWISE.value as number,
     };
+    const rowOps: Partial<Record<RowwiseOp, number>> = {};
+    for (const [op, name] of Object.entries(ROWWISE_OPS) as [RowwiseOp, keyof KernelExports][]) rowOps[op] = (kernels[name] as WebAssembly.Global).value as number;
+    this.rowOps = rowOps as Record<RowwiseOp, number>;
     this.tileRows = kernels.tileRows();
     this.tileCols = kernels.tileCols();
     this.resident = new ResidentOperands(arena, residentBytes);

@@ -18,6 +18,15 @@ export interface KernelExports {
   readonly TASK_GEMV_AXPY: WebAssembly.Global;
   readonly TASK_SPARSE24_GEMV: WebAssembly.Global;
   readonly TASK_SPARSE24_GEMM: WebAssembly.Global;
+  readonly TASK_ROWWISE: WebAssembly.Global;
+  readonly ROW_GELU: WebAssembly.Global;
+  readonly ROW_GELU_GRAD: WebAssembly.Global;
+  readonly ROW_SOFTMAX: WebAssembly.Global;
+  readonly ROW_LOG_SOFTMAX: WebAssembly.Global;
+  readonly ROW_SOFTMAX_GRAD: WebAssembly.Global;
+  readonly ROW_LOG_SOFTMAX_GRAD: WebAssembly.Global;
+  readonly ROW_LAYER_NORM: WebAssembly.Global;
+  readonly ROW_LAYER_NORM_GRAD: WebAssembly.Global;
 }
 
 /** Largest memory the modules declare (pages of 64 KiB): 2 GiB keeps every pointer a positive i32. */
