@@ -4,7 +4,8 @@
  */
 export { main, createProgram } from "./main.js";
 export { CliError, formatError } from "./errors.js";
-export { readConfigFile, applyOverrides } from "./config-file.js";
+export { readConfigFile } from "./config-file.js";
+export { applyOverrides, applyValues, parseOverride, parseSetValue } from "./overrides.js";
 export { backendRegistry, selectBackend, BACKEND_ENV, DEFAULT_BACKENDS } from "./backends.js";
 export { loadCorpus, corpusTokens, BUILTIN_CORPORA } from "./corpus.js";
 export type { CorpusTokens } from "./corpus.js";

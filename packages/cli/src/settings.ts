@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { validateOptions } from "@adaptive-sparse/core";
-import { applyOverrides, readConfigFile } from "./config-file.js";
+import { readConfigFile } from "./config-file.js";
+import { applyOverrides, applyValues } from "./overrides.js";
 
 /** How a command gets its tokenizer when it trains from scratch. */
 export const tokenizerSettings = z.discriminatedUnion("type", [
@@ -45,6 +46,6 @@ export const pruneSettings = z.strictObject({
 export async function loadSettings<S extends z.ZodType>(schema: S, where: string, file: string | undefined, overrides: readonly string[], flags: Record<string, unknown>): Promise<z.output<S>> {
   let config = file ? await readConfigFile(file) : {};
   config = applyOverrides(config, overrides);
-  config = applyOverrides(config, Object.entries(flags).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`));
+  config = applyValues(config, flags);
   return validateOptions(file ? `${where} (config ${file})` : where, schema as never, config) as z.output<S>;
 }

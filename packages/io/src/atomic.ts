@@ -1,7 +1,8 @@
-import { mkdir, open, rename, rm, type FileHandle } from "node:fs/promises";
+import { open, rename, rm, type FileHandle } from "node:fs/promises";
 import { dirname } from "node:path";
 import { assertJsonSafe } from "./json-safe.js";
-import { bytesOf, fsyncDirectory, siblingName, writeAll } from "./file-io.js";
+import { bytesOf, fsyncDirectory, makeFolder, siblingName, writeAll } from "./file-io.js";
+import { toWriteError } from "./write-failure.js";
 
 /**
  * Writes a file atomically: `write` fills a temp file next to `path`, which is fsynced and renamed
@@ -10,27 +11,31 @@ import { bytesOf, fsyncDirectory, siblingName, writeAll } from "./file-io.js";
  *
  * @param path target file; its folder is created if missing.
  * @param write fills the open temp file (write at the handle's position, in order).
- * @throws whatever `write` or the file system throws, after cleaning up.
+ * @throws FileWriteError naming `path` when the file system refuses (disk full, quota, read-only,
+ *   permissions); whatever else `write` throws, unchanged. Always after cleaning up.
  * @example
  * await writeAtomically("out/log.txt", (handle) => handle.writeFile("hello\n"));
  */
 export async function writeAtomically(path: string, write: (handle: FileHandle) => Promise<void>): Promise<void> {
   const folder = dirname(path);
-  await mkdir(folder, { recursive: true });
   const temp = siblingName(path, "tmp");
   let handle: FileHandle | undefined;
+  let renamed = false;
   try {
+    await makeFolder(folder);
     handle = await open(temp, "wx");
     await write(handle);
     await handle.sync();
     await handle.close();
     handle = undefined;
     await rename(temp, path);
+    renamed = true;
     await fsyncDirectory(folder);
   } catch (error) {
     await handle?.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw error;
+    await rm(temp, { force: true }).catch(() => undefined); // keep the write's error, not the cleanup's
+    const left = renamed ? "the new file is complete but its folder entry may not be on disk yet" : "no partial file was left under that name (an earlier version, if any, is unchanged)";
+    throw toWriteError(error, path, left);
   }
 }
 

@@ -3,11 +3,12 @@ import { basename, dirname, join, resolve } from "node:path";
 import { writeJsonAtomic } from "./atomic.js";
 import { CHECKPOINT_FILES, makeMarker, readMarker, verifyMarker, type CheckpointMarker } from "./checkpoint-marker.js";
 import { CheckpointError, FileMissingError } from "./errors.js";
-import { fsyncDirectory, hasCode, siblingName } from "./file-io.js";
+import { fsyncDirectory, hasCode, makeFolder, siblingName } from "./file-io.js";
 import { assertJsonSafe } from "./json-safe.js";
 import { readSafetensors } from "./safetensors-read.js";
 import { writeSafetensors, type TensorsToWrite } from "./safetensors-write.js";
 import type { LoadedTensor } from "./safetensors-dtypes.js";
+import { toWriteError } from "./write-failure.js";
 
 /** What a checkpoint holds: tensors (written as safetensors) and a JSON-able state (step, config, RNG, ...). */
 export interface CheckpointContent<State = unknown> {
@@ -78,8 +79,8 @@ async function assertReplaceable(target: string): Promise<void> {
  * @param dir the checkpoint folder (created; its parent too).
  * @param content `tensors` (name -> `{ dtype?, shape, data }`) and a JSON-able `state`.
  * @throws ConfigError/NonFiniteError when `state` holds something JSON cannot keep; CheckpointError when
- *   `dir` exists but is not a checkpoint; write errors (after removing the temp folder and putting
- *   the old checkpoint back).
+ *   `dir` exists but is not a checkpoint; FileWriteError naming `dir` when the file system refuses (disk
+ *   full, quota, read-only, permissions), after removing the temp folder and putting the old checkpoint back.
  * @example
  * await saveCheckpoint("runs/a/ckpt", { tensors: { w: { shape: [2], data: new Float32Array([1, 2]) } }, state: { step: 10 } });
  */
@@ -87,7 +88,9 @@ export async function saveCheckpoint<State>(dir: string, content: CheckpointCont
   const target = resolve(dir);
   const parent = dirname(target);
   assertJsonSafe(content.state, `saveCheckpoint: ${join(target, CHECKPOINT_FILES.state)}`);
-  await mkdir(parent, { recursive: true });
+  await makeFolder(parent).catch((error: unknown) => {
+    throw toWriteError(error, target, "nothing was written", "checkpoint");
+  });
   const exists = await isDirectory(target);
   if (exists) await assertReplaceable(target);
   const step = async (name: CheckpointStep) => options.onStep?.(name);
@@ -114,13 +117,15 @@ export async function saveCheckpoint<State>(dir: string, content: CheckpointCont
     await step("new-in-place");
   } catch (error) {
     if (!committed) {
-      await rm(temp, { recursive: true, force: true });
+      // Cleanup failures (the disk that refused the write may refuse these too) must not hide the cause.
+      await rm(temp, { recursive: true, force: true }).catch(() => undefined);
       if (old && !(await isDirectory(target))) {
         await rename(old, target).catch(() => undefined); // put the previous checkpoint back
-        await fsyncDirectory(parent);
+        await fsyncDirectory(parent).catch(() => undefined);
       }
     }
-    throw error;
+    const left = committed ? "the new checkpoint is in place but may not be on disk yet" : "the partial checkpoint was removed and the previous one, if any, is unchanged";
+    throw toWriteError(error, target, left, "checkpoint");
   }
   for (const stale of [...(await leftovers(target, "old")), ...(await leftovers(target, "tmp"))]) {
     await rm(stale, { recursive: true, force: true });

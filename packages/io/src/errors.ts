@@ -39,3 +39,24 @@ export class SparsityPatternError extends SparseError {
     super("E_SPARSITY_PATTERN", message);
   }
 }
+
+/**
+ * The file system refused a write (disk full, quota, read-only, permissions, ...). The message names the
+ * file, what happened and what to do; `path` is that file (or folder), `systemCode` the system's code
+ * (`ENOSPC`, `EDQUOT`, `EROFS`, `EACCES`, ...), `outcome` what was left behind and `cause` the original
+ * error. Thrown after cleaning up: no partial file is left under the final name.
+ */
+export class FileWriteError extends SparseError {
+  override readonly cause: unknown;
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly systemCode: string,
+    /** What the failed write left behind, e.g. "no partial file was left under that name". */
+    readonly outcome: string,
+    cause: unknown,
+  ) {
+    super("E_FILE_WRITE", message);
+    this.cause = cause;
+  }
+}

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { open, type FileHandle } from "node:fs/promises";
+import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
+import { dirname } from "node:path";
 import { FileFormatError, FileMissingError } from "./errors.js";
 
 // Node's fs calls take at most 2 GiB per read/write; stay well below that.
@@ -76,5 +77,22 @@ export function siblingName(path: string, kind: "tmp" | "old"): string {
 export function assertLittleEndian(where: string): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
     throw new FileFormatError(`${where}: big-endian hosts are not supported (safetensors data is little-endian)`);
+  }
+}
+
+/**
+ * Creates `path` and its missing parents. Node's recursive mkdir reports ENOENT when the disk refuses
+ * (read-only, permissions), so on ENOENT a plain mkdir of the first missing folder is tried to get the
+ * real reason (EROFS, EACCES, ...).
+ */
+export async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true });
+  } catch (error) {
+    if (!hasCode(error, "ENOENT")) throw error;
+    let missing = path;
+    while (dirname(missing) !== missing && !(await stat(dirname(missing)).then(() => true, () => false))) missing = dirname(missing);
+    await mkdir(missing); // throws the real reason
+    await mkdir(path, { recursive: true }); // it worked this time (a race): finish the job
   }
 }

@@ -1,4 +1,5 @@
 import { ConfigError, DTypeError, ShapeError } from "@adaptive-sparse/core";
+import { isGptSparseWeight } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 import { assertGpt2Config, nativeGpt2Shapes, type Gpt2Config } from "./gpt2-config.js";
 import type { TypedArrayTensor } from "./safetensors-dtypes.js";
@@ -21,8 +22,9 @@ export interface NativeToHfOptions {
 }
 
 const PREFIX = "transformer.";
-// HF's Conv1D stores these weights as [in, out], the transpose of nn.Linear's [out, in].
-const CONV1D = /\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
+// HF's Conv1D layers are exactly GPT-2's sparse layers; they store weights as [in, out], the
+// transpose of nn.Linear's [out, in].
+const isConv1DWeight = isGptSparseWeight;
 // Causal-mask buffers older HF checkpoints save; they are not parameters.
 const BUFFERS = /^h\.\d+\.attn\.(bias|masked_bias)$/;
 
@@ -91,7 +93,7 @@ export function hfToNative(stateDict: StateDict, config: Gpt2Config): Record<str
       continue;
     }
     const [name, tensor] = found;
-    const transposed = CONV1D.test(nativeName);
+    const transposed = isConv1DWeight(nativeName);
     const hfShape = transposed ? [shape[1]!, shape[0]!] : shape;
     if (!sameShape(tensor.shape, hfShape)) {
       misshaped.push(`"${name}" expected ${formatShape(hfShape)}, got ${formatShape(tensor.shape)}`);
@@ -153,7 +155,7 @@ export function nativeToHf(stateDict: StateDict, config: Gpt2Config, options: Na
       continue;
     }
     const data = float32Of(nativeName, tensor, where);
-    const transposed = CONV1D.test(nativeName);
+    const transposed = isConv1DWeight(nativeName);
     out[hfName] = transposed
       ? { dtype: "F32", shape: [shape[1]!, shape[0]!], data: transpose(data, shape[0]!, shape[1]!) } // [out, in] -> [in, out]
       : { dtype: "F32", shape: [...shape], data };

@@ -87,7 +87,8 @@ async function writeTensor(handle: FileHandle, tensor: Planned): Promise<void> {
  *   take a Float32Array (rounded to nearest even) or a Uint16Array of raw bits.
  * @param metadata optional string -> string map stored as `__metadata__`.
  * @throws ShapeError (data length vs shape), DTypeError (array type vs dtype), FileFormatError (bad
- *   names or metadata); nothing is written when validation fails.
+ *   names or metadata); nothing is written when validation fails. FileWriteError when the disk refuses
+ *   (full, quota, read-only, permissions); no partial file is left under `path`.
  * @example
  * await writeSafetensors("out/w.safetensors", { w: { shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) } });
  */

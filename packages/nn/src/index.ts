@@ -36,5 +36,6 @@ export { slorbOptionsSchema, parseSlorbOptions, blockIndicator, initSlorb } from
 export type { SlorbOptions, ResolvedSlorbOptions } from "./slorb.js";
 export { SparseLinear } from "./sparse-linear.js";
 export type { SparseLinearOptions, SlorbState } from "./sparse-linear.js";
+export { GPT_SPARSE_LAYERS, isGptSparseLayer, isGptSparseWeight } from "./gpt-sparse-layers.js";
 export { sparsify, sparseLayers } from "./sparsify.js";
 export type { SparsifyOptions, SparseLayerEntry } from "./sparsify.js";

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ModuleError } from "./errors.js";
 import { GPT } from "./gpt.js";
 import { Linear } from "./linear.js";
+import { Module } from "./module.js";
 import { SparseLinear } from "./sparse-linear.js";
 import { sparseLayers, sparsify } from "./sparsify.js";
 import { random24 } from "./test-helpers.js";
@@ -70,5 +71,17 @@ describe("sparsify", () => {
     expect(some.every((l) => l.layer instanceof SparseLinear)).toBe(true);
     expect(() => sparsify(gpt)).toThrow(ModuleError);
     expect(() => sparsify(gpt)).toThrow(/already has sparse layers \(transformer.h.0.mlp.c_fc, transformer.h.1.mlp.c_fc\)/);
+  });
+
+  it("takes only GPT-2's sparse layers by default; include picks the Linears of another model", () => {
+    class Head extends Module {
+      readonly proj = this.registerModule("proj", new Linear(4, 4));
+      readonly out = this.registerModule("out", new Linear(4, 2));
+      forward(): void {}
+    }
+    expect(() => sparsify(new Head())).toThrow(ModuleError);
+    expect(() => sparsify(new Head())).toThrow(/none of the model's Linear layers \(proj, out\) is a GPT-2 sparse layer \(attn.c_attn, attn.c_proj, mlp.c_fc, mlp.c_proj\); pass options.include/);
+    expect(sparsify(new Head(), { include: () => true }).map((l) => l.name)).toEqual(["proj", "out"]);
+    expect(() => sparsify(new Linear(4, 4))).toThrow(/not a Linear itself/);
   });
 });

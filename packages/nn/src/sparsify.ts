@@ -1,5 +1,6 @@
 import { tidy, type Tensor } from "@adaptive-sparse/core";
 import { ModuleError } from "./errors.js";
+import { GPT_SPARSE_LAYERS, isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { Linear } from "./linear.js";
 import type { Module } from "./module.js";
 import type { Parameter } from "./parameter.js";
@@ -15,8 +16,9 @@ export interface SparseLayerEntry {
 /** Options of {@link sparsify}. */
 export interface SparsifyOptions {
   /**
-   * Which Linear layers to swap (default: all). For GPT every Linear sits in a block (c_attn,
-   * attn.c_proj, c_fc, mlp.c_proj: method.md §1.3); the embeddings and the tied head are not Linears.
+   * Which Linear layers to swap. Default: GPT-2's sparse layers ({@link GPT_SPARSE_LAYERS}: c_attn,
+   * attn.c_proj, c_fc, mlp.c_proj of every block, method.md §1.3), the one definition that export,
+   * evaluation and the Hugging Face mapping share. Pass `() => true` to swap every Linear of another model.
    */
   include?: (name: string, layer: Linear) => boolean;
   /**
@@ -34,12 +36,13 @@ export function sparseLayers(model: Module): SparseLayerEntry[] {
 }
 
 /**
- * Swaps Linear layers for SparseLinear ones in place, keeping the parameter names and objects
- * (`….c_fc.weight`, `….c_fc.bias`; plus `….c_fc.slorb_s` / `….c_fc.slorb_p` with SLoRB, and the
- * `….c_fc.mask` buffer). All options are checked before anything is swapped.
+ * Swaps Linear layers (by default GPT-2's sparse layers) for SparseLinear ones in place, keeping the
+ * parameter names and objects (`….c_fc.weight`, `….c_fc.bias`; plus `….c_fc.slorb_s` / `….c_fc.slorb_p`
+ * with SLoRB, and the `….c_fc.mask` buffer). All options are checked before anything is swapped.
  * @returns the new sparse layers with their names
- * @throws ModuleError when the model already has sparse layers; ConfigError for bad SLoRB options or a
- *   group size that does not divide some layer's input width
+ * @throws ModuleError when the model already has sparse layers, or has Linears but none the default
+ *   `include` takes; ConfigError for bad SLoRB options or a group size that does not divide some
+ *   layer's input width
  * @example const layers = sparsify(gpt, { slorb: { groupSize: 16 } });
  */
 export function sparsify(model: Module, options: SparsifyOptions = {}): SparseLayerEntry[] {
@@ -47,9 +50,13 @@ export function sparsify(model: Module, options: SparsifyOptions = {}): SparseLa
   if (existing.length) {
     throw new ModuleError(`sparsify: the model already has sparse layers (${existing.map((e) => e.name).join(", ")}); sparsify a model once`);
   }
-  const include = options.include ?? (() => true);
-  const targets = model.namedModules().filter((entry): entry is [string, Linear] => entry[1] instanceof Linear && include(entry[0], entry[1]));
-  if (targets.some(([name]) => name === "")) throw new ModuleError("sparsify: pass a model that contains Linear layers, not a Linear itself; use SparseLinear.fromLinear");
+  const linears = model.namedModules().filter((entry): entry is [string, Linear] => entry[1] instanceof Linear);
+  if (linears.some(([name]) => name === "")) throw new ModuleError("sparsify: pass a model that contains Linear layers, not a Linear itself; use SparseLinear.fromLinear");
+  const targets = linears.filter(([name, layer]) => (options.include ? options.include(name, layer) : isGptSparseLayer(name)));
+  if (!options.include && linears.length && !targets.length) {
+    const names = linears.slice(0, 5).map(([name]) => name).join(", ");
+    throw new ModuleError(`sparsify: none of the model's Linear layers (${names}${linears.length > 5 ? ", ..." : ""}) is a GPT-2 sparse layer (${GPT_SPARSE_LAYERS.join(", ")}); pass options.include to choose the layers of another model`);
+  }
   const slorb = options.slorb ? parseSlorbOptions(options.slorb) : null;
   if (slorb) for (const [name, linear] of targets) checkGroupSize(name, linear.inFeatures, slorb.groupSize);
   return targets.map(([name, linear]) => {

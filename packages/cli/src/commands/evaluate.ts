@@ -1,6 +1,6 @@
 import { noGrad } from "@adaptive-sparse/core";
 import { checkNMValidity, evaluateMultipleChoice, evaluatePerplexity, formatNMValidity, loadMultipleChoiceTask } from "@adaptive-sparse/eval";
-import type { GPT } from "@adaptive-sparse/nn";
+import { isGptSparseWeight, type GPT } from "@adaptive-sparse/nn";
 import { corpusTokens } from "../corpus.js";
 import { CliError } from "../errors.js";
 import { loadModelFolder } from "../model-folder.js";
@@ -17,13 +17,11 @@ export interface EvalOptions {
   json?: boolean;
 }
 
-/** The linear layers N:M sparsity applies to (method.md §1.3). */
-const SPARSE_WEIGHT = /\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$/;
-
+/** The weights of the layers N:M sparsity applies to (nn's GPT_SPARSE_LAYERS, method.md §1.3), as eval's checker takes them. */
 export function sparseWeights(model: GPT) {
   return noGrad(() =>
     model.namedParameters()
-      .filter(([name]) => SPARSE_WEIGHT.test(name))
+      .filter(([name]) => isGptSparseWeight(name))
       .map(([name, p]) => ({ name: name.replace(/\.weight$/, ""), data: Float32Array.from(p.dataSync()), rows: p.shape[0], cols: p.shape[1] })),
   );
 }
