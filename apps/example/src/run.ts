@@ -4,7 +4,7 @@
  * prints the comparison table and writes runs/<timestamp>/ (metrics.jsonl, results.json, masks.json,
  * exported models, report.html).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,6 +12,7 @@ import { exportCompressed24, loadModelFolder, pretrain, progressReporter, saveMo
 import { tensor, tidy } from "@adaptive-sparse/core";
 import { createWindowSampler } from "@adaptive-sparse/data";
 import { evaluatePerplexity } from "@adaptive-sparse/eval";
+import { writeFileAtomic } from "@adaptive-sparse/io";
 import { jsonlLogger, train, type TrainerEvent } from "@adaptive-sparse/trainer";
 import { loadExampleData } from "./data.js";
 import { methodSpec } from "./methods.js";
@@ -121,8 +122,10 @@ export async function runExample(args: ExampleArgs) {
     validationSets: sets,
     rows,
   };
-  writeFileSync(join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-  if (boostedLayers) writeFileSync(join(out, "masks.json"), `${JSON.stringify(boostedLayers)}\n`);
+  // Atomic: a full disk leaves no half-written file for the report to trip on, and says which file failed.
+  // Plain JSON.stringify, not writeJsonAtomic: a diverged run's non-finite perplexity is kept (as null).
+  await writeFileAtomic(join(out, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+  if (boostedLayers) await writeFileAtomic(join(out, "masks.json"), `${JSON.stringify(boostedLayers)}\n`);
   writeReport(out);
   say(`\n${formatTable(rows, sets)}\n`);
   say(`example: done in ${((performance.now() - started) / 1000 / 60).toFixed(1)} min; report ${join(out, "report.html")}`);

@@ -1,7 +1,8 @@
 // Public API of @adaptive-sparse/io: safetensors, atomic files, checkpoints, Hugging Face GPT-2
 // mapping and the compressed 2:4 format, all on plain typed arrays.
 export { FileFormatError, FileMissingError, FileWriteError, CheckpointError, StateDictError, SparsityPatternError } from "./errors.js";
-export { describeWriteFailure, systemErrorCode } from "./write-failure.js";
+export { describeWriteFailure, systemErrorCode, toWriteError } from "./write-failure.js";
+export { makeFolder } from "./file-io.js";
 
 export type { SafetensorsDType, HostArray, TypedArrayTensor, LoadedTensor } from "./safetensors-dtypes.js";
 export { SAFETENSORS_DTYPES, DTYPE_BYTES, isSafetensorsDType } from "./safetensors-dtypes.js";

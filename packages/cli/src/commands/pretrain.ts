@@ -45,6 +45,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize);
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
+  let failed = false;
   try {
     if (!resume) await saveModelFolder(options.out, { model, tokenizer }); // the tokenizer must outlive an interrupted run
     const result = await train({
@@ -57,8 +58,14 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
     });
     await saveModelFolder(options.out, { model: result.model, tokenizer });
     process.stderr.write(`pretrain: ${result.status} at step ${result.step}; model folder ${options.out}\n`);
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await metrics.flush();
     dispose();
+    // A failed flush must not hide the error that stopped the run (on a full disk both fail).
+    await metrics.flush().catch((flushError: unknown) => {
+      if (!failed) throw flushError;
+    });
   }
 }

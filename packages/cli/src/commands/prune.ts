@@ -40,6 +40,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
   const label = String(settings.trainer.method ?? "prune");
+  let failed = false;
   try {
     const result = await train({
       config: { ...settings.trainer, checkpoint: { dir: checkpointDir, every: 50, ...(settings.trainer.checkpoint as object) } } as never,
@@ -59,8 +60,14 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
     }
     process.stderr.write(`prune: ${result.status} at step ${result.step}; outputs in ${options.out}\n`);
     return result;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
-    await metrics.flush();
     dispose();
+    // A failed flush must not hide the error that stopped the run (on a full disk both fail).
+    await metrics.flush().catch((flushError: unknown) => {
+      if (!failed) throw flushError;
+    });
   }
 }
