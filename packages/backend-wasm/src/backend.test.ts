@@ -1,6 +1,6 @@
 import { createRegistry, getDefaultBackend, matmul, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWasmBackend, registerWasmBackend, wasmBackendPlugin, type WasmBackend } from "./index.js";
+import { createWasmBackend, enableRelaxedSimdInNode, registerWasmBackend, relaxedSimdSupported, wasmBackendPlugin, type WasmBackend } from "./index.js";
 import { referenceGemm, relativeFrobenius, seededArray } from "./test-helpers.js";
 
 describe("createWasmBackend", () => {
@@ -14,6 +14,22 @@ describe("createWasmBackend", () => {
   afterAll(() => {
     setDefaultBackend(previous);
     backend.dispose();
+  });
+
+  it("enableRelaxedSimdInNode makes the fused multiply-add build available (a V8 flag on Node 20-21, built in from 22)", async () => {
+    expect(await enableRelaxedSimdInNode()).toBe(true);
+    expect(relaxedSimdSupported()).toBe(true);
+    const relaxed = await createWasmBackend({ gemm: "wasm", threads: 1 });
+    try {
+      expect(relaxed.relaxedSimd).toBe(true);
+      const a = seededArray(24 * 40, 11);
+      const b = seededArray(40 * 16, 12);
+      const c = new Float32Array(24 * 16);
+      relaxed.gemm(a, b, c, { m: 24, n: 16, k: 40, transA: false, transB: false });
+      expect(relativeFrobenius(c, referenceGemm(a, b, 24, 16, 40))).toBeLessThanOrEqual(1e-5);
+    } finally {
+      relaxed.dispose();
+    }
   });
 
   it("reports what it runs with", () => {

@@ -12,7 +12,7 @@ export type { WasmBackendOptions } from "./options.js";
 export { GEMM_ENV, gemmModeFromEnvironment } from "./gemm-path.js";
 export type { GemmMode } from "./gemm-path.js";
 export { defaultBlasCandidates } from "./blas/blas-library.js";
-export { relaxedSimdSupported } from "./wasm/kernel-module.js";
+export { enableRelaxedSimdInNode, relaxedSimdSupported } from "./wasm/kernel-module.js";
 export type { GemmDims } from "./kernels/wasm-gemm.js";
 export { sparseMatMul24 } from "./sparse24/sparse-matmul24.js";
 export type { Compressed24Weight } from "./sparse24/compressed24.js";

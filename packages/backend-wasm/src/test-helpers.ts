@@ -3,6 +3,8 @@
  * products and error norms.
  */
 
+import { enableRelaxedSimdInNode } from "./wasm/kernel-module.js";
+
 /** Deterministic uniform values in [-1, 1) (mulberry32). */
 export function seededArray(length: number, seed: number): Float32Array {
   let state = seed >>> 0;
@@ -95,6 +97,5 @@ export function compress24ForTest(dense: Float32Array, rows: number, cols: numbe
  * backend they create, so both builds are covered whatever else ran in the process.
  */
 export async function enableRelaxedSimd(): Promise<void> {
-  const { setFlagsFromString } = await import("node:v8");
-  setFlagsFromString("--experimental-wasm-relaxed-simd");
+  await enableRelaxedSimdInNode();
 }

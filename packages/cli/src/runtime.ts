@@ -1,4 +1,5 @@
 import { setDefaultBackend, type Backend } from "@adaptive-sparse/core";
+import { enableRelaxedSimdInNode } from "@adaptive-sparse/backend-wasm";
 import { createWindowSampler, type TokenArray } from "@adaptive-sparse/data";
 import type { z } from "zod";
 import { selectBackend } from "./backends.js";
@@ -7,8 +8,12 @@ import type { dataSettings } from "./settings.js";
 import type { Tokenizer } from "@adaptive-sparse/data";
 import type { EventHandler, TrainerEvent } from "@adaptive-sparse/trainer";
 
-/** Creates the chosen backend and makes it the default, so models and tensors land on it. */
+/**
+ * Creates the chosen backend and makes it the default, so models and tensors land on it. On Node 20-21 it
+ * first turns on V8's relaxed SIMD (built in from Node 22): the wasm GEMM is 1.2-1.5x faster with it.
+ */
 export async function useBackend(name?: string): Promise<Backend> {
+  await enableRelaxedSimdInNode();
   const backend = await selectBackend(name);
   setDefaultBackend(backend);
   return backend;
