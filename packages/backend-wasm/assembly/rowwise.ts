@@ -50,6 +50,31 @@ const GELU_A: f32 = 0.044715;
   return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
 }
 
+/**
+ * ln x for the positive row sums of log-softmax, without lookup tables: AssemblyScript's Math.log keeps
+ * its tables in a data segment, and this module must have none (the JavaScript arena owns all memory).
+ * x = 2^e · m with m in [√½, √2); ln m = 2·atanh(s), s = (m-1)/(m+1), |s| < 0.172, series to s^15.
+ */
+function logPositive(x: f64): f64 {
+  if (!(x > 0) || x == Infinity) return x == 0 ? -Infinity : x == Infinity ? Infinity : NaN;
+  let bits = reinterpret<u64>(x);
+  let e = <i32>((bits >> 52) & 0x7ff) - 1023;
+  if (e == -1023) {
+    // subnormal: scale into the normal range first
+    bits = reinterpret<u64>(x * 18014398509481984.0); // 2^54
+    e = <i32>((bits >> 52) & 0x7ff) - 1023 - 54;
+  }
+  let m = reinterpret<f64>((bits & 0x000fffffffffffff) | 0x3ff0000000000000);
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    e += 1;
+  }
+  const s = (m - 1) / (m + 1);
+  const s2 = s * s;
+  const series = 1 + s2 * (1.0 / 3 + s2 * (1.0 / 5 + s2 * (1.0 / 7 + s2 * (1.0 / 9 + s2 * (1.0 / 11 + s2 * (1.0 / 13 + s2 / 15))))));
+  return <f64>e * 0.6931471805599453 + 2 * s * series;
+}
+
 @inline function sum4(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
@@ -169,7 +194,7 @@ function softmaxRows(rows: i32, width: i32, x: usize, out: usize, log: bool): vo
     const m = rowMax(row, width);
     if (log) {
       const total = rowExpSum(row, width, m, 0);
-      rowAffine(row, o, width, 1, -(m + <f32>Math.log(<f64>total)));
+      rowAffine(row, o, width, 1, -(m + <f32>logPositive(<f64>total)));
     } else {
       const total = rowExpSum(row, width, m, o);
       rowAffine(o, o, width, 1 / total, 0);
@@ -226,7 +251,7 @@ function softmaxGradRows(rows: i32, width: i32, g: usize, p: usize, out: usize, 
     const d = load<f32>(row + <usize>i * 4) - mean;
     total += d * d;
   }
-  const rstd = <f32>(1 / Math.sqrt(<f64>(total / <f32>width) + <f64>eps));
+  const rstd = <f32>(1 / sqrt<f64>(<f64>(total / <f32>width) + <f64>eps));
   return f32x4.replace_lane(f32x4.splat(mean), 1, rstd);
 }
 

@@ -75,6 +75,14 @@ describe("fused row kernels in WebAssembly SIMD", () => {
     expect(log[0]).toBeCloseTo(-Math.log(3), 6);
   });
 
+  it("stays correct after GEMM operands have filled linear memory (no static data for them to overwrite)", () => {
+    const x = seededArray(128 * 256, 21).map((v) => v * 6);
+    const expected = run(cpu, "LogSoftmax", [x], [128, 256], true);
+    const a = seededArray(256 * 256, 22);
+    single.gemm(a, a, new Float32Array(256 * 256), { m: 256, n: 256, k: 256, transA: false, transB: false });
+    expect(relativeError(run(single, "LogSoftmax", [x], [128, 256]), expected)).toBeLessThanOrEqual(1e-5);
+  });
+
   it("f64 inputs use the reference kernels unchanged", () => {
     const x = seededArray(12, 5);
     const viaWasmBackend = run(pool, "Softmax", [x], [3, 4], true);
