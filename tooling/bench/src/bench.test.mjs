@@ -1,4 +1,9 @@
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { lastErrorLine, parseChildOutput, PYTHON, runBackendChild, runTorchScript, RESULT_MARK } from "./children.mjs";
+import { deviceLabel, implName } from "./gpt.mjs";
+import { combineRounds, gptTable, gptTargets, lossProblems, summarizeGpt, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { onnxMatMulModel } from "./onnx-matmul.mjs";
 import { measureInterleaved, median } from "./measure.mjs";
 import { gemmTables } from "./report.mjs";
@@ -34,5 +39,156 @@ describe("bench helpers", () => {
     const text = gemmTables([shape], results, ["ours"], ["peer"]);
     expect(text).toContain("| ours | 30.0 |");
     expect(text).toContain("| ours ÷ peer | 1.50× |");
+  });
+});
+
+const SETUP = {
+  config: { nLayer: 4, nHead: 4, nEmbd: 256, blockSize: 128, vocabSize: 4096 },
+  batch: 16,
+  seq: 128,
+  forwardBatch: 1,
+  warmup: 2,
+  steps: 3,
+  forwardSteps: 3,
+  optimizer: { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.1 },
+};
+
+/** A synthetic GPT run: ours on both GEMM paths (the wasm one with a NaN loss) and PyTorch. */
+function syntheticRun() {
+  const row = (impl, role, backend, stepMs, forwardMs, peakMiB, losses = [8.3, 8.0, 7.8, 7.5, 7.2]) => ({
+    impl,
+    role,
+    backend,
+    ...summarizeGpt(SETUP, { stepMs, forwardMs, losses, peakMiB }),
+    stepMs,
+    forwardMs,
+    losses,
+  });
+  return {
+    setup: SETUP,
+    rows: [
+      row("ours blas", "ours", { kind: "wasm", gemmPath: "blas" }, [1700, 1500, 1600], [50, 40, 60], 900),
+      row("ours wasm", "ours", { kind: "wasm", gemmPath: "wasm" }, [8000, 9000, 8200], [100, 80, 90], 1300, [8.3, null, null, null, null]),
+      row("PyTorch", "reference", undefined, [900, 800, 1000], [10, 12, 8], 600),
+    ],
+  };
+}
+
+describe("GPT report", () => {
+  it("summarizes a measurement as medians and tokens per second", () => {
+    const summary = summarizeGpt(SETUP, { stepMs: [300, 100, 200], forwardMs: [30, 10, 20], losses: [8.3, 7.9, 7.7], peakMiB: 512 });
+    expect(summary).toEqual({ medianStepMs: 200, tokensPerS: (16 * 128) / 0.2, medianForwardMs: 20, forwardTokensPerS: 128 / 0.02, firstLoss: 8.3, lastLoss: 7.7, peakMiB: 512 });
+  });
+
+  it("tabulates tokens/s, ms/step, peak MiB and the ratios to PyTorch", () => {
+    const lines = gptTable(syntheticRun()).split("\n");
+    expect(lines[0]).toBe("| implementation | train tokens/s | ms/step | forward tokens/s | peak MiB | loss first → last | step ÷ PyTorch | forward ÷ PyTorch | peak MiB ÷ PyTorch |");
+    // BLAS: 16·128 / 1.6 s = 1280 tokens/s, 900 ms → PyTorch 2276 tokens/s: 0.56×; forward 128/0.05 s vs 128/0.01 s: 0.20×; 1300/600 MiB.
+    expect(lines[2]).toBe("| ours blas | 1280 | 1600 | 2560 | 900 | 8.300 → 7.200 | 0.56× | 0.20× | 1.50× |");
+    expect(lines[3]).toBe("| ours wasm | 250 | 8200 | 1422 | 1300 | 8.300 → not finite | 0.11× | 0.11× | 2.17× |");
+    expect(lines[4]).toBe("| PyTorch | 2276 | 900 | 12800 | 600 | 8.300 → 7.200 | 1.00× | 1.00× | 1.00× |");
+  });
+
+  it("checks issue 3's targets: step ≥ 0.5× (BLAS) and ≥ 0.2× (wasm) PyTorch, peak memory ≤ 1.5×", () => {
+    const list = gptTargets(syntheticRun());
+    expect(list.map((t) => [t.target, Number(t.value.toFixed(4)), t.goal, t.op, t.met])).toEqual([
+      ["GPT training step, ours blas ÷ PyTorch (tokens/s)", 0.5625, 0.5, "≥", true],
+      ["GPT training peak memory, ours blas ÷ PyTorch", 1.5, 1.5, "≤", true],
+      ["GPT training step, ours wasm ÷ PyTorch (tokens/s) (wrong losses: see the GPT section)", 0.1098, 0.2, "≥", false],
+      ["GPT training peak memory, ours wasm ÷ PyTorch (wrong losses: see the GPT section)", 2.1667, 1.5, "≤", false],
+    ]);
+    expect(targetsTable(list).split("\n")[3]).toBe("| GPT training peak memory, ours blas ÷ PyTorch | 1.50× | ≤ 1.5× | met |");
+    expect(gptTargets({ ...syntheticRun(), rows: syntheticRun().rows.slice(0, 2) })).toEqual([]); // no PyTorch: nothing to compare
+    expect(target("x", Number.NaN, 1)).toEqual({ target: "x", value: null, goal: 1, op: "≥", met: null });
+  });
+
+  it("flags rows whose losses show a broken computation", () => {
+    const run = syntheticRun();
+    run.rows[0].losses = [-1e9, 5, 4];
+    expect(lossProblems(run)).toEqual([
+      "ours blas: the first loss is -1000000000.000, but an untrained model starts near ln(4096) = 8.318",
+      "ours wasm: the loss is not finite from step 2 on (warm-up steps included)",
+    ]);
+  });
+
+  it("labels software adapters and names our backends", () => {
+    expect(deviceLabel("llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1 (mesa, software)")).toBe("CPU-emulated (lavapipe)");
+    expect(deviceLabel("SwiftShader Device (Subzero) (google, swiftshader)")).toBe("CPU-emulated (SwiftShader)");
+    expect(deviceLabel("NVIDIA H200 (nvidia, hopper)")).toBe("NVIDIA H200 (nvidia, hopper)");
+    expect(implName({ kind: "wasm", gemmPath: "wasm", relaxedSimd: true, threads: 2 })).toBe("ours, wasm GEMM (relaxed SIMD, 2 threads)");
+    expect(implName({ kind: "wasm", gemmPath: "blas", relaxedSimd: true, threads: 2 })).toBe("ours, BLAS GEMM (2 threads)");
+    expect(implName({ kind: "webgpu", adapter: "llvmpipe: Mesa" })).toBe("ours webgpu, CPU-emulated (lavapipe)");
+    expect(implName({ kind: "gpujs", mode: "webasm", adapter: null })).toBe("ours gpu.js webasm");
+    expect(implName({ kind: "gpujs", mode: "webgpu", adapter: "llvmpipe (mesa)" })).toBe("ours gpu.js webgpu, CPU-emulated (lavapipe)");
+  });
+
+  it("keeps each row's fastest step round, fastest forward round and largest peak", () => {
+    const round = (stepMs, forwardMs, peakMiB) => ({ impl: "x", ...summarizeGpt(SETUP, { stepMs, forwardMs, losses: [8.3, 8.1], peakMiB }), stepMs, forwardMs });
+    const row = combineRounds([round([2000], [40], 900), round([1600], [50], 950), round([1800], [30], 800)]);
+    expect([row.medianStepMs, row.stepMs, row.medianForwardMs, row.forwardMs, row.peakMiB]).toEqual([1600, [1600], 30, [30], 950]);
+    expect(row.tokensPerS).toBe((16 * 128) / 1.6);
+    expect(row.forwardTokensPerS).toBe(128 / 0.03);
+    expect(row.rounds).toEqual([
+      { medianStepMs: 2000, medianForwardMs: 40, peakMiB: 900 },
+      { medianStepMs: 1600, medianForwardMs: 50, peakMiB: 950 },
+      { medianStepMs: 1800, medianForwardMs: 30, peakMiB: 800 },
+    ]);
+  });
+
+  it("tabulates tensor-API GEMM results per backend and shape", () => {
+    const run = { shapes: [{ m: 256, k: 256, n: 256 }, { m: 512, k: 512, n: 512 }], rows: [{ impl: "gpu", gemm: [{ m: 256, k: 256, n: 256, medianMs: 52.4, gflops: 0.64 }] }] };
+    expect(tensorGemmTable(run).split("\n")[2]).toBe("| gpu | 0.64 (52 ms) | — |");
+  });
+});
+
+// The child runs the packages' dist builds (plain Node cannot load their TypeScript sources).
+const built = ["core", "nn", "optim"].every((name) => existsSync(new URL(`../../../packages/${name}/dist/index.js`, import.meta.url)));
+if (!built) console.log("bench child-process GPT test skipped: packages/{core,nn,optim}/dist is missing (run `npm run build` first)");
+
+describe("child processes", () => {
+  it("reads the marked result line and the last meaningful stderr line", () => {
+    expect(parseChildOutput(`noise\n${RESULT_MARK}{"a":1}\n`)).toEqual({ a: 1 });
+    expect(parseChildOutput('{"torch": "1.13"}\n')).toEqual({ torch: "1.13" });
+    expect(parseChildOutput("nothing here")).toBeNull();
+    expect(lastErrorLine("Error: no adapter\nWarning: maxDynamicUniformBuffersPerPipelineLayout artificially reduced from 1000000 to 16\n")).toBe("Error: no adapter");
+  });
+
+  it.runIf(built)("runs a tiny GPT in a child process: a loss per step that starts near ln(vocab) and falls, and the child's peak RSS", async () => {
+    const setup = { ...SETUP, config: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 32 }, batch: 2, seq: 8, steps: 2, forwardSteps: 2, optimizer: { ...SETUP.optimizer, lr: 1e-2 } };
+    const result = await runBackendChild({ backend: { kind: "cpu" }, gpt: setup });
+    expect(result.ok).toBe(true);
+    const { backend, gpt, peakMiB } = result.value;
+    expect(backend).toEqual({ kind: "cpu" });
+    expect(gpt.stepMs).toHaveLength(2);
+    expect(gpt.forwardMs).toHaveLength(2);
+    expect(gpt.losses).toHaveLength(4); // warm-up steps included
+    expect(gpt.losses[0]).toBeCloseTo(Math.log(32), 0);
+    expect(gpt.losses[3]).toBeLessThan(gpt.losses[0]);
+    expect(peakMiB).toBeGreaterThan(20);
+  });
+
+  it("reports a backend that cannot be created as a failure with its reason", async () => {
+    const result = await runBackendChild({ backend: { kind: "tpu" } });
+    expect(result).toEqual({ ok: false, reason: 'backend-child: unknown backend kind "tpu" (wasm, webgpu, gpujs or cpu)' });
+  });
+
+  const hasTorch = existsSync(PYTHON) && (() => {
+    try {
+      execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.runIf(hasTorch)("runs the PyTorch GPT: a loss per step that starts near ln(vocab) and falls, and its peak RSS", async () => {
+    const setup = { ...SETUP, config: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 32 }, batch: 2, seq: 8, steps: 2, forwardSteps: 2, optimizer: { ...SETUP.optimizer, lr: 1e-2 } };
+    const result = await runTorchScript("gpt_torch.py", [JSON.stringify(setup), "1"], 1);
+    expect(result.ok).toBe(true);
+    const { threads, stepMs, forwardMs, losses, peakMiB } = result.value;
+    expect(threads).toBe(1);
+    expect([stepMs.length, forwardMs.length, losses.length]).toEqual([2, 2, 4]);
+    expect(losses[0]).toBeCloseTo(Math.log(32), 0);
+    expect(losses[3]).toBeLessThan(losses[0]);
+    expect(peakMiB).toBeGreaterThan(20);
   });
 });

@@ -1,9 +1,12 @@
 // `npm run bench`: every GEMM implementation on the same shapes in one run, the decode GEMV dense
-// against 2:4, a markdown report on stdout and the raw numbers as JSON in tooling/bench/results/.
+// against 2:4, the GPT training step and forward against PyTorch, the GPU backends (webgpu, gpu.js),
+// a markdown report on stdout and the raw numbers as JSON in tooling/bench/results/.
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { benchGemv } from "./gemv.mjs";
+import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, GPT_SETUP, GPU_GEMM_QUICK_SAMPLES, GPU_GEMM_SAMPLES, GPU_GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_QUICK_SHAPES, GPU_SHAPES } from "./gpt.mjs";
+import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { gflops, measureInterleaved } from "./measure.mjs";
 import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from "./peers.mjs";
 import { fmt, gemmTables, table } from "./report.mjs";
@@ -102,8 +105,19 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   }
   for (const peer of [...ours, ...others]) peer.dispose();
 
-  const record = { timestamp: new Date().toISOString(), machine: { cpu: os.cpus()[0]?.model, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, gemvMs: torch.seconds.at(-1) * 1e3 } : null, gemv };
-  record.targets = targets(results, gemv, ours, torchName, torch);
+  // GPT training step and forward: our CPU paths against PyTorch, each in its own process (peak RSS).
+  console.log("\nGPT (one child process per implementation)");
+  const gpt = await benchGpt(quick ? GPT_QUICK_SETUP : GPT_SETUP, cpuBackends(cores), cores, skipped, { rounds: quick ? 1 : 2 });
+
+  // GPU backends: tensor-API GEMM and a small GPT, with our wasm path and PyTorch on the same small GPT for scale.
+  console.log("\nGPU backends (one child process per backend and measurement)");
+  const gpu = {
+    gemm: await benchTensorGemm(quick ? GPU_QUICK_SHAPES : GPU_SHAPES, quick ? GPU_GEMM_QUICK_SAMPLES : GPU_GEMM_SAMPLES, gpuBackends(), skipped),
+    gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
+  };
+
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, gemvMs: torch.seconds.at(-1) * 1e3 } : null, gemv, gpt, gpu };
+  record.targets = [...targets(results, gemv, ours, torchName, torch), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), [...others.map((p) => p.name), ...(torch.available ? [torchName] : [])]);
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
@@ -119,10 +133,7 @@ function targets(results, gemv, ours, torchName, torch) {
   const blas = ours.find((p) => p.backend.gemmPath === "blas")?.name;
   const tfjs = results.find((r) => r.impl.startsWith("tfjs"))?.impl;
   const list = [];
-  const add = (target, value, goal) => {
-    const known = typeof value === "number" && Number.isFinite(value);
-    list.push({ target, value: known ? value : null, goal, met: known ? value >= goal : null });
-  };
+  const add = (name, value, goal) => list.push(target(name, value, goal, "≥"));
   if (tfjs) {
     for (const relaxed of [false, true]) {
       for (const pooled of [false, true]) {
@@ -141,6 +152,11 @@ function targets(results, gemv, ours, torchName, torch) {
   return list;
 }
 
+function printLossProblems(run) {
+  const problems = lossProblems(run);
+  if (problems.length) console.log(`\nWrong results, so these timings are of a broken computation:\n${problems.map((p) => `- ${p}`).join("\n")}`);
+}
+
 function printReport(record, shapes, ours, peers) {
   console.log(`\n## GEMM (C = A·B, f32, M×K×N)\n`);
   console.log(gemmTables(shapes, record.gemm, ours, peers));
@@ -154,10 +170,18 @@ function printReport(record, shapes, ours, peers) {
   }
   if (record.torch) rows.push([`PyTorch mv (${record.torch.threads} threads), dense`, fmt(record.torch.gemvMs, 2), "—", "—", "—"]);
   console.log(table(["implementation", "dense ms", "2:4 ms", "2:4 speed-up", "2:4 dense-equivalent GFLOP/s"], rows));
-  console.log(`\n## GPT\n`);
-  console.log(table(["benchmark", "result"], [["GPT training step (tokens/s)", "not yet: needs nn"], ["GPT forward (tokens/s)", "not yet: needs nn"]]));
+  console.log(`\n## GPT training step and forward${record.quick ? " (--quick: smaller batch, fewer steps; not comparable with full runs)" : ""}\n`);
+  console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
+  console.log(gptTable(record.gpt));
+  printLossProblems(record.gpt);
+  console.log(`\n## GPU backends\n`);
+  console.log("GEMM C = A·B through the tensor API, C read back to the host each time (that read also waits for the GPU):\n");
+  console.log(record.gpu.gemm.rows.length ? tensorGemmTable(record.gpu.gemm) : "(no GPU backend ran: see Skipped)");
+  console.log(`\nA small GPT (the GPU backends run on a CPU emulation here), with our wasm path and PyTorch for scale. ${describeSetup(record.gpu.gpt.setup)}.\n`);
+  console.log(gptTable(record.gpu.gpt));
+  printLossProblems(record.gpu.gpt);
   console.log(`\n## Targets\n`);
-  console.log(table(["target", "measured", "goal", "status"], record.targets.map((t) => [t.target, t.value === null ? "—" : `${fmt(t.value, 2)}×`, `≥ ${t.goal}×`, t.met === null ? "n/a" : t.met ? "met" : "missed"])));
+  console.log(targetsTable(record.targets));
   if (record.skipped.length) console.log(`\nSkipped: ${record.skipped.map((s) => `${s.impl} (${s.reason})`).join("; ")}`);
   console.log(`\nLoad average: ${record.machine.loadAtStart} at start, ${record.machine.loadAtEnd} at end (the machine is shared: treat single numbers as noisy).`);
 }
