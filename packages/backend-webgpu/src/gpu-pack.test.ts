@@ -1,0 +1,34 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { hasAdapter } from "./test-device.js";
+
+const scripts = fileURLToPath(new URL("../scripts", import.meta.url));
+const loaderInstalled = existsSync("/usr/lib/x86_64-linux-gnu/libvulkan.so.1");
+if (!loaderInstalled) console.log("gpu pack test skipped: packing needs Debian's libvulkan1 (apt-get install libvulkan1)");
+
+// The bare-machine GPU check, end to end on lavapipe: pack (Node from the npm registry, the bundle, Dawn, the
+// Vulkan loader), then run the pack's launcher in a bare environment, as on the H200 machines.
+describe.runIf(loaderInstalled && process.arch === "x64" && (await hasAdapter()))("gpu pack", () => {
+  it("packs within 64 MiB and its run.sh passes every check with the packed Node", () => {
+    const out = mkdtempSync(join(tmpdir(), "gpu-pack-test-"));
+    try {
+      execFileSync(process.execPath, [join(scripts, "gpu-pack.mjs"), out], { stdio: "pipe" });
+      const bytes = statSync(join(out, "payload.tar.gz")).size;
+      expect(bytes).toBeLessThan(64 * 2 ** 20);
+      // run.sh starts the packed Node by its path; the environment is as bare as the GPU machine's.
+      const env = { HOME: process.env.HOME ?? "/tmp", PATH: "/usr/bin:/bin" };
+      const output = execFileSync("bash", [join(out, "run.sh"), "--small", "--allow-software"], { env, encoding: "utf8", stdio: "pipe" });
+      expect(output).toMatch(/\| conformance fixtures \| (\d+) passed, 0 failed \|/);
+      expect(output).toContain("| GPT-2-sized ops vs cpu | 9 of 9 agree |");
+      expect(output).toMatch(/\| GEMM 512³ f32 \| [\d.]+ GFLOP\/s/);
+      expect(output).toMatch(/\| GPT training step, V256 d64 L2 H2, 4×32 \| \d+ tokens\/s/);
+      expect(output).toContain("gpu check: all passed");
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
