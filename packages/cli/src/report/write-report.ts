@@ -42,5 +42,18 @@ export function writeReport(folder: string): string {
     quietly(() => rmSync(temp, { force: true }));
     throw toWriteError(error, target, "no partial file was left under that name (an earlier report, if any, is unchanged)");
   }
+  syncFolder(folder);
   return target;
+}
+
+/** Flushes the folder entry of the rename, so a power cut keeps the new report; best effort (some file systems refuse). */
+function syncFolder(folder: string): void {
+  quietly(() => {
+    const fd = openSync(folder, "r");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
 }
