@@ -1,7 +1,21 @@
-// Bundled by browser-smoke.mjs: runs every conformance fixture case on WebGPU inside Chromium.
-import { setDefaultBackend } from "@adaptive-sparse/core";
+// Bundled by browser-smoke.mjs: inside Chromium, runs every conformance fixture case on WebGPU, then a few
+// AdamW training steps of the tiny GPT on WebGPU and on the cpu backend from the same initial weights.
+import { createCpuBackend, setDefaultBackend } from "@adaptive-sparse/core";
+import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { createWebGpuBackend } from "../src/index.js";
 import { runFixtures } from "./fixture-runner.js";
+
+/** The bench's small GPT: 2 layers, 2 heads, 64 wide, vocab 256, 4×32 tokens a step. */
+const TINY_GPT = {
+  config: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 32, vocabSize: 256 },
+  batch: 4,
+  seq: 32,
+  forwardBatch: 1,
+  warmup: 0,
+  steps: 5,
+  forwardSteps: 1,
+  optimizer: { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.1 },
+};
 
 (async () => {
   const backend = await createWebGpuBackend().catch((error: Error) => {
@@ -10,5 +24,8 @@ import { runFixtures } from "./fixture-runner.js";
   });
   if (!backend) return;
   setDefaultBackend(backend);
-  (window as any).__smoke = { adapter: backend.adapter, ...(await runFixtures(backend)) };
+  const fixtures = await runFixtures(backend);
+  const webgpu = await measureGpt(backend, TINY_GPT);
+  const cpu = await measureGpt(createCpuBackend(), TINY_GPT);
+  (window as any).__smoke = { adapter: backend.adapter, ...fixtures, training: { webgpu: webgpu.losses, cpu: cpu.losses } };
 })();

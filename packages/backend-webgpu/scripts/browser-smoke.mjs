@@ -1,7 +1,8 @@
 // Browser smoke test: bundles scripts/browser-entry.ts with esbuild, serves it on localhost (WebGPU needs a
 // secure context) and runs it in headless Chromium through playwright-core, which finds a SwiftShader
 // WebGPU adapter without a GPU. Usage: node scripts/browser-smoke.mjs [path-to-chromium]
-// Exit code 0 when every conformance fixture case passes in the browser.
+// Exit code 0 when every conformance fixture case passes in the browser and the tiny GPT's training losses
+// on WebGPU match the cpu backend's within 1e-3 relative at every step and fall.
 import { build } from "esbuild";
 import { createServer } from "node:http";
 import { createRequire } from "node:module";
@@ -51,7 +52,11 @@ try {
     const failed = Object.entries(result.failures);
     console.log(`browser smoke (${result.adapter}): ${result.passed} cases passed, ${failed.length} failed`);
     for (const [name, why] of failed) console.log(`  ${name}: ${why}`);
-    code = failed.length === 0 ? 0 : 1;
+    const { webgpu, cpu } = result.training;
+    const worst = Math.max(...webgpu.map((loss, i) => Math.abs(loss - cpu[i]) / Math.abs(cpu[i])));
+    const trained = webgpu.length === cpu.length && webgpu.every(Number.isFinite) && worst <= 1e-3 && webgpu.at(-1) < webgpu[0];
+    console.log(`browser smoke: tiny GPT, ${webgpu.length} AdamW steps on WebGPU, losses ${webgpu.map((l) => l.toFixed(4)).join(" ")}; cpu ${cpu.map((l) => l.toFixed(4)).join(" ")}; worst relative difference ${worst.toExponential(2)} (limit 1e-3)`);
+    code = failed.length === 0 && trained ? 0 : 1;
   }
 } finally {
   await browser.close();

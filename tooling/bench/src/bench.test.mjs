@@ -1,3 +1,4 @@
+/* global performance */
 import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
@@ -28,6 +29,18 @@ describe("bench helpers", () => {
     const timings = await measureInterleaved([() => void order.push("a"), async () => void order.push("b")], { warmup: 1, minSamples: 4, maxSamples: 6, minTimeMs: 0 });
     expect(timings.map((t) => t.samples)).toEqual([4, 4]);
     expect(order.join("")).toBe("ababababab"); // 1 warm-up round + 4 timed rounds
+  });
+
+  it("re-warms short calls right before each timed one, and only those", async () => {
+    const order = [];
+    const slow = () => {
+      order.push("s");
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+    };
+    await measureInterleaved([() => void order.push("f"), slow], { warmup: 0, minSamples: 3, maxSamples: 3, minTimeMs: 0, rewarmBelowMs: 2 });
+    // first round: both re-warmed (no sample yet); then only the fast one, whose samples stay under 2 ms
+    expect(order.join("")).toBe("ffss" + "ffs" + "ffs");
   });
 
   it("renders GFLOP/s and ratios of ours to each peer", () => {

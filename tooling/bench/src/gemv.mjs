@@ -1,6 +1,6 @@
 // Decode-shaped products: y = x · Wᵀ for one token (x [1, k], W [n, k]), dense against our 2:4 kernel.
 import { compress24 } from "@adaptive-sparse/io";
-import { measureInterleaved, randomArray } from "./measure.mjs";
+import { REWARM_MS, measureInterleaved, randomArray } from "./measure.mjs";
 
 const info = (handle, shape, dtype = "f32") => ({ handle, shape, dtype });
 
@@ -31,6 +31,6 @@ export async function benchGemv(backend, n, k) {
   const hostDense = () => backend.gemm(x, dense, y, { m: 1, n, k, transA: false, transB: true });
   const hostSparse = () => backend.sparseMatMul24(x, { values, indices, rows: n, cols: k });
   // Interleaved rounds: dense and 2:4 see the same load.
-  const [kd, ks, hd, hs] = await measureInterleaved([kernelDense, kernelSparse, hostDense, hostSparse], { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200 });
+  const [kd, ks, hd, hs] = await measureInterleaved([kernelDense, kernelSparse, hostDense, hostSparse], { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200, rewarmBelowMs: REWARM_MS });
   return { kernelDense: kd, kernelSparse: ks, hostDense: hd, hostSparse: hs };
 }

@@ -13,15 +13,24 @@ export function median(values) {
  * Times several implementations of the same work in rounds: each round runs every one once, in turn,
  * so a change in the machine's load hits all of them alike (the machines this runs on are shared).
  * Returns one { medianMs, minMs, samples } per entry of `runs`.
- * @param options warmup rounds (2), minSamples (5), maxSamples (15), minTimeMs per implementation (300).
+ *
+ * `rewarmBelowMs`: an implementation whose last sample took less than this gets one untimed call right
+ * before each timed one. Short calls are sensitive to what ran just before them (a BLAS or worker pool
+ * whose threads went to sleep while the other implementations ran, caches full of their data); the
+ * peers timed out of process (PyTorch) run their calls back to back, so this gives ours the same
+ * conditions: every timed call follows a call of the same work.
+ * @param options warmup rounds (2), minSamples (5), maxSamples (15), minTimeMs per implementation (300),
+ *   rewarmBelowMs (0: off).
  */
-export async function measureInterleaved(runs, { warmup = 2, minSamples = 5, maxSamples = 15, minTimeMs = 300 } = {}) {
+export async function measureInterleaved(runs, { warmup = 2, minSamples = 5, maxSamples = 15, minTimeMs = 300, rewarmBelowMs = 0 } = {}) {
   for (let i = 0; i < warmup; i++) for (const run of runs) await run();
   const samples = runs.map(() => []);
   const total = runs.map(() => 0);
   const more = () => samples[0].length < maxSamples && (samples[0].length < minSamples || total.some((t) => t < minTimeMs));
   while (more()) {
     for (const [i, run] of runs.entries()) {
+      const last = samples[i].at(-1);
+      if (rewarmBelowMs > 0 && (last === undefined || last < rewarmBelowMs)) await run();
       const start = performance.now();
       await run();
       const elapsed = performance.now() - start;
@@ -31,6 +40,9 @@ export async function measureInterleaved(runs, { warmup = 2, minSamples = 5, max
   }
   return samples.map((list) => ({ medianMs: median(list), minMs: Math.min(...list), samples: list.length }));
 }
+
+/** Calls shorter than this get an untimed call of the same work before each timed one (GEMM, GEMV). */
+export const REWARM_MS = 20;
 
 /** GFLOP/s of an m x k x n GEMM taking `ms` milliseconds. */
 export const gflops = (m, k, n, ms) => (2 * m * k * n) / (ms * 1e6);

@@ -1,0 +1,67 @@
+/**
+ * `npm run one-shot-distance -w @adaptive-sparse/example`: how far each one-shot 2:4 model is from the
+ * teacher, as the mean per-token KL(teacher ‖ pruned) (T = 1) over the example's validation windows, next
+ * to its perplexity. Perplexity on text the teacher itself predicts badly (Moby Dick) can fall when pruning
+ * perturbs the teacher, so it says little about how well a method preserved the teacher; the KL does.
+ */
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatError, loadModelFolder, useBackend } from "@adaptive-sparse/cli";
+import { noGrad, tensor, tidy } from "@adaptive-sparse/core";
+import { createWindowSampler } from "@adaptive-sparse/data";
+import { klLoss } from "@adaptive-sparse/distill";
+import type { GPT } from "@adaptive-sparse/nn";
+import { train } from "@adaptive-sparse/trainer";
+import { loadExampleData } from "./data.js";
+import { methodSpec } from "./methods.js";
+import { loadExampleSettings } from "./settings.js";
+
+const here = dirname(dirname(fileURLToPath(import.meta.url)));
+const METHODS = ["magnitude", "wanda", "sparsegpt"] as const;
+
+/** Mean over windows of the per-token KL(teacher ‖ student), windows as the perplexity evaluation cuts them. */
+function teacherDistance(teacher: GPT, student: GPT, tokens: ArrayLike<number>, blockSize: number, maxWindows: number): number {
+  const windows = Math.min(Math.floor(tokens.length / blockSize), maxWindows);
+  let total = 0;
+  for (let w0 = 0; w0 < windows; w0 += 8) {
+    const batch = Math.min(8, windows - w0);
+    const ids = Int32Array.from({ length: batch * blockSize }, (_, i) => tokens[w0 * blockSize + i]!);
+    total += noGrad(() =>
+      tidy(() => {
+        const x = tensor(ids, { shape: [batch, blockSize], dtype: "i32" });
+        return klLoss(student.forward(x).logits, teacher.forward(x).logits, { temperature: 1 }).item() * batch;
+      }),
+    );
+  }
+  return total / windows;
+}
+
+async function main() {
+  const sets = process.argv.slice(2).flatMap((arg, i, all) => (all[i - 1] === "--set" ? [arg] : []));
+  const settings = await loadExampleSettings(join(here, "config.yaml"), false, sets);
+  await useBackend();
+  const teacherFolder = resolve(here, settings.teacher);
+  const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder);
+  teacher.eval();
+  const { retrain, validation } = await loadExampleData(settings, tokenizer);
+  const blockSize = teacher.config.blockSize;
+  const names = Object.keys(validation);
+  const lines = [`| one-shot method | ${names.map((n) => `${n} PPL | ${n} KL(teacher ‖ pruned)`).join(" | ")} |`, `| --- | ${names.map(() => "--- | ---").join(" | ")} |`];
+  for (const method of METHODS) {
+    const { model: student } = await loadModelFolder(teacherFolder);
+    const spec = methodSpec(method, settings, 0);
+    const result = await train({ config: spec.config!, student, teacher, data: { train: createWindowSampler(retrain, { blockSize, batchSize: 8, seed: 1000 }), validation, calibration: retrain } });
+    result.model.eval();
+    const cells = names.map((n) => `${result.summary.perplexity[n]!.toFixed(2)} | ${teacherDistance(teacher, result.model, validation[n]!, blockSize, settings.evalWindows).toFixed(4)}`);
+    lines.push(`| ${spec.label} | ${cells.join(" | ")} |`);
+  }
+  console.log(lines.join("\n"));
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${formatError(error)}\n`);
+    process.exit(1);
+  },
+);
