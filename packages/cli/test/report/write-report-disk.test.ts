@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileWriteError } from "@adaptive-sparse/io";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { report } from "../../src/commands/report.js";
+import { formatError } from "../../src/errors.js";
 import { writeReport } from "../../src/report/index.js";
 import { writeFailureMessage } from "../../src/write-failure.js";
 import { QUICK_RUN } from "./helpers.js";
@@ -88,6 +90,22 @@ describe("writeReport on a disk that refuses the write", () => {
     expect(readdirSync(folder).sort()).toEqual(["masks.json", "metrics.jsonl", "report.html", "results.json"]);
     // The CLI prints it as one paragraph.
     expect(writeFailureMessage(error)).toMatch(/^cannot write .*report\.html: the disk is full \(ENOSPC: no space left on device, write\); no partial file was left under that name \(an earlier report, if any, is unchanged\)\. [^\n]+\.$/);
+  });
+
+  it.runIf(existsSync("/dev/full"))("the report command's message suggests no -o (it has none) but the run folder's disk", () => {
+    const folder = runCopy();
+    disk.rule = { budget: 4096 };
+    let error: unknown;
+    try {
+      report(folder);
+    } catch (caught) {
+      error = caught;
+    }
+    const text = formatError(error);
+    expect(text).toMatch(/^adaptive-sparse: cannot write .*report\.html: the disk is full/);
+    expect(text).toContain("The report always goes inside the run folder");
+    expect(text).not.toContain("--out");
+    expect(existsSync(join(folder, "report.html"))).toBe(false);
   });
 
   it("read-only at fsync: no report.html when there was none, no temp file", () => {
