@@ -2,20 +2,12 @@
 // AdamW training steps of the tiny GPT on WebGPU and on the cpu backend from the same initial weights.
 import { createCpuBackend, setDefaultBackend } from "@adaptive-sparse/core";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
+import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { createWebGpuBackend } from "../src/index.js";
 import { runFixtures } from "./fixture-runner.js";
 
-/** The bench's small GPT: 2 layers, 2 heads, 64 wide, vocab 256, 4×32 tokens a step. */
-const TINY_GPT = {
-  config: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 32, vocabSize: 256 },
-  batch: 4,
-  seq: 32,
-  forwardBatch: 1,
-  warmup: 0,
-  steps: 5,
-  forwardSteps: 1,
-  optimizer: { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.1 },
-};
+/** The bench's small GPT (2 layers, 2 heads, 64 wide, vocab 256, 4×32 tokens a step), 5 steps from the start. */
+const TINY_GPT = { ...GPU_GPT_SETUP, warmup: 0, forwardSteps: 1 };
 
 (async () => {
   const backend = await createWebGpuBackend().catch((error: Error) => {

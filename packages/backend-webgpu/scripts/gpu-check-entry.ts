@@ -6,6 +6,7 @@ import {
 import { createWebGpuBackend, type WebGpuBackend } from "../src/index.js";
 import { relativeError } from "../../../tooling/conformance/src/compare.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
+import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "./fixture-runner.js";
 
 const allowSoftware = process.argv.includes("--allow-software");
@@ -80,7 +81,7 @@ async function timeMatmul(gpu: WebGpuBackend, n: number): Promise<boolean> {
 /** `npm run bench`'s GPU training-step row at GPT-2 124M's shapes (the tiny GPT with --small). */
 async function timeGptStep(gpu: WebGpuBackend): Promise<boolean> {
   const config = small
-    ? { vocabSize: 256, blockSize: 32, nLayer: 2, nHead: 2, nEmbd: 64 }
+    ? GPU_GPT_SETUP.config
     : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
   const [batch, seq] = small ? [4, 32] : [4, 1024];
   const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };

@@ -8,11 +8,13 @@ import { hasAdapter } from "./test-device.js";
 
 const scripts = fileURLToPath(new URL("../scripts", import.meta.url));
 const loaderInstalled = existsSync("/usr/lib/x86_64-linux-gnu/libvulkan.so.1");
+const x64 = process.arch === "x64";
 if (!loaderInstalled) console.log("gpu pack test skipped: packing needs Debian's libvulkan1 (apt-get install libvulkan1)");
+if (!x64) console.log(`gpu pack test skipped: the pack is for Linux x86-64 machines, this is ${process.arch}`);
 
 // The bare-machine GPU check, end to end on lavapipe: pack (Node from the npm registry, the bundle, Dawn, the
 // Vulkan loader), then run the pack's launcher in a bare environment, as on the H200 machines.
-describe.runIf(loaderInstalled && process.arch === "x64" && (await hasAdapter()))("gpu pack", () => {
+describe.runIf(loaderInstalled && x64 && (await hasAdapter()))("gpu pack", () => {
   it("packs within 64 MiB and its run.sh passes every check with the packed Node", () => {
     const out = mkdtempSync(join(tmpdir(), "gpu-pack-test-"));
     try {

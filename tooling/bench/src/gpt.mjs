@@ -3,33 +3,7 @@
 import { runBackendChild, runTorchScript } from "./children.mjs";
 import { combineRounds, summarizeGpt } from "./gpt-report.mjs";
 
-const ADAMW = { lr: 1e-3, betas: [0.9, 0.95], weightDecay: 0.1 };
-
-/** Issue 3's model: training step at 16×128 with AdamW, forward at 1×128, fp32. */
-export const GPT_SETUP = {
-  config: { nLayer: 4, nHead: 4, nEmbd: 256, blockSize: 128, vocabSize: 4096 },
-  batch: 16,
-  seq: 128,
-  forwardBatch: 1,
-  warmup: 2,
-  steps: 5,
-  forwardSteps: 10,
-  optimizer: ADAMW,
-};
-export const GPT_QUICK_SETUP = { ...GPT_SETUP, batch: 4, steps: 3, forwardSteps: 5 };
-
-/** A small GPT for the GPU backends: here they run on a CPU emulation (lavapipe) and gpu.js, both slow. */
-export const GPU_GPT_SETUP = {
-  config: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 32, vocabSize: 256 },
-  batch: 4,
-  seq: 32,
-  forwardBatch: 1,
-  warmup: 2,
-  steps: 5,
-  forwardSteps: 5,
-  optimizer: ADAMW,
-};
-export const GPU_GPT_QUICK_SETUP = { ...GPU_GPT_SETUP, steps: 3, forwardSteps: 3 };
+export { GPT_SETUP, GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_GPT_QUICK_SETUP } from "./gpt-setups.mjs";
 
 export const GPU_SHAPES = [256, 512, 1024].map((n) => ({ m: n, k: n, n }));
 export const GPU_QUICK_SHAPES = GPU_SHAPES.slice(0, 1);
