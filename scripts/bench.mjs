@@ -3,11 +3,14 @@
 // The run happens in a child process when the environment needs adjusting first:
 // - OpenBLAS reads OPENBLAS_CORETYPE once, when it loads. PyTorch runs with it unset (it picks the
 //   kernels for this CPU), so our BLAS path is measured without it too, unless told to keep it.
+// - OpenBLAS's idle threads spin for about 0.1 s after each call unless OPENBLAS_THREAD_TIMEOUT says otherwise;
+//   our BLAS path and PyTorch both get the same short timeout (tooling/bench/src/children.mjs says why).
 // - Node 20 has WebAssembly relaxed SIMD (fused multiply-add) behind --experimental-wasm-relaxed-simd;
 //   Node 22+ ships it. With the flag, our wasm GEMM is measured in both builds (rows say which).
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { relaxedSimdSupported } from "@adaptive-sparse/backend-wasm";
+import { OPENBLAS_THREAD_TIMEOUT } from "../tooling/bench/src/children.mjs";
 
 const args = process.argv.slice(2);
 const CHILD = "ADAPTIVE_SPARSE_BENCH_CHILD";
@@ -18,6 +21,8 @@ if (!process.env[CHILD]) {
     notes.push(`OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE} was unset for this run, as for PyTorch (--keep-openblas-coretype keeps it)`);
     delete env.OPENBLAS_CORETYPE;
   }
+  env.OPENBLAS_THREAD_TIMEOUT = OPENBLAS_THREAD_TIMEOUT;
+  notes.push(`OPENBLAS_THREAD_TIMEOUT=${OPENBLAS_THREAD_TIMEOUT} for our BLAS path and for PyTorch: idle OpenBLAS threads spin about 0.3 ms after a call instead of about 0.1 s, so no implementation runs while another's threads still hold a core`);
   const flags = [];
   if (!relaxedSimdSupported() && !args.includes("--no-relaxed-simd")) {
     notes.push(`Node ${process.version} runs with --experimental-wasm-relaxed-simd (on by default from Node 22) so the relaxed-SIMD build is measured too (--no-relaxed-simd skips it)`);

@@ -14,6 +14,7 @@ import type { GPT } from "@adaptive-sparse/nn";
 import { train } from "@adaptive-sparse/trainer";
 import { loadExampleData } from "./data.js";
 import { methodSpec } from "./methods.js";
+import { parseScriptArgs } from "./run.js";
 import { loadExampleSettings } from "./settings.js";
 
 const here = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -37,9 +38,9 @@ function teacherDistance(teacher: GPT, student: GPT, tokens: ArrayLike<number>, 
 }
 
 async function main() {
-  const sets = process.argv.slice(2).flatMap((arg, i, all) => (all[i - 1] === "--set" ? [arg] : []));
-  const settings = await loadExampleSettings(join(here, "config.yaml"), false, sets);
-  await useBackend();
+  const { set, backend } = parseScriptArgs("one-shot-distance", process.argv.slice(2));
+  const settings = await loadExampleSettings(join(here, "config.yaml"), false, set);
+  await useBackend(backend);
   const teacherFolder = resolve(here, settings.teacher);
   const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder);
   teacher.eval();

@@ -21,6 +21,8 @@ import { loadExampleSettings } from "./settings.js";
 
 const here = dirname(dirname(fileURLToPath(import.meta.url)));
 
+const USAGE = "npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend cpu|wasm]";
+
 export interface ExampleArgs {
   quick: boolean;
   pretrain: boolean;
@@ -34,18 +36,36 @@ export interface ExampleArgs {
 export function parseArgs(argv: readonly string[]): ExampleArgs {
   const args: ExampleArgs = { quick: false, pretrain: false, set: [] };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i]!;
+    // A flag that takes a value: the next argument, which must be there and not be another flag.
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined || next.startsWith("--")) throw new Error(`${arg} needs a value (${USAGE})`);
+      return next;
+    };
     if (arg === "--quick") args.quick = true;
     else if (arg === "--pretrain") args.pretrain = true;
-    else if (arg === "--set") args.set.push(argv[++i]);
-    else if (arg === "--out") args.out = argv[++i];
-    else if (arg === "--backend") args.backend = argv[++i];
+    else if (arg === "--set") args.set.push(value());
+    else if (arg === "--out") args.out = value();
+    else if (arg === "--backend") args.backend = value();
     else if (arg === "--help") {
-      console.log("npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend cpu|wasm]");
+      console.log(USAGE);
       process.exit(0);
     } else throw new Error(`unknown argument "${arg}"; run with --help`);
   }
   return args;
+}
+
+/**
+ * The arguments of a script built on the example (the sweep, the one-shot distance): --set and --backend;
+ * the others do not apply to it.
+ * @throws Error naming an argument the script does not take.
+ */
+export function parseScriptArgs(script: string, argv: readonly string[]): Pick<ExampleArgs, "set" | "backend"> {
+  const { quick, pretrain, out, set, backend } = parseArgs(argv);
+  const unused = [quick && "--quick", pretrain && "--pretrain", out !== undefined && "--out"].filter(Boolean);
+  if (unused.length) throw new Error(`${script} takes only --set key=value (applied to every run) and --backend; not ${unused.join(", ")}`);
+  return { set, backend };
 }
 
 /** Runs the whole comparison and writes the run folder; resolves to the folder and the result rows. */

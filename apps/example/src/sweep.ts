@@ -4,13 +4,13 @@
  * runExample, then prints one markdown row per point: perplexities and how settled the masks are (flips vs
  * the initial mask, and the mean flip rate per refresh over the last fifth of training).
  *
- * Extra `--set` arguments apply to every point, e.g. `-- --set seeds=[2]`.
+ * Extra `--set` arguments apply to every point, e.g. `-- --set seeds=[2]`; `--backend` picks the backend.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatError } from "@adaptive-sparse/cli";
 import type { RefreshEvent } from "@adaptive-sparse/trainer";
-import { runExample } from "./run.js";
+import { parseScriptArgs, runExample } from "./run.js";
 
 interface Point {
   readonly label: string;
@@ -51,19 +51,14 @@ function flipStats(metricsFile: string) {
 }
 
 async function main() {
-  const args = process.argv.slice(2);
-  const extra: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--set") extra.push(args[++i]);
-    else throw new Error(`unknown argument "${args[i]}"; the sweep accepts only --set key=value (applied to every point)`);
-  }
+  const { set: extra, backend } = parseScriptArgs("the sweep", process.argv.slice(2));
   const out = join("runs", `sweep-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`);
   const lines = ["| decay | sotu PPL | moby-dick PPL | flips vs initial | flips per refresh, last 20% | wall s |", "| --- | --- | --- | --- | --- | --- |"];
   let index = 0;
   for (const point of grid()) {
     const folder = join(out, String(index++));
     const started = performance.now();
-    const { rows, sets } = await runExample({ quick: false, pretrain: false, out: folder, verbose: false, set: ['methods=["ast-naive"]', "seeds=[1]", ...point.set, ...extra] });
+    const { rows, sets } = await runExample({ quick: false, pretrain: false, out: folder, verbose: false, backend, set: ['methods=["ast-naive"]', "seeds=[1]", ...point.set, ...extra] });
     const row = rows[0];
     const { vsInitial, tailRate } = flipStats(join(folder, "metrics.jsonl"));
     const cells = sets.map((s) => row.perplexity[s].mean.toFixed(2));

@@ -24,41 +24,51 @@ const PAIR_OF_NIBBLE: u64 = (1 << 32) | (3 << 36) | (2 << 48) | (4 << 52) | (5 <
   return <i32>(PAIR_OF_NIBBLE >> (<u64>nibble << 2)) & 15;
 }
 
-@inline function firstOf(pair: i32): i32 {
-  return pair < 3 ? 0 : pair < 5 ? 1 : 2;
-}
-@inline function secondOf(pair: i32): i32 {
-  return pair == 0 ? 1 : pair == 1 || pair == 3 ? 2 : 3;
-}
-
 /** Bytes of the x table for a vector of k floats (k a multiple of 4). */
 export function pairTableBytes(k: i32): i32 {
   return ((k + 7) >> 3) * OCTET_BYTES;
 }
 
+/** Lanes (first, second) of pair p (0-5) of a group, placed in lanes 0-1 of a vector (lanes 2-3 are don't-care). */
+@inline function lowPair(g: v128, p: i32): v128 {
+  if (p == 0) return v128.shuffle<f32>(g, g, 0, 1, 0, 0);
+  if (p == 1) return v128.shuffle<f32>(g, g, 0, 2, 0, 0);
+  if (p == 2) return v128.shuffle<f32>(g, g, 0, 3, 0, 0);
+  if (p == 3) return v128.shuffle<f32>(g, g, 1, 2, 0, 0);
+  if (p == 4) return v128.shuffle<f32>(g, g, 1, 3, 0, 0);
+  return v128.shuffle<f32>(g, g, 2, 3, 0, 0);
+}
+
+/** The 6 entries (i, 0..5) of an octet: low pair i in lanes 0-1, each high pair j in lanes 2-3. */
+@inline function storeRow(entry: usize, low: v128, high: v128): void {
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 4, 5));
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 4, 6), 16);
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 4, 7), 32);
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 5, 6), 48);
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 5, 7), 64);
+  v128.store(entry, v128.shuffle<f32>(low, high, 0, 1, 6, 7), 80);
+}
+
 /**
  * Builds the x table (see above) for x [k]: for every octet o the 36 f32x4 (x[8o + first(i)],
  * x[8o + second(i)], x[8o + 4 + first(j)], x[8o + 4 + second(j)]) at offset o * 576 + (6i + j) * 16. A
- * trailing half octet (k/4 odd) stores 0 for its missing half.
+ * trailing half octet (k/4 odd) stores 0 for its missing half. Each entry is one shuffle of the octet's
+ * two groups (this runs on the caller's thread before the GEMV's tasks, so its time is not parallel).
  */
 export function buildPairTable(k: i32, x: usize, table: usize): void {
   const octets = (k + 7) >> 3;
   const groups = k >> 2;
   for (let o = 0; o < octets; o++) {
     const base = x + <usize>o * 32;
-    const hasHigh = o * 2 + 1 < groups;
+    const low = v128.load(base);
+    const high = o * 2 + 1 < groups ? v128.load(base, 16) : f32x4.splat(0);
     const entries = table + <usize>(o * OCTET_BYTES);
-    for (let i = 0; i < 6; i++) {
-      const a = load<f32>(base + <usize>firstOf(i) * 4);
-      const b = load<f32>(base + <usize>secondOf(i) * 4);
-      for (let j = 0; j < 6; j++) {
-        const entry = entries + <usize>((i * 6 + j) * 16);
-        store<f32>(entry, a);
-        store<f32>(entry, b, 4);
-        store<f32>(entry, hasHigh ? load<f32>(base + 16 + <usize>firstOf(j) * 4) : 0, 8);
-        store<f32>(entry, hasHigh ? load<f32>(base + 16 + <usize>secondOf(j) * 4) : 0, 12);
-      }
-    }
+    storeRow(entries, lowPair(low, 0), high);
+    storeRow(entries + 96, lowPair(low, 1), high);
+    storeRow(entries + 192, lowPair(low, 2), high);
+    storeRow(entries + 288, lowPair(low, 3), high);
+    storeRow(entries + 384, lowPair(low, 4), high);
+    storeRow(entries + 480, lowPair(low, 5), high);
   }
 }
 
@@ -145,6 +155,47 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
   }
 }
 
+/** One row's dot product over a whole block (BLOCK_OCTETS octets): one 4-byte load for 4 octets' codes, 4 accumulators. */
+@inline function blockDot(v: usize, c: usize, t: usize): f32 {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  for (let o = 0; o < BLOCK_OCTETS; o += 4) {
+    const codes = load<u32>(c);
+    a0 = madd(v128.load(v), v128.load(t + <usize>((codes & 0xff) << 4)), a0);
+    a1 = madd(v128.load(v, 16), v128.load(t + <usize>((codes >> 4) & 0xff0), OCTET_BYTES), a1);
+    a2 = madd(v128.load(v, 32), v128.load(t + <usize>((codes >> 12) & 0xff0), OCTET_BYTES * 2), a2);
+    a3 = madd(v128.load(v, 48), v128.load(t + <usize>((codes >> 20) & 0xff0), OCTET_BYTES * 3), a3);
+    v += 64;
+    c += 4;
+    t += OCTET_BYTES * 4;
+  }
+  return horizontalSum(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)));
+}
+
+/**
+ * Two rows' dot products over a whole block, adding them into out and out2. The rows are far apart (the
+ * two halves of the task's rows), so W is read as two sequential streams: from memory (a weight that is
+ * not in cache, as in decoding) that ran 10-20% faster on the pool than one stream, measured interleaved
+ * with PyTorch's mv at 4096 x 4096 (a full unroll of one row was 15% slower even in cache).
+ */
+@inline function blockDotTwo(v: usize, c: usize, v2: usize, c2: usize, t: usize, out: usize, out2: usize): void {
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+  for (let o = 0; o < BLOCK_OCTETS; o += 2) {
+    const ca = <u32>load<u16>(c);
+    const cb = <u32>load<u16>(c2);
+    a0 = madd(v128.load(v), v128.load(t + <usize>((ca & 0xff) << 4)), a0);
+    a1 = madd(v128.load(v, 16), v128.load(t + <usize>((ca >> 4) & 0xff0), OCTET_BYTES), a1);
+    b0 = madd(v128.load(v2), v128.load(t + <usize>((cb & 0xff) << 4)), b0);
+    b1 = madd(v128.load(v2, 16), v128.load(t + <usize>((cb >> 4) & 0xff0), OCTET_BYTES), b1);
+    v += 32;
+    v2 += 32;
+    c += 2;
+    c2 += 2;
+    t += OCTET_BYTES * 2;
+  }
+  store<f32>(out, load<f32>(out) + horizontalSum(f32x4.add(a0, a1)));
+  store<f32>(out2, load<f32>(out2) + horizontalSum(f32x4.add(b0, b1)));
+}
+
 /**
  * y[r] (+)= W[row0 + r, :] · x for r < rows, W in the prepared layout (prepareSparse24, `n` rows in all)
  * and x given by its table (buildPairTable). Reads W once, in order: 4.25 bytes per 8 dense weights.
@@ -154,10 +205,25 @@ export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, table: usize,
   if (!accumulate) memory.fill(y, 0, <usize>rows * 4);
   for (let b0 = 0; b0 < perRow; b0 += BLOCK_OCTETS) {
     const width = min(BLOCK_OCTETS, perRow - b0);
-    const pairs = width & ~1;
     let v = values + <usize>(n * b0 + row0 * width) * 16;
     let c = codes + <usize>(n * b0 + row0 * width);
     const entries = table + <usize>(b0 * OCTET_BYTES);
+    if (width == BLOCK_OCTETS) {
+      const half = rows >> 1;
+      const skipV = <usize>half * BLOCK_OCTETS * 16, skipC = <usize>half * BLOCK_OCTETS;
+      for (let r = 0; r < half; r++) {
+        const out = y + <usize>r * 4;
+        blockDotTwo(v, c, v + skipV, c + skipC, entries, out, out + <usize>half * 4);
+        v += BLOCK_OCTETS * 16;
+        c += BLOCK_OCTETS;
+      }
+      if (rows & 1) {
+        const out = y + <usize>(rows - 1) * 4;
+        store<f32>(out, load<f32>(out) + blockDot(v + skipV, c + skipC, entries));
+      }
+      continue;
+    }
+    const pairs = width & ~1;
     for (let r = 0; r < rows; r++) {
       let t = entries;
       let acc0 = f32x4.splat(0), acc1 = f32x4.splat(0);

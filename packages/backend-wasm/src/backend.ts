@@ -1,6 +1,5 @@
 import { ConfigError, createCpuBackend, validateOptions, type Backend, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
-import { defaultBlasCandidates } from "./blas/blas-library.js";
-import { GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
+import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
@@ -64,7 +63,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const mode = settings.gemm ?? fromEnvironment ?? "auto";
   const source = settings.gemm ? `option gemm: "${settings.gemm}"` : fromEnvironment ? `${GEMM_ENV}=${fromEnvironment}` : "default";
   const platform = typeof process === "undefined" ? "browser" : process.platform;
-  const blas = await resolveGemm(mode, settings.blasLibraries ?? defaultBlasCandidates(platform), source);
+  const blas = await resolveGemm(mode, blasCandidates(settings.blasLibraries, platform), source);
   if (settings.relaxedSimd && !relaxedSimdSupported()) {
     throw new ConfigError(
       'backend "wasm": relaxedSimd: true, but this runtime does not support WebAssembly relaxed SIMD; use Node 22+ (or start Node 20 with --experimental-wasm-relaxed-simd), or leave the option unset',

@@ -1,6 +1,7 @@
 import { describeBackendConformance } from "@adaptive-sparse/conformance";
 import { createWasmBackend } from "./index.js";
-import { findBlas, defaultBlasCandidates } from "./blas/blas-library.js";
+import { findBlas } from "./blas/blas-library.js";
+import { blasCandidates } from "./gemm-path.js";
 import { enableRelaxedSimd } from "./test-helpers.js";
 
 await enableRelaxedSimd();
@@ -11,9 +12,15 @@ describeBackendConformance({ name: "wasm (wasm GEMM, pool of 2)", create: () => 
 describeBackendConformance({ name: "wasm (wasm GEMM, 1 thread)", create: () => createWasmBackend({ gemm: "wasm", threads: 1, relaxedSimd: false }) });
 describeBackendConformance({ name: "wasm (wasm GEMM, relaxed SIMD, pool of 2)", create: () => createWasmBackend({ gemm: "wasm", threads: 2, relaxedSimd: true }) });
 
-const { blas, tried } = await findBlas(defaultBlasCandidates(process.platform));
+// CI runs this file once more with no BLAS (ADAPTIVE_SPARSE_BLAS_LIBRARIES=none, before it installs OpenBLAS),
+// so the default path, auto, is checked falling back to the wasm GEMM.
+const libraries = blasCandidates(undefined, process.platform);
+const { blas, tried } = await findBlas(libraries.candidates);
 if (blas) {
   describeBackendConformance({ name: `wasm (BLAS GEMM: ${blas.library})`, create: () => createWasmBackend({ gemm: "blas", threads: 2 }) });
 } else {
-  console.log(`conformance wasm (BLAS GEMM): skipped, no BLAS library loaded (tried ${tried.map((t) => t.library).join(", ")}); install libopenblas0-pthread`);
+  const what = tried.length ? `tried ${tried.map((t) => t.library).join(", ")}` : `${libraries.source} lists none`;
+  console.log(`conformance wasm (BLAS GEMM): skipped, no BLAS library loaded (${what}); install libopenblas0-pthread`);
+  // What a user without a BLAS gets by default: auto, falling back to the wasm GEMM.
+  describeBackendConformance({ name: "wasm (default gemm auto, no BLAS: wasm GEMM)", create: () => createWasmBackend({ threads: 2 }) });
 }

@@ -1,11 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { BlasUnavailableError, createWasmBackend, GEMM_ENV, gemmModeFromEnvironment } from "./index.js";
+import { BLAS_LIBRARIES_ENV, blasCandidates, BlasUnavailableError, createWasmBackend, defaultBlasCandidates, GEMM_ENV, gemmModeFromEnvironment } from "./index.js";
 
 describe("GEMM path selection", () => {
-  const saved = process.env[GEMM_ENV];
+  const saved = { [GEMM_ENV]: process.env[GEMM_ENV], [BLAS_LIBRARIES_ENV]: process.env[BLAS_LIBRARIES_ENV] };
   afterEach(() => {
-    if (saved === undefined) delete process.env[GEMM_ENV];
-    else process.env[GEMM_ENV] = saved;
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 
   it("reads ADAPTIVE_SPARSE_GEMM and rejects other values", () => {
@@ -37,5 +39,26 @@ describe("GEMM path selection", () => {
     process.env[GEMM_ENV] = "blas";
     const backend = await createWasmBackend({ threads: 1, gemm: "auto", blasLibraries: ["libnot-a-blas.so.9"] });
     expect(backend.gemmPath).toBe("wasm");
+  });
+
+  it("ADAPTIVE_SPARSE_BLAS_LIBRARIES replaces the default library list (PATH-style), and the option replaces both", () => {
+    delete process.env[BLAS_LIBRARIES_ENV];
+    expect(blasCandidates(undefined, "linux")).toEqual({ candidates: defaultBlasCandidates("linux"), source: "the platform's defaults" });
+    process.env[BLAS_LIBRARIES_ENV] = "/opt/blis/libblis.so.4: libopenblas.so.0";
+    expect(blasCandidates(undefined, "linux").candidates).toEqual(["/opt/blis/libblis.so.4", "libopenblas.so.0"]);
+    process.env[BLAS_LIBRARIES_ENV] = "C:\\blas\\libopenblas.dll;mkl_rt.2.dll";
+    expect(blasCandidates(undefined, "win32").candidates).toEqual(["C:\\blas\\libopenblas.dll", "mkl_rt.2.dll"]);
+    expect(blasCandidates(["libmine.so"], "linux")).toEqual({ candidates: ["libmine.so"], source: "option blasLibraries" });
+  });
+
+  it("ADAPTIVE_SPARSE_BLAS_LIBRARIES=none is a machine without a BLAS: auto runs the wasm GEMM, blas fails saying why", async () => {
+    process.env[BLAS_LIBRARIES_ENV] = "none";
+    delete process.env[GEMM_ENV];
+    const backend = await createWasmBackend({ threads: 1 });
+    expect(backend.gemmPath).toBe("wasm");
+    expect(backend.blasLibrary).toBeNull();
+    await expect(createWasmBackend({ threads: 1, gemm: "blas" })).rejects.toThrow(
+      'no BLAS library could be loaded; no library was tried (ADAPTIVE_SPARSE_BLAS_LIBRARIES=none lists none). Install one (on Debian/Ubuntu: `apt install libopenblas0-pthread`), name yours with the blasLibraries option or ADAPTIVE_SPARSE_BLAS_LIBRARIES, or use gemm "wasm" / "auto"',
+    );
   });
 });

@@ -9,7 +9,7 @@ export { wasmBackendPlugin, registerWasmBackend } from "./plugin.js";
 export type { WasmBackendPlugin } from "./plugin.js";
 export { wasmBackendOptionsSchema } from "./options.js";
 export type { WasmBackendOptions } from "./options.js";
-export { GEMM_ENV, gemmModeFromEnvironment } from "./gemm-path.js";
+export { BLAS_LIBRARIES_ENV, blasCandidates, GEMM_ENV, gemmModeFromEnvironment, type BlasCandidates } from "./gemm-path.js";
 export type { GemmMode } from "./gemm-path.js";
 export { defaultBlasCandidates } from "./blas/blas-library.js";
 export { enableRelaxedSimdInNode, relaxedSimdSupported } from "./wasm/kernel-module.js";

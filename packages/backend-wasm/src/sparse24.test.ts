@@ -36,7 +36,8 @@ describe("sparseMatMul24", () => {
 });
 
 // GEMV (m <= 3) and GEMM (prefill) paths, on one thread and on the pool; k/4 odd makes rows start
-// mid-byte in the index array, and k not a multiple of 32 exercises the byte-at-a-time tails.
+// mid-byte in the index array, and k not a multiple of 32 exercises the byte-at-a-time tails; k >= 128
+// gives the GEMV whole 16-octet column blocks, which it runs two rows at a time.
 const CASES = [
   { rows: 37, cols: 20, m: 1 },
   { rows: 37, cols: 20, m: 3 },
@@ -46,6 +47,8 @@ const CASES = [
   { rows: 300, cols: 516, m: 70 },
   { rows: 40, cols: 256, m: 301 },
   { rows: 1100, cols: 1024, m: 1 }, // enough work for the pool to split the GEMV
+  { rows: 37, cols: 132, m: 1 }, // a whole column block and a 1-octet one, an odd row count (the GEMV pairs rows)
+  { rows: 1101, cols: 1024, m: 1 }, // the pool's last piece has an odd row count
 ];
 
 for (const [threads, relaxedSimd] of [[1, false], [2, false], [1, true], [2, true]] as const) {

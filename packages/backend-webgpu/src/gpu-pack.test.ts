@@ -29,6 +29,13 @@ describe.runIf(loaderInstalled && x64 && (await hasAdapter()))("gpu pack", () =>
       expect(output).toMatch(/\| GEMM 512³ f32 \| [\d.]+ GFLOP\/s/);
       expect(output).toMatch(/\| GPT training step, V256 d64 L2 H2, 4×32 \| \d+ tokens\/s/);
       expect(output).toContain("gpu check: all passed");
+      // Here there is no NVIDIA driver at all, so the launcher says what it looked for and why it may be missing.
+      const nvidia = ["/usr/share/vulkan/icd.d", "/etc/vulkan/icd.d"].some((dir) => existsSync(join(dir, "nvidia_icd.json"))) || existsSync("/usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0");
+      if (!nvidia) {
+        expect(output).toContain(
+          "gpu-check: no NVIDIA Vulkan driver here (no nvidia_icd.json under /usr/share/vulkan/icd.d or /etc/vulkan/icd.d, no libGLX_nvidia.so.0). In a container the NVIDIA runtime mounts it only when NVIDIA_DRIVER_CAPABILITIES includes graphics (or is all). GPU seen by the driver: nvidia-smi unavailable",
+        );
+      }
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

@@ -8,6 +8,7 @@ import { combineRounds, gptTable, gptTargets, lossProblems, summarizeGpt, target
 import { onnxMatMulModel } from "./onnx-matmul.mjs";
 import { measureInterleaved, median } from "./measure.mjs";
 import { gemmTables } from "./report.mjs";
+import { startTorch } from "./torch.mjs";
 
 describe("bench helpers", () => {
   it("writes an ONNX MatMul model that onnxruntime-node loads and runs", async () => {
@@ -41,6 +42,17 @@ describe("bench helpers", () => {
     await measureInterleaved([() => void order.push("f"), slow], { warmup: 0, minSamples: 3, maxSamples: 3, minTimeMs: 0, rewarmBelowMs: 2 });
     // first round: both re-warmed (no sample yet); then only the fast one, whose samples stay under 2 ms
     expect(order.join("")).toBe("ffss" + "ffs" + "ffs");
+  });
+
+  it("takes a self-timed run's own measurement and leaves its re-warming to it", async () => {
+    let calls = 0;
+    const peer = async () => {
+      calls++;
+      return { measuredMs: 0.25 };
+    };
+    const [timing] = await measureInterleaved([peer], { warmup: 1, minSamples: 3, maxSamples: 3, minTimeMs: 0, rewarmBelowMs: 20 });
+    expect(timing).toEqual({ medianMs: 0.25, minMs: 0.25, samples: 3 });
+    expect(calls).toBe(4); // 1 warm-up + 3 timed, no extra calls although 0.25 ms < 20 ms
   });
 
   it("renders GFLOP/s and ratios of ours to each peer", () => {
@@ -193,6 +205,26 @@ describe("child processes", () => {
       return false;
     }
   })();
+  if (!hasTorch) console.log(`bench PyTorch tests: skipped, ${PYTHON} cannot import torch (apt install python3-torch)`);
+
+  it.runIf(hasTorch)("times PyTorch in a long-lived child: a GEMM and a GEMV per request, measured there; bad jobs are errors", async () => {
+    const torch = await startTorch(1, 20);
+    try {
+      expect(torch).toMatchObject({ available: true, threads: 1 });
+      const gemm = await torch.prepare({ kind: "gemm", m: 64, k: 64, n: 64 });
+      const mv = await torch.prepare({ kind: "gemv", n: 256, k: 256 });
+      const samples = [await gemm.run(), await mv.run(), await gemm.run()];
+      for (const { measuredMs } of samples) expect(measuredMs).toBeGreaterThan(0);
+      // A 64³ GEMM takes microseconds in PyTorch; the pipe round trip alone takes longer, so it is not counted.
+      expect(samples[2].measuredMs).toBeLessThan(5);
+      await gemm.dispose();
+      await expect(gemm.run()).rejects.toThrow(/PyTorch: KeyError/);
+      await expect(torch.prepare({ kind: "conv", n: 2 })).rejects.toThrow("PyTorch: ValueError: unknown job kind 'conv' (gemm or gemv)");
+    } finally {
+      await torch.close();
+    }
+  });
+
   it.runIf(hasTorch)("runs the PyTorch GPT: a loss per step that starts near ln(vocab) and falls, and its peak RSS", async () => {
     const setup = { ...SETUP, config: { nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 32 }, batch: 2, seq: 8, steps: 2, forwardSteps: 2, optimizer: { ...SETUP.optimizer, lr: 1e-2 } };
     const result = await runTorchScript("gpt_torch.py", [JSON.stringify(setup), "1"], 1);

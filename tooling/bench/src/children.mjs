@@ -54,12 +54,22 @@ export function runBackendChild(job, options) {
 }
 
 /**
+ * How long OpenBLAS's idle threads spin before they sleep, as OPENBLAS_THREAD_TIMEOUT's exponent (2^20 cycles,
+ * about 0.3 ms). Its default (2^28, about 0.1 s) keeps a core busy for 110-130 ms after every call, measured
+ * from the process's CPU time, so each PyTorch call took a core from whatever ran next in the round, and our
+ * BLAS path's calls from the next peer. Calls made back to back (a re-warm and its timed call) still find the
+ * threads awake. Applied to PyTorch and to our process alike (scripts/bench.mjs).
+ */
+export const OPENBLAS_THREAD_TIMEOUT = "20";
+
+/**
  * The environment PyTorch runs in: OMP_WAIT_POLICY=PASSIVE so idle OpenMP threads sleep instead of spinning
- * on shared cores, `threads` OpenMP threads, and OPENBLAS_CORETYPE unset so OpenBLAS picks the kernels for
- * this CPU (as our BLAS path does, see scripts/bench.mjs).
+ * on shared cores, `threads` OpenMP threads, OpenBLAS's idle threads likewise (OPENBLAS_THREAD_TIMEOUT), and
+ * OPENBLAS_CORETYPE unset so OpenBLAS picks the kernels for this CPU (as our BLAS path does, see
+ * scripts/bench.mjs).
  */
 export function torchEnv(threads) {
-  const env = { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(threads) };
+  const env = { ...process.env, OMP_WAIT_POLICY: "PASSIVE", OMP_NUM_THREADS: String(threads), OPENBLAS_THREAD_TIMEOUT };
   delete env.OPENBLAS_CORETYPE;
   return env;
 }

@@ -18,9 +18,10 @@ export function random24Weight(n, k, seed = 3) {
 /**
  * Times, on one backend, the dense GEMV and the 2:4 GEMV both through the kernel table (the weight is a
  * backend buffer, so it stays resident in wasm memory across calls, as in a decode loop) and through the
- * host-array methods (every operand copied in on every call).
+ * host-array methods (every operand copied in on every call); `peerDense`, when given (PyTorch's mv), in
+ * the same rounds.
  */
-export async function benchGemv(backend, n, k) {
+export async function benchGemv(backend, n, k, peerDense) {
   const dense = random24Weight(n, k);
   const { values, indices } = compress24(dense, n, k);
   const x = randomArray(k, 4);
@@ -31,6 +32,7 @@ export async function benchGemv(backend, n, k) {
   const hostDense = () => backend.gemm(x, dense, y, { m: 1, n, k, transA: false, transB: true });
   const hostSparse = () => backend.sparseMatMul24(x, { values, indices, rows: n, cols: k });
   // Interleaved rounds: dense and 2:4 see the same load.
-  const [kd, ks, hd, hs] = await measureInterleaved([kernelDense, kernelSparse, hostDense, hostSparse], { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200, rewarmBelowMs: REWARM_MS });
-  return { kernelDense: kd, kernelSparse: ks, hostDense: hd, hostSparse: hs };
+  const runs = [kernelDense, kernelSparse, hostDense, hostSparse, ...(peerDense ? [peerDense] : [])];
+  const [kd, ks, hd, hs, peer] = await measureInterleaved(runs, { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200, rewarmBelowMs: REWARM_MS });
+  return { kernelDense: kd, kernelSparse: ks, hostDense: hd, hostSparse: hs, ...(peer ? { torchDense: peer } : {}) };
 }

@@ -14,26 +14,29 @@ export function median(values) {
  * so a change in the machine's load hits all of them alike (the machines this runs on are shared).
  * Returns one { medianMs, minMs, samples } per entry of `runs`.
  *
+ * A run may time itself by resolving to `{ measuredMs }` (a peer in another process, so the pipe's latency
+ * is not counted); that is its sample, and it re-warms itself (torch_bench.py follows the same rule).
+ *
  * `rewarmBelowMs`: an implementation whose last sample took less than this gets one untimed call right
  * before each timed one. Short calls are sensitive to what ran just before them (a BLAS or worker pool
- * whose threads went to sleep while the other implementations ran, caches full of their data); the
- * peers timed out of process (PyTorch) run their calls back to back, so this gives ours the same
- * conditions: every timed call follows a call of the same work.
+ * whose threads went to sleep while the other implementations ran, caches full of their data), so every
+ * timed call follows a call of the same work, as in a back-to-back loop.
  * @param options warmup rounds (2), minSamples (5), maxSamples (15), minTimeMs per implementation (300),
  *   rewarmBelowMs (0: off).
  */
 export async function measureInterleaved(runs, { warmup = 2, minSamples = 5, maxSamples = 15, minTimeMs = 300, rewarmBelowMs = 0 } = {}) {
-  for (let i = 0; i < warmup; i++) for (const run of runs) await run();
+  const selfTimed = runs.map(() => false);
+  for (let i = 0; i < warmup; i++) for (const [j, run] of runs.entries()) selfTimed[j] = (await run())?.measuredMs !== undefined;
   const samples = runs.map(() => []);
   const total = runs.map(() => 0);
   const more = () => samples[0].length < maxSamples && (samples[0].length < minSamples || total.some((t) => t < minTimeMs));
   while (more()) {
     for (const [i, run] of runs.entries()) {
       const last = samples[i].at(-1);
-      if (rewarmBelowMs > 0 && (last === undefined || last < rewarmBelowMs)) await run();
+      if (rewarmBelowMs > 0 && !selfTimed[i] && (last === undefined || last < rewarmBelowMs)) await run();
       const start = performance.now();
-      await run();
-      const elapsed = performance.now() - start;
+      const result = await run();
+      const elapsed = result?.measuredMs ?? performance.now() - start;
       samples[i].push(elapsed);
       total[i] += elapsed;
     }

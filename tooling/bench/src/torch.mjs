@@ -1,14 +1,70 @@
-// PyTorch CPU as a GEMM/GEMV peer, through Debian's /usr/bin/python3 (python3-torch): one child process
-// times every job and reports medians as JSON.
-import { runTorchScript } from "./children.mjs";
+// PyTorch CPU as a GEMM/GEMV peer timed in the same interleaved rounds as ours: one long-lived
+// /usr/bin/python3 child (torch_bench.py) that prepares operands once and runs one call per request,
+// timing it itself so the pipe's latency is not counted.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { PYTHON, torchEnv } from "./children.mjs";
+
+const SCRIPT = fileURLToPath(new URL("./torch_bench.py", import.meta.url));
 
 /**
- * Runs `jobs` ({kind: "gemm", m, k, n} | {kind: "gemv", n, k}) in PyTorch with `threads` threads.
- * @returns { available: true, version, threads, seconds: number[] } or { available: false, reason }.
+ * Starts PyTorch with `threads` threads. Its calls re-warm below `rewarmBelowMs`, as measureInterleaved
+ * does for ours.
+ * @returns { available: true, version, threads, prepare(job), close() } where job is {kind: "gemm", m, k, n}
+ *   or {kind: "gemv", n, k} and prepare resolves to { run, dispose } (run resolves to { measuredMs });
+ *   or { available: false, reason }.
  */
-export async function runTorch(jobs, threads) {
-  const result = await runTorchScript("torch_bench.py", [JSON.stringify(jobs), String(threads)], threads);
-  if (!result.ok) return { available: false, reason: result.reason };
-  const { torch, threads: used, results } = result.value;
-  return { available: true, version: torch, threads: used, seconds: results };
+export async function startTorch(threads, rewarmBelowMs) {
+  if (!existsSync(PYTHON)) return { available: false, reason: `${PYTHON} not found (install python3 and python3-torch)` };
+  const child = spawn(PYTHON, [SCRIPT, String(threads), String(rewarmBelowMs / 1000)], { env: torchEnv(threads), stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  child.on("error", () => {}); // reported through `close` and the empty reply
+
+  const why = () => {
+    if (/No module named ['"]?torch/.test(stderr)) return "python3-torch is not installed (apt install python3-torch)";
+    const last = stderr.trim().split("\n").pop();
+    return `python3 failed: ${last || "it exited without a reply"}`;
+  };
+  /** One request, one reply line; requests are sent one at a time (the bench awaits each). */
+  const ask = async (request) => {
+    if (request) child.stdin.write(`${JSON.stringify(request)}\n`);
+    const next = await lines.next();
+    if (next.done) {
+      await exited;
+      throw new Error(why());
+    }
+    const reply = JSON.parse(next.value);
+    if (reply.error) throw new Error(`PyTorch: ${reply.error}`);
+    return reply;
+  };
+  const close = () => {
+    child.stdin.end();
+    return exited;
+  };
+
+  let hello;
+  try {
+    hello = await ask(null);
+  } catch (error) {
+    await close();
+    return { available: false, reason: error.message };
+  }
+  return {
+    available: true,
+    version: hello.torch,
+    threads: hello.threads,
+    async prepare(job) {
+      const { id } = await ask({ op: "prepare", ...job });
+      return {
+        run: async () => ({ measuredMs: (await ask({ op: "run", id })).seconds * 1e3 }),
+        dispose: () => ask({ op: "free", id }),
+      };
+    },
+    close,
+  };
 }

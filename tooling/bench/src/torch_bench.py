@@ -1,7 +1,13 @@
-"""PyTorch CPU timings for `npm run bench` (tooling/bench/src/torch.mjs runs this with /usr/bin/python3).
+"""PyTorch CPU as a peer that `npm run bench` times in the same rounds as ours (tooling/bench/src/torch.mjs).
 
-Reads a JSON list of jobs from argv[1]: {"kind": "gemm", "m", "k", "n"} or {"kind": "gemv", "n", "k"},
-and prints one JSON object: {"torch": version, "threads": n, "results": [median seconds per job]}.
+Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, it prints one JSON line
+{"torch": version, "threads": n} and then answers one JSON line per request line on stdin:
+  {"op": "prepare", "kind": "gemm", "m", "k", "n"} or {"op": "prepare", "kind": "gemv", "n", "k"} -> {"id": i}
+  {"op": "run", "id": i}  -> {"seconds": s}, the time of one call measured here (so pipe latency is not
+                              counted); a call whose previous sample was shorter than the threshold gets
+                              one untimed call right before it, as the bench gives ours
+  {"op": "free", "id": i} -> {}
+Any failure is answered {"error": message}.
 """
 import json
 import sys
@@ -10,42 +16,55 @@ import time
 import torch
 
 
-def median(values):
-    values = sorted(values)
-    mid = len(values) // 2
-    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-
-
-def measure(run, min_samples=5, max_samples=15, min_time=0.3):
-    for _ in range(2):
-        run()
-    samples = []
-    while len(samples) < max_samples and (len(samples) < min_samples or sum(samples) < min_time):
-        start = time.perf_counter()
-        run()
-        samples.append(time.perf_counter() - start)
-    return median(samples)
+def prepare(job):
+    if job["kind"] == "gemm":
+        a = torch.rand(job["m"], job["k"]) * 2 - 1
+        b = torch.rand(job["k"], job["n"]) * 2 - 1
+        out = torch.empty(job["m"], job["n"])
+        return lambda: torch.matmul(a, b, out=out)
+    if job["kind"] == "gemv":
+        w = torch.rand(job["n"], job["k"]) * 2 - 1
+        x = torch.rand(job["k"]) * 2 - 1
+        out = torch.empty(job["n"])
+        return lambda: torch.mv(w, x, out=out)
+    raise ValueError(f"unknown job kind {job['kind']!r} (gemm or gemv)")
 
 
 def main():
-    jobs = json.loads(sys.argv[1])
-    threads = int(sys.argv[2])
+    threads = int(sys.argv[1])
+    rewarm_below = float(sys.argv[2])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    results = []
-    with torch.no_grad():
-        for job in jobs:
-            if job["kind"] == "gemm":
-                a = torch.rand(job["m"], job["k"]) * 2 - 1
-                b = torch.rand(job["k"], job["n"]) * 2 - 1
-                out = torch.empty(job["m"], job["n"])
-                results.append(measure(lambda: torch.matmul(a, b, out=out)))
+    torch.set_grad_enabled(False)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    jobs = {}
+    last = {}
+    next_id = 0
+    for line in sys.stdin:
+        try:
+            request = json.loads(line)
+            op = request["op"]
+            if op == "prepare":
+                jobs[next_id] = prepare(request)
+                reply = {"id": next_id}
+                next_id += 1
+            elif op == "run":
+                job_id = request["id"]
+                run = jobs[job_id]
+                if last.get(job_id, 0.0) < rewarm_below:
+                    run()
+                start = time.perf_counter()
+                run()
+                last[job_id] = time.perf_counter() - start
+                reply = {"seconds": last[job_id]}
+            elif op == "free":
+                jobs.pop(request["id"], None)
+                reply = {}
             else:
-                w = torch.rand(job["n"], job["k"]) * 2 - 1
-                x = torch.rand(job["k"]) * 2 - 1
-                out = torch.empty(job["n"])
-                results.append(measure(lambda: torch.mv(w, x, out=out)))
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}))
+                raise ValueError(f"unknown op {op!r} (prepare, run or free)")
+        except Exception as error:  # reported to the bench, which prints it and skips PyTorch
+            reply = {"error": f"{type(error).__name__}: {error}"}
+        print(json.dumps(reply), flush=True)
 
 
 if __name__ == "__main__":
