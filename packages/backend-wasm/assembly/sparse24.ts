@@ -196,14 +196,22 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
   store<f32>(out2, load<f32>(out2) + horizontalSum(f32x4.add(b0, b1)));
 }
 
+/** Column blocks of the GEMV's prepared layout for k columns (the unit a pool splits the GEMV by). */
+export function sparse24GemvBlocks(k: i32): i32 {
+  return (preparedRowLength(k) + BLOCK_OCTETS - 1) / BLOCK_OCTETS;
+}
+
 /**
- * y[r] (+)= W[row0 + r, :] · x for r < rows, W in the prepared layout (prepareSparse24, `n` rows in all)
- * and x given by its table (buildPairTable). Reads W once, in order: 4.25 bytes per 8 dense weights.
+ * y[r] (+)= W[row0 + r, blockFrom·128 : blockTo·128] · x for r < rows: the part of the row product over
+ * column blocks [blockFrom, blockTo) (all of it for 0, sparse24GemvBlocks(k)). W is in the prepared layout
+ * (prepareSparse24, `n` rows in all) and x given by its table (buildPairTable). Reads W once, in order:
+ * 4.25 bytes per 8 dense weights.
  */
-export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool): void {
+export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i32, blockTo: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool): void {
   const perRow = preparedRowLength(k);
+  const end = min(perRow, blockTo * BLOCK_OCTETS);
   if (!accumulate) memory.fill(y, 0, <usize>rows * 4);
-  for (let b0 = 0; b0 < perRow; b0 += BLOCK_OCTETS) {
+  for (let b0 = blockFrom * BLOCK_OCTETS; b0 < end; b0 += BLOCK_OCTETS) {
     const width = min(BLOCK_OCTETS, perRow - b0);
     let v = values + <usize>(n * b0 + row0 * width) * 16;
     let c = codes + <usize>(n * b0 + row0 * width);

@@ -48,7 +48,9 @@ const CASES = [
   { rows: 40, cols: 256, m: 301 },
   { rows: 1100, cols: 1024, m: 1 }, // enough work for the pool to split the GEMV
   { rows: 37, cols: 132, m: 1 }, // a whole column block and a 1-octet one, an odd row count (the GEMV pairs rows)
-  { rows: 1101, cols: 1024, m: 1 }, // the pool's last piece has an odd row count
+  { rows: 1101, cols: 1024, m: 1 }, // an odd row count on the pool, split by column blocks
+  { rows: 1024, cols: 1028, m: 2 }, // the pool's column split with two x rows and a half-octet tail
+  { rows: 9001, cols: 128, m: 1 }, // one column block: the pool splits by rows, the last piece odd
 ];
 
 for (const [threads, relaxedSimd] of [[1, false], [2, false], [1, true], [2, true]] as const) {

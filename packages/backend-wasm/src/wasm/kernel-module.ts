@@ -12,6 +12,7 @@ export interface KernelExports {
   prepareSparse24(rows: number, k: number, values: number, indices: number, outValues: number, outCodes: number): void;
   preparedValuesBytes(rows: number, k: number): number;
   preparedCodesBytes(rows: number, k: number): number;
+  sparse24GemvBlocks(k: number): number;
   readonly TASK_BYTES: WebAssembly.Global;
   readonly TASK_GEMM: WebAssembly.Global;
   readonly TASK_GEMV_DOT: WebAssembly.Global;
