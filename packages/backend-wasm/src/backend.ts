@@ -1,6 +1,7 @@
 import { ConfigError, createCpuBackend, validateOptions, type Backend, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
 import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
+import { createBinaryKernels } from "./kernels/binary-kernel.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
@@ -87,6 +88,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     {
       ...cpu.kernels,
       ...createRowwiseKernels(engine, cpu.kernels),
+      ...createBinaryKernels(engine, cpu.kernels),
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
     },

@@ -12,6 +12,17 @@ export interface TaskKinds {
   readonly sparse24Gemv: number;
   readonly sparse24Gemm: number;
   readonly rowwise: number;
+  readonly binary: number;
+}
+
+/** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
+export interface BinaryCodes {
+  readonly add: number;
+  readonly mul: number;
+  readonly same: number;
+  readonly row: number;
+  readonly col: number;
+  readonly scalar: number;
 }
 
 /** Int32 fields per task descriptor (TASK_BYTES / 4). */
@@ -59,6 +70,7 @@ export class WasmEngine {
   readonly kinds: TaskKinds;
   /** The row kernel code of each fused op (ROW_* in assembly/rowwise.ts). */
   readonly rowOps: Readonly<Record<RowwiseOp, number>>;
+  readonly binaryCodes: BinaryCodes;
   readonly tileRows: number;
   readonly tileCols: number;
   /** Operands kept in linear memory between calls (used by the backend's kernels only). */
@@ -82,7 +94,10 @@ export class WasmEngine {
       sparse24Gemv: kernels.TASK_SPARSE24_GEMV.value as number,
       sparse24Gemm: kernels.TASK_SPARSE24_GEMM.value as number,
       rowwise: kernels.TASK_ROWWISE.value as number,
+      binary: kernels.TASK_BINARY.value as number,
     };
+    const code = (global: WebAssembly.Global) => global.value as number;
+    this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };
     const rowOps: Partial<Record<RowwiseOp, number>> = {};
     for (const [op, name] of Object.entries(ROWWISE_OPS) as [RowwiseOp, keyof KernelExports][]) rowOps[op] = (kernels[name] as WebAssembly.Global).value as number;
     this.rowOps = rowOps as Record<RowwiseOp, number>;

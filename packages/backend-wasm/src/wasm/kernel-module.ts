@@ -20,6 +20,13 @@ export interface KernelExports {
   readonly TASK_SPARSE24_GEMV: WebAssembly.Global;
   readonly TASK_SPARSE24_GEMM: WebAssembly.Global;
   readonly TASK_ROWWISE: WebAssembly.Global;
+  readonly TASK_BINARY: WebAssembly.Global;
+  readonly BIN_ADD: WebAssembly.Global;
+  readonly BIN_MUL: WebAssembly.Global;
+  readonly BIN_SAME: WebAssembly.Global;
+  readonly BIN_ROW: WebAssembly.Global;
+  readonly BIN_COL: WebAssembly.Global;
+  readonly BIN_SCALAR: WebAssembly.Global;
   readonly ROW_GELU: WebAssembly.Global;
   readonly ROW_GELU_GRAD: WebAssembly.Global;
   readonly ROW_SOFTMAX: WebAssembly.Global;
