@@ -3,6 +3,7 @@ import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
+import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
@@ -89,6 +90,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       ...cpu.kernels,
       ...createRowwiseKernels(engine, cpu.kernels),
       ...createBinaryKernels(engine, cpu.kernels),
+      ReduceSum: createReduceSumKernel(engine, cpu.kernels),
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
     },

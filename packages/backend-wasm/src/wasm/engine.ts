@@ -13,6 +13,7 @@ export interface TaskKinds {
   readonly sparse24Gemm: number;
   readonly rowwise: number;
   readonly binary: number;
+  readonly reduceSum: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -95,6 +96,7 @@ export class WasmEngine {
       sparse24Gemm: kernels.TASK_SPARSE24_GEMM.value as number,
       rowwise: kernels.TASK_ROWWISE.value as number,
       binary: kernels.TASK_BINARY.value as number,
+      reduceSum: kernels.TASK_REDUCE_SUM.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

@@ -21,6 +21,7 @@ export interface KernelExports {
   readonly TASK_SPARSE24_GEMM: WebAssembly.Global;
   readonly TASK_ROWWISE: WebAssembly.Global;
   readonly TASK_BINARY: WebAssembly.Global;
+  readonly TASK_REDUCE_SUM: WebAssembly.Global;
   readonly BIN_ADD: WebAssembly.Global;
   readonly BIN_MUL: WebAssembly.Global;
   readonly BIN_SAME: WebAssembly.Global;

@@ -1,0 +1,57 @@
+import { createCpuBackend, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { contiguousReduction } from "./kernels/reduce-kernel.js";
+import { createWasmBackend, type WasmBackend } from "./index.js";
+import { seededArray } from "./test-helpers.js";
+
+const cpu = createCpuBackend();
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** ReduceSum of x [shape] to the keepdim shape `out` through a backend's kernel table. */
+function reduce(backend: { kernels: Record<string, unknown> }, x: Float32Array, shape: number[], out: number[]): Float32Array {
+  const result = new Float32Array(size(out)).fill(Number.NaN);
+  const axes = shape.flatMap((dim, i) => (out[i] === 1 && dim !== 1 ? [i] : []));
+  (backend.kernels.ReduceSum as (o: BufferInfo<TypedArray>, i: BufferInfo<TypedArray>[], a: unknown) => void)({ handle: result, shape: out, dtype: "f32" }, [{ handle: x, shape, dtype: "f32" }], { axes });
+  return result;
+}
+
+// Bias gradients of a GPT step ([B, T, C] -> [1, 1, C]), a middle run of axes, odd column counts, and
+// shapes the kernel leaves to the cpu (the last axis, a non-contiguous set of axes).
+const CASES: { shape: number[]; out: number[] }[] = [
+  { shape: [16, 128, 256], out: [1, 1, 256] },
+  { shape: [16, 128, 1024], out: [1, 1, 1024] },
+  { shape: [3, 1000, 77], out: [3, 1, 77] },
+  { shape: [40, 33, 31], out: [1, 1, 31] },
+  { shape: [9, 64, 70], out: [9, 1, 70] },
+  { shape: [256, 300], out: [256, 1] },
+  { shape: [30, 40, 50], out: [1, 40, 1] },
+];
+
+describe("ReduceSum over contiguous axes in WebAssembly", () => {
+  let pool: WasmBackend;
+  let single: WasmBackend;
+  beforeAll(async () => {
+    pool = await createWasmBackend({ threads: 2, gemm: "wasm" });
+    single = await createWasmBackend({ threads: 1, gemm: "wasm" });
+  });
+  afterAll(() => {
+    pool.dispose();
+    single.dispose();
+  });
+
+  for (const { shape, out } of CASES) {
+    it(`[${shape}] -> [${out}] equals the cpu kernel bit for bit (f64 sums in the same order), on 1 thread and on the pool`, () => {
+      const x = seededArray(size(shape), 3).map((v) => v * 100);
+      const expected = Array.from(reduce(cpu, x, shape, out));
+      expect(Array.from(reduce(single, x, shape, out))).toEqual(expected);
+      expect(Array.from(reduce(pool, x, shape, out))).toEqual(expected);
+    });
+  }
+
+  it("finds the contiguous run of reduced axes as [outer, length, inner]", () => {
+    expect(contiguousReduction([16, 128, 256], [1, 1, 256])).toEqual([1, 2048, 256]);
+    expect(contiguousReduction([3, 10, 1, 5, 7], [3, 1, 1, 1, 7])).toEqual([3, 50, 7]);
+    expect(contiguousReduction([30, 40, 50], [1, 40, 1])).toBeNull();
+    expect(contiguousReduction([4, 5], [4, 5])).toEqual([20, 1, 1]);
+  });
+});
