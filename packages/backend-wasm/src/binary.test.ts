@@ -1,8 +1,7 @@
 import { createCpuBackend, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { broadcastPattern } from "./kernels/binary-kernel.js";
-import { createWasmBackend, type WasmBackend } from "./index.js";
-import { seededArray } from "./test-helpers.js";
+import { seededArray, wasmBackendsForTests } from "./test-helpers.js";
 
 const cpu = createCpuBackend();
 const info = (handle: TypedArray, shape: number[], dtype: "f32" | "i32" = "f32"): BufferInfo<TypedArray> => ({ handle, shape, dtype });
@@ -36,16 +35,7 @@ const CASES: { x: number[]; y: number[]; out: number[] }[] = [
 ];
 
 describe("broadcasting Add and Mul in WebAssembly SIMD", () => {
-  let pool: WasmBackend;
-  let single: WasmBackend;
-  beforeAll(async () => {
-    pool = await createWasmBackend({ threads: 2, gemm: "wasm" });
-    single = await createWasmBackend({ threads: 1, gemm: "wasm" });
-  });
-  afterAll(() => {
-    pool.dispose();
-    single.dispose();
-  });
+  const backends = wasmBackendsForTests();
 
   for (const op of ["Add", "Mul"] as const) {
     for (const { x, y, out } of CASES) {
@@ -54,8 +44,8 @@ describe("broadcasting Add and Mul in WebAssembly SIMD", () => {
         const b = seededArray(size(y), 2);
         const expected = run(cpu, op, a, x, b, y, out);
         // f32 add and multiply are exact roundings in both (JavaScript computes them in f64, then rounds once).
-        expect(differences(run(single, op, a, x, b, y, out), expected)).toEqual([]);
-        expect(differences(run(pool, op, a, x, b, y, out), expected)).toEqual([]);
+        expect(differences(run(backends.single, op, a, x, b, y, out), expected)).toEqual([]);
+        expect(differences(run(backends.pool, op, a, x, b, y, out), expected)).toEqual([]);
       });
     }
   }
@@ -63,7 +53,7 @@ describe("broadcasting Add and Mul in WebAssembly SIMD", () => {
   it("leaves other dtypes to the cpu kernels", () => {
     const a = Int32Array.from({ length: 40000 }, (_, i) => i);
     const out = new Int32Array(40000);
-    (pool.kernels.Add as (o: BufferInfo<TypedArray>, i: BufferInfo<TypedArray>[], a: unknown) => void)(info(out, [40000], "i32"), [info(a, [40000], "i32"), info(Int32Array.of(7), [], "i32")], {});
+    (backends.pool.kernels.Add as (o: BufferInfo<TypedArray>, i: BufferInfo<TypedArray>[], a: unknown) => void)(info(out, [40000], "i32"), [info(a, [40000], "i32"), info(Int32Array.of(7), [], "i32")], {});
     expect(out[39999]).toBe(40006);
   });
 

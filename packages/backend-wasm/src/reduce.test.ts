@@ -1,8 +1,7 @@
 import { createCpuBackend, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { contiguousReduction } from "./kernels/reduce-kernel.js";
-import { createWasmBackend, type WasmBackend } from "./index.js";
-import { seededArray } from "./test-helpers.js";
+import { seededArray, wasmBackendsForTests } from "./test-helpers.js";
 
 const cpu = createCpuBackend();
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -28,23 +27,14 @@ const CASES: { shape: number[]; out: number[] }[] = [
 ];
 
 describe("ReduceSum over contiguous axes in WebAssembly", () => {
-  let pool: WasmBackend;
-  let single: WasmBackend;
-  beforeAll(async () => {
-    pool = await createWasmBackend({ threads: 2, gemm: "wasm" });
-    single = await createWasmBackend({ threads: 1, gemm: "wasm" });
-  });
-  afterAll(() => {
-    pool.dispose();
-    single.dispose();
-  });
+  const backends = wasmBackendsForTests();
 
   for (const { shape, out } of CASES) {
     it(`[${shape}] -> [${out}] equals the cpu kernel bit for bit (f64 sums in the same order), on 1 thread and on the pool`, () => {
       const x = seededArray(size(shape), 3).map((v) => v * 100);
       const expected = Array.from(reduce(cpu, x, shape, out));
-      expect(Array.from(reduce(single, x, shape, out))).toEqual(expected);
-      expect(Array.from(reduce(pool, x, shape, out))).toEqual(expected);
+      expect(Array.from(reduce(backends.single, x, shape, out))).toEqual(expected);
+      expect(Array.from(reduce(backends.pool, x, shape, out))).toEqual(expected);
     });
   }
 

@@ -1,9 +1,8 @@
 import { createCpuBackend, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
 import { relativeError } from "@adaptive-sparse/conformance";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ROWWISE_OPS, type RowwiseOp } from "./kernels/rowwise-ops.js";
-import { createWasmBackend, type WasmBackend } from "./index.js";
-import { enableRelaxedSimd, seededArray } from "./test-helpers.js";
+import { enableRelaxedSimd, seededArray, wasmBackendsForTests } from "./test-helpers.js";
 
 await enableRelaxedSimd();
 
@@ -29,16 +28,7 @@ function inputsFor(op: RowwiseOp, size: number, width: number, seed: number): Fl
 }
 
 describe("fused row kernels in WebAssembly SIMD", () => {
-  let pool: WasmBackend;
-  let single: WasmBackend;
-  beforeAll(async () => {
-    pool = await createWasmBackend({ threads: 2, gemm: "wasm" });
-    single = await createWasmBackend({ threads: 1, gemm: "wasm" });
-  });
-  afterAll(() => {
-    pool.dispose();
-    single.dispose();
-  });
+  const backends = wasmBackendsForTests();
 
   // Widths: a multiple of 4, odd tails of 1-3, a width below one vector; sizes large enough to split over threads.
   for (const op of Object.keys(ROWWISE_OPS) as RowwiseOp[]) {
@@ -46,7 +36,7 @@ describe("fused row kernels in WebAssembly SIMD", () => {
       it(`${op} [${rows}, ${width}] matches the reference within 1e-5 (‖Δ‖∞ / ‖ref‖∞, the conformance measure) on one thread and on the pool`, () => {
         const inputs = inputsFor(op, rows * width, width, rows * 31 + width);
         const expected = run(cpu, op, inputs, [rows, width], true);
-        for (const backend of [single, pool]) expect(relativeError(run(backend, op, inputs, [rows, width]), expected)).toBeLessThanOrEqual(1e-5);
+        for (const backend of [backends.single, backends.pool]) expect(relativeError(run(backend, op, inputs, [rows, width]), expected)).toBeLessThanOrEqual(1e-5);
       });
     }
   }
@@ -55,22 +45,22 @@ describe("fused row kernels in WebAssembly SIMD", () => {
     const x = Float32Array.from([-40, -12, -9.5, -6, -3, -1e-3, -1e-30, 0, 1e-30, 1e-3, 3, 6, 12, 40]);
     const g = new Float32Array(x.length).fill(1);
     const expected = run(cpu, "Gelu", [x], [x.length], true);
-    const actual = run(single, "Gelu", [x], [x.length]);
+    const actual = run(backends.single, "Gelu", [x], [x.length]);
     // Relative to each value itself (no absolute floor): gelu(-6) ≈ -6e-8 must come out right, not as 0.
     for (let i = 0; i < x.length; i++) if (Math.abs(expected[i]!) > 1e-30) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThanOrEqual(1e-5 * Math.abs(expected[i]!));
-    const grad = run(single, "GeluGrad", [g, x], [x.length]);
+    const grad = run(backends.single, "GeluGrad", [g, x], [x.length]);
     const expectedGrad = run(cpu, "GeluGrad", [g, x], [x.length], true);
     for (let i = 0; i < x.length; i++) expect(Math.abs(grad[i]! - expectedGrad[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(expectedGrad[i]!), 1e-3));
   });
 
   it("softmax keeps NaN and -Infinity semantics: a NaN row stays NaN, masked (-Infinity) entries give exactly 0", () => {
     const x = Float32Array.from([1, Number.NaN, 2, 3, 0, -Infinity, 5, -Infinity]);
-    const out = run(single, "Softmax", [x], [2, 4]);
+    const out = run(backends.single, "Softmax", [x], [2, 4]);
     expect(Array.from(out.slice(0, 4)).every(Number.isNaN)).toBe(true);
     expect(out[5]).toBe(0);
     expect(out[7]).toBe(0);
     expect(out[4]! + out[6]!).toBeCloseTo(1, 6);
-    const log = run(single, "LogSoftmax", [Float32Array.from([0, -Infinity, 0, 0])], [1, 4]);
+    const log = run(backends.single, "LogSoftmax", [Float32Array.from([0, -Infinity, 0, 0])], [1, 4]);
     expect(log[1]).toBe(-Infinity);
     expect(log[0]).toBeCloseTo(-Math.log(3), 6);
   });
@@ -79,13 +69,13 @@ describe("fused row kernels in WebAssembly SIMD", () => {
     const x = seededArray(128 * 256, 21).map((v) => v * 6);
     const expected = run(cpu, "LogSoftmax", [x], [128, 256], true);
     const a = seededArray(256 * 256, 22);
-    single.gemm(a, a, new Float32Array(256 * 256), { m: 256, n: 256, k: 256, transA: false, transB: false });
-    expect(relativeError(run(single, "LogSoftmax", [x], [128, 256]), expected)).toBeLessThanOrEqual(1e-5);
+    backends.single.gemm(a, a, new Float32Array(256 * 256), { m: 256, n: 256, k: 256, transA: false, transB: false });
+    expect(relativeError(run(backends.single, "LogSoftmax", [x], [128, 256]), expected)).toBeLessThanOrEqual(1e-5);
   });
 
   it("f64 inputs use the reference kernels unchanged", () => {
     const x = seededArray(12, 5);
-    const viaWasmBackend = run(pool, "Softmax", [x], [3, 4], true);
+    const viaWasmBackend = run(backends.pool, "Softmax", [x], [3, 4], true);
     expect(Array.from(viaWasmBackend)).toEqual(Array.from(run(cpu, "Softmax", [x], [3, 4], true)));
   });
 });

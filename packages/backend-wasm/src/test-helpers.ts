@@ -3,6 +3,8 @@
  * products and error norms.
  */
 
+import { afterAll, beforeAll } from "vitest";
+import { createWasmBackend, type WasmBackend } from "./backend.js";
 import { enableRelaxedSimdInNode } from "./wasm/kernel-module.js";
 
 /** Deterministic uniform values in [-1, 1) (mulberry32). */
@@ -98,4 +100,21 @@ export function compress24ForTest(dense: Float32Array, rows: number, cols: numbe
  */
 export async function enableRelaxedSimd(): Promise<void> {
   await enableRelaxedSimdInNode();
+}
+
+/**
+ * A single-thread and a 2-thread wasm backend (wasm GEMM, the default SIMD build) for the enclosing describe
+ * block: created before its tests, disposed after them. Read them as `backends.single` / `backends.pool`.
+ */
+export function wasmBackendsForTests(): { readonly single: WasmBackend; readonly pool: WasmBackend } {
+  const backends = {} as { single: WasmBackend; pool: WasmBackend };
+  beforeAll(async () => {
+    backends.pool = await createWasmBackend({ threads: 2, gemm: "wasm" });
+    backends.single = await createWasmBackend({ threads: 1, gemm: "wasm" });
+  });
+  afterAll(() => {
+    backends.pool.dispose();
+    backends.single.dispose();
+  });
+  return backends;
 }
