@@ -1,6 +1,5 @@
-import { createCpuBackend, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
+import { createCpuBackend, reductionSplit, type BufferInfo, type TypedArray } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
-import { contiguousReduction } from "./kernels/reduce-kernel.js";
 import { seededArray, wasmBackendsForTests } from "./test-helpers.js";
 
 const cpu = createCpuBackend();
@@ -39,9 +38,9 @@ describe("ReduceSum over contiguous axes in WebAssembly", () => {
   }
 
   it("finds the contiguous run of reduced axes as [outer, length, inner]", () => {
-    expect(contiguousReduction([16, 128, 256], [1, 1, 256])).toEqual([1, 2048, 256]);
-    expect(contiguousReduction([3, 10, 1, 5, 7], [3, 1, 1, 1, 7])).toEqual([3, 50, 7]);
-    expect(contiguousReduction([30, 40, 50], [1, 40, 1])).toBeNull();
-    expect(contiguousReduction([4, 5], [4, 5])).toEqual([20, 1, 1]);
+    expect(reductionSplit([16, 128, 256], [1, 1, 256])).toEqual([1, 2048, 256]);
+    expect(reductionSplit([3, 10, 1, 5, 7], [3, 1, 1, 1, 7])).toEqual([3, 50, 7]);
+    expect(reductionSplit([30, 40, 50], [1, 40, 1])).toBeNull();
+    expect(reductionSplit([4, 5], [4, 5])).toEqual([20, 1, 1]);
   });
 });

@@ -64,6 +64,40 @@ export function broadcastStrides(shape: Shape, target: Shape): number[] {
   });
 }
 
+/**
+ * How an operand of shape `input` is read over the broadcast result `out`, for loops that index it
+ * arithmetically: the same shape; a trailing block of `size` elements repeated (`[N, C] + [C]`, a scalar is
+ * size 1); one value per block of `inner` elements (`[N, C] * [N, 1]`); or any other broadcast.
+ */
+export type BroadcastRead = { kind: "same" } | { kind: "row"; size: number } | { kind: "col"; inner: number } | { kind: "other" };
+
+export function broadcastRead(input: Shape, out: Shape): BroadcastRead {
+  if (shapesEqual(input, out)) return { kind: "same" };
+  const rank = out.length;
+  const padded = [...new Array<number>(rank - input.length).fill(1), ...input];
+  let lead = 0;
+  while (lead < rank && padded[lead] === 1) lead++;
+  if (padded.slice(lead).every((dim, i) => dim === out[lead + i])) return { kind: "row", size: sizeOf(input) };
+  let tail = rank;
+  while (tail > 0 && padded[tail - 1] === 1) tail--;
+  if (padded.slice(0, tail).every((dim, i) => dim === out[i])) return { kind: "col", inner: sizeOf(out.slice(tail)) };
+  return { kind: "other" };
+}
+
+/**
+ * A reduction of `input` to the keepdim shape `out` (reduced axes of size 1) as [outer, length, inner] when
+ * the reduced axes form one contiguous run (axes of size 1 may sit between them), else null.
+ */
+export function reductionSplit(input: Shape, out: Shape): [number, number, number] | null {
+  if (input.length !== out.length) return null;
+  const reduced = input.map((dim, i) => out[i] === 1 && dim !== 1);
+  const first = reduced.indexOf(true);
+  if (first < 0) return [sizeOf(input), 1, 1];
+  const last = reduced.lastIndexOf(true);
+  for (let i = first; i <= last; i++) if (!reduced[i] && input[i] !== 1) return null;
+  return [sizeOf(input.slice(0, first)), sizeOf(input.slice(first, last + 1)), sizeOf(input.slice(last + 1))];
+}
+
 /** Resolves a reshape target with at most one -1. */
 export function resolveShape(op: string, from: Shape, to: Shape): number[] {
   const size = sizeOf(from);

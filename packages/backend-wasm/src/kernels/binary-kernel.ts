@@ -1,4 +1,4 @@
-import type { BufferInfo, Kernel, KernelTable, TypedArray } from "@adaptive-sparse/core";
+import { broadcastRead, shapesEqual, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
 import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
 import { splitRange } from "./gemm-plan.js";
 
@@ -16,25 +16,16 @@ const MIN_TASK_ELEMENTS = 16384;
 /** How one operand is read over the output (see assembly/binary.ts). */
 export type BroadcastPattern = { readonly mode: "same" } | { readonly mode: "row"; readonly width: number } | { readonly mode: "col"; readonly width: number } | { readonly mode: "scalar" };
 
-const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
-const equal = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-
 /**
- * How an operand of shape `input` broadcasts to `out` (NumPy rules, shapes already checked by core): the
- * same shape, a block repeated for every row (`[..., C]` over `[N, C]`: `width` C), one value per block of
- * `width` elements (`[N, 1]` over `[N, C]`), one value, or null for any other broadcast.
+ * How an operand of shape `input` broadcasts to `out`, in the kernel's terms (core's broadcastRead, with its
+ * size-1 row block as a scalar): the same shape, a block repeated for every row (`width` its size), one value
+ * per block of `width` elements, one value, or null for any other broadcast.
  */
 export function broadcastPattern(input: readonly number[], out: readonly number[]): BroadcastPattern | null {
-  if (equal(input, out)) return { mode: "same" };
-  if (product(input) === 1) return { mode: "scalar" };
-  const rank = out.length;
-  const padded = [...new Array<number>(rank - input.length).fill(1), ...input];
-  let lead = 0;
-  while (lead < rank && padded[lead] === 1) lead++;
-  if (equal(padded.slice(lead), out.slice(lead))) return { mode: "row", width: product(out.slice(lead)) };
-  let tail = rank;
-  while (tail > 0 && padded[tail - 1] === 1) tail--;
-  if (equal(padded.slice(0, tail), out.slice(0, tail))) return { mode: "col", width: product(out.slice(tail)) };
+  const read = broadcastRead(input, out);
+  if (read.kind === "same") return { mode: "same" };
+  if (read.kind === "row") return read.size === 1 ? { mode: "scalar" } : { mode: "row", width: read.size };
+  if (read.kind === "col") return { mode: "col", width: read.inner };
   return null;
 }
 
@@ -81,7 +72,7 @@ export function createBinaryKernels(engine: WasmEngine, fallback: KernelTable<Ty
     return (out: Info, inputs: readonly Info[], attrs: unknown) => {
       const [x, y] = inputs as [Info, Info];
       if (out.dtype !== "f32" || x.dtype !== "f32" || y.dtype !== "f32" || out.handle.length < MIN_ELEMENTS) return reference(out, inputs, attrs);
-      const [full, other] = equal(x.shape, out.shape) ? [x, y] : equal(y.shape, out.shape) ? [y, x] : [null, null];
+      const [full, other] = shapesEqual(x.shape, out.shape) ? [x, y] : shapesEqual(y.shape, out.shape) ? [y, x] : [null, null];
       const pattern = full && other ? broadcastPattern(other.shape, out.shape) : null;
       if (!full || !other || !pattern) return reference(out, inputs, attrs);
       runBinary(engine, op, pattern, out, full.handle as Float32Array, other.handle as Float32Array);

@@ -1,26 +1,11 @@
-import type { BufferInfo, Kernel, KernelTable, TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
+import { reductionSplit, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
+import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import { splitRange } from "./gemm-plan.js";
 
 type Info = BufferInfo<TypedArray>;
 
 /** Below this many input elements the JavaScript loop stays (copies and waking the pool cost more). */
 const MIN_ELEMENTS = 32768;
-
-/**
- * The reduced axes of `input` -> `out` (same rank, reduced axes of size 1) as [outer, length, inner] when
- * they are one contiguous run (axes of size 1 may sit between them), else null.
- */
-export function contiguousReduction(input: readonly number[], out: readonly number[]): [number, number, number] | null {
-  if (input.length !== out.length) return null;
-  const reduced = input.map((dim, i) => out[i] === 1 && dim !== 1);
-  const first = reduced.indexOf(true);
-  const span = (from: number, to: number) => input.slice(from, to).reduce((a, b) => a * b, 1);
-  if (first < 0) return [span(0, input.length), 1, 1];
-  const last = reduced.lastIndexOf(true);
-  for (let i = first; i <= last; i++) if (!reduced[i] && input[i] !== 1) return null;
-  return [span(0, first), span(first, last + 1), span(last + 1, input.length)];
-}
 
 /**
  * ReduceSum for f32 in WebAssembly when the reduced axes are contiguous and something stays behind them
@@ -33,17 +18,14 @@ export function createReduceSumKernel(engine: WasmEngine, fallback: KernelTable<
   const maxColumns = Math.floor(engine.kernels.taskWorkBytes() / 8);
   return (out: Info, inputs: readonly Info[], attrs: unknown) => {
     const [x] = inputs as [Info];
-    const split = out.dtype === "f32" && x.dtype === "f32" && x.handle.length >= MIN_ELEMENTS ? contiguousReduction(x.shape, out.shape) : null;
+    const split = out.dtype === "f32" && x.dtype === "f32" && x.handle.length >= MIN_ELEMENTS ? reductionSplit(x.shape, out.shape) : null;
     if (!split || split[2] < 2 || split[2] > maxColumns) return reference(out, inputs, attrs);
     const [outer, length, inner] = split;
     const input = x.handle as Float32Array;
     engine.withBlocks([input.byteLength, outer * inner * 4], ([px, po]) => {
       engine.f32(px!, input.length).set(input);
       const tasks: number[] = [];
-      const push = (p0: number, pCount: number, q0: number, qCount: number) => {
-        const fields = [engine.kinds.reduceSum, p0, pCount, length, inner, q0, qCount, px!, po!];
-        tasks.push(...fields, ...new Array<number>(TASK_FIELDS - fields.length).fill(0));
-      };
+      const push = (p0: number, pCount: number, q0: number, qCount: number) => pushTask(tasks, engine.kinds.reduceSum, p0, pCount, length, inner, q0, qCount, px!, po!);
       // Many outer slices: split those; else split the columns (even counts, so pairs of lanes stay whole).
       const parts = engine.threads * 2;
       if (outer >= parts) {

@@ -1,6 +1,6 @@
 import { WasmMemoryError } from "../errors.js";
 import { PARALLEL_MIN_FLOPS, splitRange } from "../kernels/gemm-plan.js";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
+import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import type { OperandSource } from "../wasm/operands.js";
 import type { Compressed24Weight } from "./compressed24.js";
 
@@ -9,10 +9,6 @@ import type { Compressed24Weight } from "./compressed24.js";
  * from here on the GEMM, which decompresses W into its packed panels once per block, is cheaper.
  */
 export const SPARSE_GEMV_MAX_ROWS = 3;
-
-function pushTask(tasks: number[], ...fields: number[]): void {
-  for (let i = 0; i < TASK_FIELDS; i++) tasks.push(fields[i] ?? 0);
-}
 
 function uploadBytes(engine: WasmEngine, data: Uint8Array): (pointer: number) => void {
   return (pointer) => new Uint8Array(engine.memory.buffer, pointer, data.length).set(data);
@@ -66,7 +62,8 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
     // partial y of its own; otherwise by rows.
     const columnPieces = gemv && parts > 1 && blocks >= engine.threads ? splitRange(blocks, parts, 1, 1) : null;
     const partialBytes = columnPieces ? m * columnPieces.length * n * 4 : 0;
-    engine.withBlocks([x.byteLength, y.byteLength, m * tableBytes, partialBytes], ([px, py, pt, pp]) => {
+    // With column pieces y is summed from the partials on the host, so it needs no block of its own.
+    engine.withBlocks([x.byteLength, columnPieces ? 0 : y.byteLength, m * tableBytes, partialBytes], ([px, py, pt, pp]) => {
       engine.f32(px!, x.length).set(x);
       const tasks: number[] = [];
       if (gemv) {

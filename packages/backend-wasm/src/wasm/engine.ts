@@ -29,6 +29,11 @@ export interface BinaryCodes {
 /** Int32 fields per task descriptor (TASK_BYTES / 4). */
 export const TASK_FIELDS = 16;
 
+/** Appends one task descriptor (kind, then its fields) to `tasks`, zero-padded to TASK_FIELDS. */
+export function pushTask(tasks: number[], ...fields: number[]): void {
+  for (let i = 0; i < TASK_FIELDS; i++) tasks.push(fields[i] ?? 0);
+}
+
 /** Loads node:worker_threads where a blocking pool can work: Node (or Deno/Bun) with SharedArrayBuffer. */
 async function workerThreadsModule(): Promise<typeof import("node:worker_threads") | null> {
   if (typeof SharedArrayBuffer === "undefined") return null;

@@ -1,6 +1,6 @@
 import type { BufferInfo } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
-import { broadcastStrides, shapesEqual, sizeOf } from "../shape.js";
+import { broadcastRead, broadcastStrides } from "../shape.js";
 import { offsets } from "./offsets.js";
 import { forEachRow } from "./strided.js";
 
@@ -14,16 +14,10 @@ type Info = BufferInfo<TypedArray>;
 type Reader = { kind: "same" } | { kind: "mod"; size: number } | { kind: "div"; inner: number } | { kind: "table"; index: Int32Array };
 
 function reader(input: Info, out: Info): Reader {
-  if (shapesEqual(input.shape, out.shape)) return { kind: "same" };
-  const size = sizeOf(input.shape);
-  const rank = out.shape.length;
-  const padded = [...new Array<number>(rank - input.shape.length).fill(1), ...input.shape];
-  let lead = 0;
-  while (lead < rank && padded[lead] === 1) lead++;
-  if (padded.slice(lead).every((dim, i) => dim === out.shape[lead + i])) return { kind: "mod", size };
-  let tail = rank;
-  while (tail > 0 && padded[tail - 1] === 1) tail--;
-  if (padded.slice(0, tail).every((dim, i) => dim === out.shape[i])) return { kind: "div", inner: sizeOf(out.shape.slice(tail)) };
+  const read = broadcastRead(input.shape, out.shape);
+  if (read.kind === "row") return { kind: "mod", size: read.size };
+  if (read.kind === "col") return { kind: "div", inner: read.inner };
+  if (read.kind === "same") return read;
   return { kind: "table", index: offsets(out.shape, broadcastStrides(input.shape, out.shape)) };
 }
 

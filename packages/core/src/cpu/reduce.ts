@@ -1,6 +1,6 @@
 import type { BufferInfo } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
-import { stridesOf } from "../shape.js";
+import { reductionSplit, stridesOf } from "../shape.js";
 import { offsets } from "./offsets.js";
 
 type Info = BufferInfo<TypedArray>;
@@ -11,28 +11,12 @@ function outputOffsets(input: Info, out: Info): Int32Array {
   return offsets(input.shape, outStrides);
 }
 
-/** The reduced axes as [outer, reduced, inner] when they are contiguous (the usual case), else null. */
-function contiguousSplit(input: Info, out: Info): [number, number, number] | null {
-  const reduced = input.shape.map((dim, i) => out.shape[i] === 1 && dim !== 1);
-  const first = reduced.indexOf(true);
-  if (first < 0) return [sizeOfRange(input.shape, 0, input.shape.length), 1, 1];
-  const last = reduced.lastIndexOf(true);
-  for (let i = first; i <= last; i++) if (!reduced[i] && input.shape[i] !== 1) return null;
-  return [sizeOfRange(input.shape, 0, first), sizeOfRange(input.shape, first, last + 1), sizeOfRange(input.shape, last + 1, input.shape.length)];
-}
-
-function sizeOfRange(shape: readonly number[], from: number, to: number): number {
-  let size = 1;
-  for (let i = from; i < to; i++) size *= shape[i];
-  return size;
-}
-
 export function reduceSum(out: Info, [x]: readonly Info[]): void {
   const o = out.handle;
   const a = x.handle;
   // Accumulate in doubles, then store once: sums stay accurate for f32 inputs.
   const acc = new Float64Array(o.length);
-  const split = contiguousSplit(x, out);
+  const split = reductionSplit(x.shape, out.shape);
   if (split) {
     const [outer, length, inner] = split;
     for (let p = 0; p < outer; p++) {
