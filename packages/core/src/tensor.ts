@@ -1,14 +1,15 @@
 import type { Backend } from "./backend.js";
 import type { DType, TypedArray } from "./dtype.js";
 import { BackendError, DisposedError } from "./errors.js";
-import { nextTensorId, trackTensor, untrackTensor } from "./engine.js";
+import { fromHost, nextTensorId, trackTensor, untrackTensor } from "./engine.js";
 import { backward, type BackwardOptions } from "./autograd.js";
 import * as F from "./functions.js";
 import { formatShape, sizeOf, type Shape } from "./shape.js";
 
 /** A backend buffer shared by a tensor and its reshaped views; freed when the last one is disposed. */
 export interface Storage {
-  readonly handle: unknown;
+  /** Mutable only for in-place updates that swap in a new buffer (the AdamWStep decomposition). */
+  handle: unknown;
   refs: number;
 }
 
@@ -90,6 +91,44 @@ export class Tensor {
   item(): number {
     if (this.size !== 1) throw new BackendError(`item(): tensor has shape ${formatShape(this.shape)}; only one-element tensors convert to a number`);
     return this.dataSync()[0];
+  }
+
+  /**
+   * This tensor on `backend`, like PyTorch's `t.to(device)`: the tensor itself when it already lives
+   * there, else a new tensor with a copy of the values (a leaf, cut from the graph; the caller owns it).
+   * Async because most device backends read asynchronously; on a source with sync reads (cpu) `toSync`.
+   * @example const onGpu = await t.to(webgpu);
+   */
+  async to(backend: Backend): Promise<Tensor> {
+    this.#assertAlive("to()");
+    if (backend === this.backend) return this;
+    return fromHost(backend, await this.data(), this.shape, this.dtype);
+  }
+  /** {@link Tensor.to} for a source backend with sync reads (cpu). @throws BackendError on an async-only source */
+  toSync(backend: Backend): Tensor {
+    if (backend === this.backend) return this;
+    return fromHost(backend, this.dataSync(), this.shape, this.dtype);
+  }
+  /**
+   * Moves this tensor's values to `backend` in place, keeping the object (how `Module.to` moves
+   * parameters that optimizers and layers hold by reference). Views sharing the old buffer keep it.
+   */
+  async moveTo(backend: Backend): Promise<void> {
+    if (backend === this.backend) return;
+    this.#adopt(fromHost(backend, await this.data(), this.shape, this.dtype));
+  }
+  /** {@link Tensor.moveTo} for a source backend with sync reads (cpu). */
+  moveToSync(backend: Backend): void {
+    if (backend === this.backend) return;
+    this.#adopt(fromHost(backend, this.dataSync(), this.shape, this.dtype));
+  }
+  #adopt(copy: Tensor): void {
+    untrackTensor(copy); // the copy's buffer now belongs to this object; only this object is tracked
+    if (--this.storage.refs === 0) this.backend.free(this.storage.handle);
+    // backend and storage are readonly for users; a move is the one place they change.
+    const self = this as { backend: Backend; storage: Storage };
+    self.backend = copy.backend;
+    self.storage = copy.storage;
   }
 
   /** Frees the buffer (once its last view is disposed). Safe to call twice. */
