@@ -1,4 +1,4 @@
-import { BackendError, DTypeError, typedArrayFor, type Backend, type DType, type TypedArray } from "@adaptive-sparse/core";
+import { BackendError, DTypeError, typedArrayFor, type Backend, type BackendStats, type DType, type TypedArray } from "@adaptive-sparse/core";
 import { Executor } from "./executor.js";
 import { loadGpuJs, type GpuJsInstance } from "./gpujs-module.js";
 import { KernelCache } from "./kernel-cache.js";
@@ -9,7 +9,7 @@ import { checkOptions, type GpuJsBackendOptions, type GpuJsMode, type WebGpuEntr
 export interface GpuJsBackend extends Backend<TypedArray> {
   readonly mode: GpuJsMode;
   /** Which ops ran on gpu.js and which fell back to the cpu kernels (and why), plus the gpu.js modes used. */
-  stats(): { routes: RouteCounts; modesUsed: string[]; kernels: number };
+  stats(): BackendStats & { routes: RouteCounts; modesUsed: string[]; kernels: number };
   dispose(): Promise<void>;
 }
 
@@ -68,6 +68,7 @@ export async function createGpuJsBackend(options?: GpuJsBackendOptions): Promise
   const cache = new KernelCache(instance);
   const routes: RouteCounts = {};
   let live = 0;
+  const moved = { hostToDeviceBytes: 0, deviceToHostBytes: 0 };
   const backend: GpuJsBackend = {
     name: "gpujs",
     mode,
@@ -79,11 +80,13 @@ export async function createGpuJsBackend(options?: GpuJsBackendOptions): Promise
       return typedArrayFor(dtype, size);
     },
     write(handle, data) {
+      moved.hostToDeviceBytes += data.byteLength;
       const copy = data.slice();
       executor.run(() => void handle.set(copy));
     },
     async read(handle) {
       await executor.drain();
+      moved.deviceToHostBytes += handle.byteLength;
       return handle.slice();
     },
     free() {
@@ -93,12 +96,12 @@ export async function createGpuJsBackend(options?: GpuJsBackendOptions): Promise
       await executor.drain();
     },
     liveBuffers: () => live,
-    stats: () => ({ routes, modesUsed: [...cache.modesUsed], kernels: cache.size }),
+    stats: () => ({ ...moved, liveBuffers: live, routes, modesUsed: [...cache.modesUsed], kernels: cache.size }),
     async dispose() {
       await executor.drain().catch(() => undefined);
       await instance.destroy();
     },
   };
-  if (executor.sync) backend.readSync = (handle) => handle.slice();
+  if (executor.sync) backend.readSync = (handle) => ((moved.deviceToHostBytes += handle.byteLength), handle.slice());
   return backend;
 }

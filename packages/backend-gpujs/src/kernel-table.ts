@@ -38,6 +38,8 @@ const planners = (context: PlanContext): Record<PrimitiveName, Planner> => ({
   Gather: gatherPlan,
   ScatterAdd: scatterAddPlan,
   GroupTopK: groupTopKPlan,
+  // The host buffers are the device memory here: a fill is a memset, no kernel to launch.
+  Fill: () => ({ fallback: "a fill writes the host buffer directly" }),
 });
 
 /** Per op: calls that ran on gpu.js, and calls that fell back to the cpu kernels, by reason. */

@@ -137,11 +137,12 @@ const DEFAULT_RESIDENT_BYTES = 2 ** 30;
 function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
   const wrapped: Record<string, unknown> = {};
   for (const [name, kernel] of Object.entries(table) as [string, Kernel<unknown, TypedArray>][]) {
-    wrapped[name] = (out: BufferInfo<TypedArray>, inputs: readonly BufferInfo<TypedArray>[], attrs: unknown) => {
+    wrapped[name] = (out: BufferInfo<TypedArray> | readonly BufferInfo<TypedArray>[], inputs: readonly BufferInfo<TypedArray>[], attrs: unknown) => {
       try {
-        kernel(out, inputs, attrs);
+        (kernel as (o: typeof out, i: typeof inputs, a: unknown) => void)(out, inputs, attrs);
       } finally {
-        invalidate(out.handle);
+        // In-place kernels (AdamWStep) change every one of their targets.
+        for (const info of Array.isArray(out) ? out : [out]) invalidate(info.handle);
       }
     };
   }

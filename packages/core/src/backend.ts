@@ -12,10 +12,27 @@ export interface BufferInfo<H = any> {
 /** Writes the op's result into the preallocated `out` buffer. Kernels never modify their inputs. */
 export type Kernel<A, H = unknown> = (out: BufferInfo<H>, inputs: readonly BufferInfo<H>[], attrs: A) => void;
 
+/**
+ * An in-place update: reads and writes each of `targets`, reads `inputs`. Only optimizer steps are in place
+ * (`AdamWStep`), so parameters and their state never leave the device.
+ */
+export type InPlaceKernel<A, H = unknown> = (targets: readonly BufferInfo<H>[], inputs: readonly BufferInfo<H>[], attrs: A) => void;
+
+/** Fused ops whose kernels update their targets in place instead of writing a fresh output. */
+export type InPlaceName = "AdamWStep";
+
 /** Every primitive is required; fused ops are optional and fall back to their decomposition. */
 export type KernelTable<H = any> = { [K in PrimitiveName]: Kernel<OpAttrs[K], H> } & {
-  [K in FusedName]?: Kernel<OpAttrs[K], H>;
-};
+  [K in Exclude<FusedName, InPlaceName>]?: Kernel<OpAttrs[K], H>;
+} & { [K in InPlaceName]?: InPlaceKernel<OpAttrs[K], H> };
+
+/** Counters every backend keeps. Host↔device bytes count tensor data passed to `write` and returned by reads. */
+export interface BackendStats {
+  readonly hostToDeviceBytes: number;
+  readonly deviceToHostBytes: number;
+  /** Same as `liveBuffers()`. */
+  readonly liveBuffers: number;
+}
 
 export interface BackendCapabilities {
   readonly dtypes: readonly DType[];
@@ -41,6 +58,8 @@ export interface Backend<H = any> {
   flush(): Promise<void>;
   /** Buffers allocated and not yet freed (for leak tests). */
   liveBuffers(): number;
+  /** Transfer and buffer counters (a training step on a GPU moves no parameter, gradient or state bytes). */
+  stats(): BackendStats;
 }
 
 /** A backend as registered in the registry (kind `backend`). */

@@ -1,5 +1,5 @@
 import type { Backend, BufferInfo } from "./backend.js";
-import { typedArrayFor, type DType, type TypedArray } from "./dtype.js";
+import type { DType, TypedArray } from "./dtype.js";
 import { createCpuBackend } from "./cpu/cpu-backend.js";
 import { BackendError, DisposedError } from "./errors.js";
 import type { OpAttrs, OpName } from "./ops/op-names.js";
@@ -133,8 +133,15 @@ export function fromHost(backend: Backend, data: TypedArray, shape: Shape, dtype
   return new Tensor(backend, { handle, refs: 1 }, shape, dtype);
 }
 
+/** A tensor of `value` made on the device: zeros are a fresh buffer (alloc is zero-filled), others the Fill kernel. */
+export function fillOn(backend: Backend, shape: Shape, dtype: DType, value: number): Tensor {
+  const handle = backend.alloc(dtype, sizeOf(shape));
+  if (value !== 0 || Object.is(value, -0)) backend.kernels.Fill({ handle, shape, dtype }, [], { value });
+  return new Tensor(backend, { handle, refs: 1 }, shape, dtype);
+}
+
 export function zerosOn(backend: Backend, shape: Shape, dtype: DType): Tensor {
-  return fromHost(backend, typedArrayFor(dtype, sizeOf(shape)), shape, dtype);
+  return fillOn(backend, shape, dtype, 0);
 }
 
 /** Runs one op: validates, allocates the output, dispatches the kernel and records the graph. */

@@ -11,9 +11,10 @@ export type { PluginKinds, PluginKind, Registry, RegisterOptions } from "./regis
 export { createRegistry } from "./registry.js";
 export type { OptionsSchema } from "./options.js";
 export { validateOptions } from "./options.js";
-export type { Backend, BackendCapabilities, BackendPlugin, BufferInfo, Kernel, KernelTable } from "./backend.js";
+export type { Backend, BackendCapabilities, BackendPlugin, BackendStats, BufferInfo, InPlaceKernel, InPlaceName, Kernel, KernelTable } from "./backend.js";
 export { PRIMITIVES, FUSED } from "./ops/op-names.js";
-export type { OpName, PrimitiveName, FusedName, OpAttrs } from "./ops/op-names.js";
+export type { OpName, PrimitiveName, FusedName, OpAttrs, AdamWStepAttrs, AdamWStepMode } from "./ops/op-names.js";
+export { adamwStep, type AdamWStepTensors } from "./ops/adamw-step.js";
 export { Tensor } from "./tensor.js";
 export type { NestedArray, Storage, GradNode } from "./tensor.js";
 export type { BackwardOptions } from "./autograd.js";

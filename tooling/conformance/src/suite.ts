@@ -4,6 +4,7 @@ import fixtures from "../fixtures/ops.json" with { type: "json" };
 import { CASES } from "./cases.js";
 import { relativeError } from "./compare.js";
 import { finiteDifference } from "./finite-difference.js";
+import { describeAdamWStep } from "./adamw-step-cases.js";
 
 interface FixtureTensor {
   dtype: DType;
@@ -115,6 +116,8 @@ export function describeBackendConformance(options: ConformanceOptions): void {
       expect(Object.keys(CASES).filter((n) => !ALL.some((c) => c.name === n))).toEqual([]);
       expect(Object.entries(skip).filter(([, reason]) => !reason.trim())).toEqual([]);
     });
+
+    describeAdamWStep(() => backend, Math.max(tolerance, 1e-5));
 
     for (const fixture of ALL) {
       const reason = skip[fixture.name];

@@ -1,7 +1,7 @@
 import type { Backend } from "../backend.js";
 import { dtypeOfArray, typedArrayFor, type DType, type TypedArray } from "../dtype.js";
 import { ShapeError } from "../errors.js";
-import { fromHost, getDefaultBackend } from "../engine.js";
+import { fillOn, fromHost, getDefaultBackend } from "../engine.js";
 import { Generator } from "../random.js";
 import { formatShape, sizeOf, type Shape } from "../shape.js";
 import type { NestedArray, Tensor } from "../tensor.js";
@@ -62,11 +62,9 @@ export function tensor(data: NestedArray | TypedArray, options: CreateOptions & 
   return finish(fromHost(options.backend ?? getDefaultBackend(), values, shape, dtype), options);
 }
 
-/** A tensor filled with `value`. */
+/** A tensor filled with `value`, made on the device (no host upload). */
 export function full(shape: Shape, value: number, options: CreateOptions = {}): Tensor {
-  const values = typedArrayFor(options.dtype ?? "f32", sizeOf(shape));
-  values.fill(value);
-  return finish(fromHost(options.backend ?? getDefaultBackend(), values, shape, options.dtype ?? "f32"), options);
+  return finish(fillOn(options.backend ?? getDefaultBackend(), shape, options.dtype ?? "f32", value), options);
 }
 export const zeros = (shape: Shape, options: CreateOptions = {}): Tensor => full(shape, 0, options);
 export const ones = (shape: Shape, options: CreateOptions = {}): Tensor => full(shape, 1, options);

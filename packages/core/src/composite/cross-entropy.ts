@@ -1,4 +1,5 @@
-import { scoped } from "../engine.js";
+import { runOp, scoped } from "../engine.js";
+import { hasKernels, softmaxCrossEntropyOp } from "../ops/fused.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { formatShape } from "../shape.js";
 import type { Tensor } from "../tensor.js";
@@ -27,6 +28,13 @@ export function crossEntropy(logits: Tensor, targets: Tensor, options: CrossEntr
   }
   return scoped([logits], () => {
     const rows = targets.size;
+    if (hasKernels(logits.backend, "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad")) {
+      const flat = reshape(targets, [rows]);
+      const losses = runOp(softmaxCrossEntropyOp, [reshape(logits, [rows, vocab]), flat], { ignoreIndex }); // [N], 0 where ignored
+      if (reduction === "none") return reshape(losses, targets.shape);
+      if (reduction === "sum") return sum(losses);
+      return div(sum(losses), sum(cast(ne(flat, ignoreIndex), logits.dtype)));
+    }
     const logProbs = reshape(logSoftmax(reshape(logits, [rows, vocab])), [rows * vocab, 1]); // [N·V, 1]
     const flatTargets = reshape(targets, [rows]);
     const kept = ne(flatTargets, ignoreIndex); // u8 [N]

@@ -8,6 +8,7 @@ import { gather, groupTopK, scatterAdd } from "./indexing.js";
 import { matMul } from "./matmul.js";
 import { concat, pad, permute, slice } from "./movement.js";
 import { argMax, reduceMax, reduceSum } from "./reduce.js";
+import { adamwStep, fill } from "./adamw-step.js";
 
 const kernels: KernelTable<TypedArray> = {
   ...unaryKernels,
@@ -32,6 +33,8 @@ const kernels: KernelTable<TypedArray> = {
   Gather: gather,
   ScatterAdd: scatterAdd,
   GroupTopK: groupTopK,
+  Fill: fill,
+  AdamWStep: adamwStep,
   Softmax: fused.softmax,
   SoftmaxGrad: fused.softmaxGrad,
   LogSoftmax: fused.logSoftmax,
@@ -75,6 +78,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<Typed
   let liveBytes = 0;
   let peakLiveBytes = 0;
   let pooledBytes = 0;
+  const moved = { hostToDeviceBytes: 0, deviceToHostBytes: 0 };
   const pool = new Map<string, TypedArray[]>();
   const table = options.fused === false ? withoutFused : kernels;
   return {
@@ -90,12 +94,15 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<Typed
       return handle;
     },
     write(handle, data) {
+      moved.hostToDeviceBytes += data.byteLength;
       handle.set(data);
     },
     async read(handle) {
+      moved.deviceToHostBytes += handle.byteLength;
       return handle.slice();
     },
     readSync(handle) {
+      moved.deviceToHostBytes += handle.byteLength;
       return handle.slice();
     },
     free(handle) {
@@ -111,6 +118,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): Backend<Typed
     kernels: table,
     async flush() {},
     liveBuffers: () => live,
+    stats: () => ({ ...moved, liveBuffers: live }),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { Backend } from "../backend.js";
 import { assertDType } from "../dtype.js";
+import { ShapeError } from "../errors.js";
+import { formatShape } from "../shape.js";
 import { runOp, type OpDef } from "../engine.js";
 import type { FusedName } from "./op-names.js";
 import type { Tensor } from "../tensor.js";
@@ -39,4 +41,29 @@ export const layerNormOp: OpDef<"LayerNorm"> = {
   name: "LayerNorm",
   infer: sameAsInput("LayerNorm"),
   vjp: (g, [x], _y, attrs) => [runOp(layerNormGradOp, [g, x], attrs)],
+};
+
+function crossEntropyShapes(op: string, logits: Tensor, targets: Tensor): number {
+  assertDType(op, "logits", logits.dtype, ["f32", "f64"]);
+  assertDType(op, "targets", targets.dtype, ["i32"]);
+  if (logits.rank !== 2 || targets.rank !== 1 || targets.shape[0] !== logits.shape[0]) {
+    throw new ShapeError(`${op}: needs logits [N, V] and targets [N], got ${formatShape(logits.shape)} and ${formatShape(targets.shape)}`);
+  }
+  return logits.shape[0];
+}
+
+const softmaxCrossEntropyGradOp: OpDef<"SoftmaxCrossEntropyGrad"> = {
+  name: "SoftmaxCrossEntropyGrad",
+  infer: ([g, logits, targets]) => {
+    const rows = crossEntropyShapes("SoftmaxCrossEntropyGrad", logits, targets);
+    if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`SoftmaxCrossEntropyGrad: gradient ${formatShape(g.shape)} must be [${rows}]`);
+    return { shape: [...logits.shape], dtype: logits.dtype };
+  },
+};
+
+/** Per-row cross-entropy of [N, V] logits in one pass (no log-probability tensor); its gradient is softmax − onehot. */
+export const softmaxCrossEntropyOp: OpDef<"SoftmaxCrossEntropy"> = {
+  name: "SoftmaxCrossEntropy",
+  infer: ([logits, targets]) => ({ shape: [crossEntropyShapes("SoftmaxCrossEntropy", logits, targets)], dtype: logits.dtype }),
+  vjp: (g, [logits, targets], _y, attrs) => [runOp(softmaxCrossEntropyGradOp, [g, logits, targets], attrs), null],
 };

@@ -1,16 +1,13 @@
 import { DTypeError } from "../errors.js";
-import { fromHost, getDefaultBackend } from "../engine.js";
-import { typedArrayFor, type DType } from "../dtype.js";
+import { fillOn, getDefaultBackend } from "../engine.js";
+import type { DType } from "../dtype.js";
 import { Tensor } from "../tensor.js";
 
 export type Operand = Tensor | number;
 
-/** A scalar tensor of `dtype` on `like`'s backend. */
+/** A scalar tensor of `dtype` on `like`'s backend, filled on the device. */
 export function scalarLike(value: number, like: Tensor | null, dtype?: DType): Tensor {
-  const type = dtype ?? like?.dtype ?? "f32";
-  const data = typedArrayFor(type, 1);
-  data[0] = value;
-  return fromHost(like?.backend ?? getDefaultBackend(), data, [], type);
+  return fillOn(like?.backend ?? getDefaultBackend(), [], dtype ?? like?.dtype ?? "f32", value);
 }
 
 /** Turns JS numbers into scalars matching the other operand (like PyTorch's Python-scalar rule). */

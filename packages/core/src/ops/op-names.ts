@@ -9,7 +9,7 @@ export const PRIMITIVES = [
   "Add", "Mul", "Pow", "Maximum", "CmpLt", "CmpLe", "CmpEq", "Where",
   "ReduceSum", "ReduceMax", "ArgMax",
   "Permute", "Expand", "Slice", "Pad", "Concat",
-  "MatMul", "Gather", "ScatterAdd", "GroupTopK",
+  "MatMul", "Gather", "ScatterAdd", "GroupTopK", "Fill",
 ] as const;
 
 export type PrimitiveName = (typeof PRIMITIVES)[number];
@@ -20,6 +20,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
  */
 export const FUSED = [
   "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
+  "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep",
 ] as const;
 export type FusedName = (typeof FUSED)[number];
 
@@ -48,6 +49,8 @@ export interface OpAttrs {
   ScatterAdd: { size: number };
   /** Keep mask of the `n` largest in each group of `m` along the last axis (ties: lower index pruned first). */
   GroupTopK: { n: number; m: number };
+  /** No inputs: every element of the output set to `value` (a device fill, no host upload). */
+  Fill: { value: number };
   /** x [..., K] times a 2:4-compressed weight [N, K]: values [N, K/2] f32 and 2-bit positions, 4 bits per group, two groups per byte (io's compress24 layout). */
   SparseMatMul24: { n: number; k: number };
   /** Inputs: x. */
@@ -62,4 +65,28 @@ export interface OpAttrs {
   LayerNorm: { eps: number };
   /** Inputs: (gradient, x). */
   LayerNormGrad: { eps: number };
+  /** Inputs: (logits [N, V], targets i32 [N]) → per-row loss [N]: logsumexp(row) − row[target]; 0 for ignored rows. */
+  SoftmaxCrossEntropy: { ignoreIndex: number };
+  /** Inputs: (gradient [N], logits [N, V], targets [N]) → g·(softmax(row) − onehot(target)); 0 for ignored rows. */
+  SoftmaxCrossEntropyGrad: { ignoreIndex: number };
+  /** In place (see `InPlaceKernel`): targets (param, m, v), inputs (grad[, mask u8]). */
+  AdamWStep: AdamWStepAttrs;
+}
+
+/** Where λ(t) enters a masked parameter's update; `textbook` is plain AdamW (no mask). optim's DecayMode + textbook. */
+export type AdamWStepMode = "textbook" | "decoupled" | "reference-int-not" | "gradient" | "sgd";
+
+/**
+ * Scalars of one AdamW update (method.md §3.4, §3.4.2). `step` is k, the 1-based count of this update;
+ * `weightDecay` is the decoupled decay already resolved for the parameter (0 for biases); `decay` is λ(t).
+ */
+export interface AdamWStepAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  decay: number;
+  step: number;
+  mode: AdamWStepMode;
 }

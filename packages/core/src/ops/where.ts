@@ -2,7 +2,7 @@ import { DTypeError } from "../errors.js";
 import { runOp, scoped, type OpDef } from "../engine.js";
 import { broadcastShapes } from "../shape.js";
 import { Tensor } from "../tensor.js";
-import { sumTo, where as whereFn, zerosLike } from "../functions.js";
+import { sumTo, where as whereFn } from "../functions.js";
 import { scalarLike, sameDType, type Operand } from "./helpers.js";
 
 export const whereOp: OpDef<"Where"> = {
@@ -13,15 +13,13 @@ export const whereOp: OpDef<"Where"> = {
     const shape = broadcastShapes("Where", broadcastShapes("Where", cond.shape, a.shape, ["condition", "a"]), b.shape, ["condition/a", "b"]);
     return { shape, dtype };
   },
-  vjp: (g, [cond, a, b]) => {
-    const zero = zerosLike(g);
-    const grads = [
-      null,
-      a.requiresGrad ? sumTo(whereFn(cond, g, zero), a.shape) : null,
-      b.requiresGrad ? sumTo(whereFn(cond, zero, g), b.shape) : null,
-    ];
-    return grads;
-  },
+  // A broadcast scalar zero, not a zeros tensor of g's shape: attention scores' gradient would otherwise
+  // allocate and fill a [B, H, T, T] buffer of zeros per layer.
+  vjp: (g, [cond, a, b]) => [
+    null,
+    a.requiresGrad ? sumTo(whereFn(cond, g, 0), a.shape) : null,
+    b.requiresGrad ? sumTo(whereFn(cond, 0, g), b.shape) : null,
+  ],
 };
 
 /** Picks `a` where `condition` is 1 and `b` elsewhere, with broadcasting. */
