@@ -2,7 +2,7 @@
  * @adaptive-sparse/data: tokenizers, corpus loaders, token caches and seeded window sampling, on
  * plain typed arrays.
  *
- * - Tokenizers: gpt2 (js-tiktoken), byte, bpe (trainBpe / bpeFromJSON)
+ * - Tokenizers: gpt2 (js-tiktoken), byte, bpe (trainBpe / bpeFromJSON), hf (a Hugging Face tokenizer.json)
  * - Corpora: text-file, text-folder, jsonl(.gz), parquet, token-bin, sotu, moby-dick, spam-assassin-ham
  * - Preparation: splitDocuments, tokenizeCorpus, cachedTokens
  * - Sampling: createWindowSampler, calibrationWindows, evalWindows
@@ -29,6 +29,9 @@ export type { BpeJSON, BpeTokenizer } from "./tokenizers/bpe.js";
 export { bpeFromJSON, bpeTokenizer, createBpeTokenizer } from "./tokenizers/bpe.js";
 export type { TrainBpeOptions } from "./tokenizers/bpe-train.js";
 export { trainBpe } from "./tokenizers/bpe-train.js";
+export type { HfTokenizerOptions } from "./tokenizers/hf.js";
+export { createHfTokenizer, hfTokenizer, isHfTokenizerJson, loadHfTokenizer } from "./tokenizers/hf.js";
+export { bpeToHfJson, byteToUnicode } from "./tokenizers/bpe-to-hf.js";
 export { EOT_TEXT } from "./tokenizers/token-check.js";
 export { GPT2_SPLIT_PATTERN, forEachWord } from "./tokenizers/pretokenize.js";
 

@@ -6,7 +6,7 @@ describe("registerData", () => {
   it("registers every tokenizer and dataset under its name", async () => {
     const registry = createRegistry();
     registerData(registry);
-    expect(registry.names("tokenizer")).toEqual(["bpe", "byte", "gpt2"]);
+    expect(registry.names("tokenizer")).toEqual(["bpe", "byte", "gpt2", "hf"]);
     expect(registry.names("dataset")).toEqual(["jsonl", "moby-dick", "parquet", "sotu", "spam-assassin-ham", "text-file", "text-folder", "token-bin"]);
     for (const kind of ["tokenizer", "dataset"] as const) {
       for (const name of registry.names(kind)) {

@@ -11,10 +11,11 @@ import { tokenBinDataset } from "./loaders/token-bin.js";
 import { bpeTokenizer } from "./tokenizers/bpe.js";
 import { byteTokenizer } from "./tokenizers/byte.js";
 import { gpt2Tokenizer } from "./tokenizers/gpt2.js";
+import { hfTokenizer } from "./tokenizers/hf.js";
 import type { DatasetPlugin, TokenizerPlugin } from "./types.js";
 
 /** Every tokenizer plugin of this package. */
-export const tokenizerPlugins: readonly TokenizerPlugin[] = [gpt2Tokenizer, byteTokenizer, bpeTokenizer];
+export const tokenizerPlugins: readonly TokenizerPlugin[] = [gpt2Tokenizer, byteTokenizer, bpeTokenizer, hfTokenizer];
 
 /** Every dataset plugin of this package. */
 export const datasetPlugins: readonly DatasetPlugin[] = [
@@ -29,7 +30,7 @@ export const datasetPlugins: readonly DatasetPlugin[] = [
 ];
 
 /**
- * Registers the tokenizers (`gpt2`, `byte`, `bpe`) and datasets (`text-file`, `text-folder`,
+ * Registers the tokenizers (`gpt2`, `byte`, `bpe`, `hf`) and datasets (`text-file`, `text-folder`,
  * `jsonl`, `parquet`, `token-bin`, `sotu`, `moby-dick`, `spam-assassin-ham`). Nothing is loaded
  * until a plugin's `create`/`load` is called.
  *

@@ -1,6 +1,6 @@
-/** Dataset `text-file`: one UTF-8 file as one document, or split into documents on a separator. */
+/** Dataset `text-file`: one UTF-8 file as one document, or split into documents on blank lines or a separator. */
 import { basename, extname } from "node:path";
-import { validateOptions } from "@adaptive-sparse/core";
+import { ConfigError, validateOptions } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { makeCorpus } from "../corpus.js";
 import type { Corpus, TextDatasetPlugin } from "../types.js";
@@ -11,9 +11,14 @@ const schema = z.strictObject({
   path: z.string().min(1),
   /** When set, the file is cut into documents on this exact string; blank pieces are dropped. */
   separator: z.string().min(1).optional(),
+  /** `blank-lines`: a document ends at each run of empty (or whitespace-only) lines; `none`: one document. */
+  split: z.enum(["none", "blank-lines"]).optional(),
   /** Corpus name; defaults to the file name without its extension. */
   name: z.string().min(1).optional(),
 });
+
+// A line break, then one or more lines holding only spaces or tabs (a paragraph break, \n or \r\n).
+const BLANK_LINES = /\r?\n(?:[ \t]*\r?\n)+/;
 
 /** Options of {@link loadTextFile}. */
 export type TextFileOptions = z.input<typeof schema>;
@@ -23,14 +28,17 @@ export type TextFileOptions = z.input<typeof schema>;
  *
  * @example
  * const corpus = await loadTextFile({ path: "data/shakespeare.txt", separator: "\n\n\n" });
+ * const paragraphs = await loadTextFile({ path: "notes.txt", split: "blank-lines" });
  * @throws DataFileError when the file is missing; EmptyCorpusError when it holds no text;
  *   ConfigError on unknown options.
  */
 export async function loadTextFile(options: TextFileOptions): Promise<Corpus> {
-  const { path, separator, name } = validateOptions('dataset "text-file"', schema, options);
+  const { path, separator, split, name } = validateOptions('dataset "text-file"', schema, options);
   const where = `dataset "text-file" (path "${path}")`;
+  if (separator !== undefined && split !== undefined) throw new ConfigError(`${where}: give either separator or split, not both`);
   const text = await readText(where, path);
-  const documents = separator === undefined ? [text] : text.split(separator).filter((piece) => piece.trim().length > 0);
+  const pieces = separator !== undefined ? text.split(separator) : split === "blank-lines" ? text.split(BLANK_LINES) : undefined;
+  const documents = pieces ? pieces.filter((piece) => piece.trim().length > 0) : [text];
   return makeCorpus(where, name ?? basename(path, extname(path)), documents, "check that the file has text in it");
 }
 
@@ -38,7 +46,7 @@ export async function loadTextFile(options: TextFileOptions): Promise<Corpus> {
 export const textFileDataset: TextDatasetPlugin = {
   name: "text-file",
   apiVersion: 1,
-  description: "One UTF-8 text file: one document, or documents split on `separator`.",
+  description: "One UTF-8 text file: one document, or documents split on blank lines (`split`) or on `separator`.",
   options: schema,
   format: "text",
   load: (options) => loadTextFile(options as TextFileOptions),

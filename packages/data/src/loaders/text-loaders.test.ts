@@ -33,6 +33,13 @@ describe("text-file", () => {
     expect(corpus).toEqual({ name: "tale", documents: ["Once upon a time.\n\n", "\n\nThe end.\n"] });
   });
 
+  it("splits on blank lines (whitespace-only lines and \\r\\n count) with split: blank-lines", async () => {
+    await writeFile(join(folder, "paragraphs.txt"), "First para\nline two.\n\nSecond.\r\n  \r\n\t\nThird\n\n\n");
+    const corpus = await loadTextFile({ path: join(folder, "paragraphs.txt"), split: "blank-lines" });
+    expect(corpus.documents).toEqual(["First para\nline two.", "Second.", "Third"]);
+    await expect(loadTextFile({ path: join(folder, "paragraphs.txt"), split: "blank-lines", separator: "x" })).rejects.toThrow("give either separator or split, not both");
+  });
+
   it("names the missing path and says to check it", async () => {
     const path = join(folder, "missing.txt");
     await expect(loadTextFile({ path })).rejects.toThrow(DataFileError);
@@ -47,7 +54,7 @@ describe("text-file", () => {
 
   it("rejects unknown option names", async () => {
     await expect(loadTextFile({ path: "x", sep: "\n" } as never)).rejects.toThrow(ConfigError);
-    await expect(loadTextFile({ path: "x", sep: "\n" } as never)).rejects.toThrow('unknown option "sep" (valid options: path, separator, name)');
+    await expect(loadTextFile({ path: "x", sep: "\n" } as never)).rejects.toThrow('unknown option "sep" (valid options: path, separator, split, name)');
   });
 });
 
