@@ -1,4 +1,4 @@
-import { Generator, add, type Tensor } from "@adaptive-sparse/core";
+import { Generator, add, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { CausalSelfAttention } from "./causal-self-attention.js";
 import { LayerNorm } from "./layer-norm.js";
 import { MLP } from "./mlp.js";
@@ -13,6 +13,8 @@ export interface BlockOptions {
   dropout?: number;
   generator?: Generator;
   dropoutGenerator?: Generator;
+  /** Where the parameters live (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /** One pre-LayerNorm transformer block: `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))`. */
@@ -25,9 +27,10 @@ export class Block extends Module<[Tensor], Tensor> {
   constructor(options: BlockOptions) {
     super();
     const bias = options.bias ?? true;
-    this.ln1 = this.registerModule("ln_1", new LayerNorm(options.nEmbd, { bias }));
+    const backend = options.backend;
+    this.ln1 = this.registerModule("ln_1", new LayerNorm(options.nEmbd, { bias, backend }));
     this.attn = this.registerModule("attn", new CausalSelfAttention(options));
-    this.ln2 = this.registerModule("ln_2", new LayerNorm(options.nEmbd, { bias }));
+    this.ln2 = this.registerModule("ln_2", new LayerNorm(options.nEmbd, { bias, backend }));
     this.mlp = this.registerModule("mlp", new MLP(options));
   }
 

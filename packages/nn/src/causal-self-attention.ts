@@ -1,4 +1,4 @@
-import { Generator, causalMask, matmul, mul, permute, reshape, softmax, split, where, type Tensor } from "@adaptive-sparse/core";
+import { Generator, causalMask, matmul, mul, permute, reshape, softmax, split, where, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Dropout } from "./dropout.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
@@ -18,6 +18,8 @@ export interface CausalSelfAttentionOptions {
   generator?: Generator;
   /** Source of dropout masks. */
   dropoutGenerator?: Generator;
+  /** Where the parameters live (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /**
@@ -33,11 +35,11 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
 
   constructor(options: CausalSelfAttentionOptions) {
     super();
-    const { nEmbd, nHead, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0) } = options;
+    const { nEmbd, nHead, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend } = options;
     this.nHead = nHead;
     this.nEmbd = nEmbd;
-    this.registerModule("c_attn", new Linear(nEmbd, 3 * nEmbd, { bias, generator, std: 0.02 }));
-    this.registerModule("c_proj", new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer) }));
+    this.registerModule("c_attn", new Linear(nEmbd, 3 * nEmbd, { bias, generator, std: 0.02, backend }));
+    this.registerModule("c_proj", new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend }));
     this.attnDropout = this.registerModule("attn_dropout", new Dropout(dropout, dropoutGenerator));
     this.residDropout = this.registerModule("resid_dropout", new Dropout(dropout, dropoutGenerator));
   }

@@ -1,4 +1,4 @@
-import { DTypeError, Generator, gather, tidy, type Tensor } from "@adaptive-sparse/core";
+import { DTypeError, Generator, gather, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { normalInit } from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -9,6 +9,8 @@ export interface EmbeddingOptions {
   generator?: Generator;
   /** Init N(0, std²); default 1 as in PyTorch (GPT-2 uses 0.02). */
   std?: number;
+  /** Where the table lives (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /**
@@ -24,8 +26,8 @@ export class Embedding extends Module<[Tensor], Tensor> {
     options: EmbeddingOptions = {},
   ) {
     super();
-    const { generator = new Generator(0), std = 1 } = options;
-    this.weight = this.registerParameter("weight", tidy(() => new Parameter(normalInit([numEmbeddings, dim], std, generator))));
+    const { generator = new Generator(0), std = 1, backend } = options;
+    this.weight = this.registerParameter("weight", tidy(() => new Parameter(normalInit([numEmbeddings, dim], std, generator, backend))));
   }
 
   /**

@@ -1,9 +1,11 @@
-import { DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, type Tensor } from "@adaptive-sparse/core";
+import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Block } from "./block.js";
+import type { CausalLM, CausalLMOutput } from "./causal-lm.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
 import { generate, type GenerateOptions } from "./generate.js";
 import { parseGPTConfig, type GPTConfig, type GPTConfigInput } from "./gpt-config.js";
+import { isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { LayerNorm } from "./layer-norm.js";
 import { ModuleDict } from "./module-dict.js";
 import { ModuleList } from "./module-list.js";
@@ -15,15 +17,12 @@ export interface GPTOptions {
   generator?: Generator;
   /** Source of dropout masks (seed 1 when omitted); only used when `config.dropout > 0` in training mode. */
   dropoutGenerator?: Generator;
+  /** Where the weights are made (core's default backend when omitted); move later with `await gpt.to(backend)`. */
+  backend?: Backend;
 }
 
-/** What {@link GPT.forward} returns (a type alias, so `tidy(() => gpt.forward(...))` type-checks). */
-export type GPTOutput = {
-  /** [B, T, vocabSize] */
-  logits: Tensor;
-  /** Mean cross-entropy over targets != −1; present when targets were given. */
-  loss?: Tensor;
-};
+/** What {@link GPT.forward} returns: the {@link CausalLMOutput} of every causal LM. */
+export type GPTOutput = CausalLMOutput;
 
 /** The children of `GPT.transformer`, named as in nanoGPT. */
 export interface GPTTransformer extends Record<string, Module> {
@@ -41,11 +40,14 @@ export interface GPTTransformer extends Record<string, Module> {
  * Init: N(0, 0.02²) for Linear and Embedding weights, residual projections (`c_proj`) scaled by
  * 1/√(2·nLayer), zero biases, LayerNorm ones/zeros.
  *
+ * The {@link CausalLM} of the `gpt2` family.
+ *
  * @example
- * const gpt = new GPT({ nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 });
- * const { logits, loss } = gpt.forward(idx, targets); // idx, targets: i32 [B, T]
+ * const gpt = new GPT({ nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 }, { backend });
+ * const { logits, loss } = gpt.forward(idx, targets); // idx, targets: i32 [B, T] on the same backend
  */
-export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> {
+export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> implements CausalLM {
+  readonly modelType = "gpt2";
   readonly config: GPTConfig;
   readonly transformer: ModuleDict<GPTTransformer>;
 
@@ -56,15 +58,16 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> {
     const { nLayer, nHead, nEmbd, blockSize, vocabSize, dropout, bias } = this.config;
     const generator = options.generator ?? new Generator(0);
     const dropoutGenerator = options.dropoutGenerator ?? new Generator(1);
-    const blockOptions = { nEmbd, nHead, nLayer, bias, dropout, generator, dropoutGenerator };
+    const backend = options.backend;
+    const blockOptions = { nEmbd, nHead, nLayer, bias, dropout, generator, dropoutGenerator, backend };
     this.transformer = this.registerModule(
       "transformer",
       new ModuleDict<GPTTransformer>({
-        wte: new Embedding(vocabSize, nEmbd, { generator, std: 0.02 }),
-        wpe: new Embedding(blockSize, nEmbd, { generator, std: 0.02 }),
+        wte: new Embedding(vocabSize, nEmbd, { generator, std: 0.02, backend }),
+        wpe: new Embedding(blockSize, nEmbd, { generator, std: 0.02, backend }),
         drop: new Dropout(dropout, dropoutGenerator),
         h: new ModuleList(Array.from({ length: nLayer }, () => new Block(blockOptions))),
-        ln_f: new LayerNorm(nEmbd, { bias }),
+        ln_f: new LayerNorm(nEmbd, { bias, backend }),
       }),
     );
   }
@@ -74,13 +77,18 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> {
     return this.transformer.get("h");
   }
 
+  /** GPT-2's prunable layers: c_attn, attn.c_proj, c_fc and mlp.c_proj of every block ({@link GPT_SPARSE_LAYERS}). */
+  isPrunable(moduleName: string): boolean {
+    return isGptSparseLayer(moduleName);
+  }
+
   /**
+   * Token + position embeddings after dropout: block 0's input.
    * @param idx i32 [B, T] token ids, T <= blockSize
-   * @param targets i32 [B, T] next-token ids; −1 marks positions to ignore
-   * @returns logits [B, T, vocabSize] and, with targets, the scalar mean cross-entropy
+   * @returns [B, T, nEmbd]
    * @throws DTypeError / ShapeError for a bad idx (the message says what is expected)
    */
-  forward(idx: Tensor, targets?: Tensor): GPTOutput {
+  embed(idx: Tensor): Tensor {
     if (idx.dtype !== "i32") throw new DTypeError(`GPT.forward: idx has dtype ${idx.dtype}, expected i32 token ids`);
     if (idx.rank !== 2) throw new ShapeError(`GPT.forward: idx is ${formatShape(idx.shape)}; expected [B, T]`);
     const T = idx.shape[1];
@@ -88,8 +96,22 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> {
       throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${this.config.blockSize}; crop idx to its last ${this.config.blockSize} tokens`);
     }
     const wte = this.transformer.get("wte");
+    if (idx.backend !== wte.weight.backend) {
+      throw new BackendError(`GPT.forward: idx lives on backend "${idx.backend.name}" but the model on "${wte.weight.backend.name}"; make idx with { backend } or move it with await idx.to(backend)`);
+    }
     const pos = arange(0, T, 1, { backend: idx.backend }); // (T)
-    let x = this.transformer.get("drop").call(add(wte.call(idx), this.transformer.get("wpe").call(pos))); // (B, T, C) + (T, C) -> (B, T, C)
+    return this.transformer.get("drop").call(add(wte.call(idx), this.transformer.get("wpe").call(pos))); // (B, T, C) + (T, C) -> (B, T, C)
+  }
+
+  /**
+   * @param idx i32 [B, T] token ids, T <= blockSize
+   * @param targets i32 [B, T] next-token ids; −1 marks positions to ignore
+   * @returns logits [B, T, vocabSize] and, with targets, the scalar mean cross-entropy
+   * @throws DTypeError / ShapeError for a bad idx (the message says what is expected)
+   */
+  forward(idx: Tensor, targets?: Tensor): GPTOutput {
+    const wte = this.transformer.get("wte");
+    let x = this.embed(idx);
     for (const block of this.blocks) x = block.call(x);
     x = this.transformer.get("ln_f").call(x);
     const logits = matmul(x, wte.weight, { transB: true }); // (B, T, V): the LM head is tied to wte

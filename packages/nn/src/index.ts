@@ -1,6 +1,7 @@
 /**
  * @adaptive-sparse/nn: modules and parameters, Linear, SparseLinear (straight-through mask, optional
- * SLoRB), Embedding, LayerNorm, causal self-attention and the GPT-2 model with nanoGPT's names.
+ * SLoRB), Embedding, LayerNorm, causal self-attention, the CausalLM model interface and the GPT-2 model
+ * with nanoGPT's names.
  */
 export { StateDictError, ModuleError } from "./errors.js";
 export { copyInto } from "./copy-into.js";
@@ -28,6 +29,8 @@ export type { BlockOptions } from "./block.js";
 export { gptConfigSchema, parseGPTConfig } from "./gpt-config.js";
 export type { GPTConfig, GPTConfigInput } from "./gpt-config.js";
 export { GPT } from "./gpt.js";
+export { isCausalLM, prunableLayers, captureHiddenStates, captureInputs } from "./causal-lm.js";
+export type { CausalLM, CausalLMConfig, CausalLMOutput, PlacementOptions } from "./causal-lm.js";
 export type { GPTOptions, GPTOutput, GPTTransformer } from "./gpt.js";
 export { generate } from "./generate.js";
 export type { GenerateOptions } from "./generate.js";

@@ -1,4 +1,4 @@
-import { layerNorm, ones, tidy, zeros, type Tensor } from "@adaptive-sparse/core";
+import { layerNorm, ones, tidy, zeros, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { checkFeatures } from "./check-features.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -9,6 +9,8 @@ export interface LayerNormOptions {
   bias?: boolean;
   /** Added to the variance (default 1e-5, PyTorch's). */
   eps?: number;
+  /** Where the parameters live (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /** Layer normalisation over the last axis with a learnable scale (ones) and bias (zeros). */
@@ -23,8 +25,9 @@ export class LayerNorm extends Module<[Tensor], Tensor> {
   ) {
     super();
     this.eps = options.eps ?? 1e-5;
-    this.weight = this.registerParameter("weight", tidy(() => new Parameter(ones([dim]))));
-    this.bias = (options.bias ?? true) ? this.registerParameter("bias", tidy(() => new Parameter(zeros([dim])))) : null;
+    const { backend } = options;
+    this.weight = this.registerParameter("weight", tidy(() => new Parameter(ones([dim], { backend }))));
+    this.bias = (options.bias ?? true) ? this.registerParameter("bias", tidy(() => new Parameter(zeros([dim], { backend })))) : null;
   }
 
   /** @param x [..., dim] @returns [..., dim] */

@@ -1,4 +1,4 @@
-import { Generator, add, matmul, tidy, zeros, type Tensor } from "@adaptive-sparse/core";
+import { Generator, add, matmul, tidy, zeros, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { checkFeatures } from "./check-features.js";
 import { normalInit, uniformInit } from "./init.js";
 import { Module } from "./module.js";
@@ -15,6 +15,8 @@ export interface LinearOptions {
    * weight and bias uniform in ±1/√in.
    */
   std?: number;
+  /** Where the parameters live (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /**
@@ -33,14 +35,14 @@ export class Linear extends Module<[Tensor], Tensor> {
     options: LinearOptions = {},
   ) {
     super();
-    const { bias = true, generator = new Generator(0), std } = options;
+    const { bias = true, generator = new Generator(0), std, backend } = options;
     const bound = 1 / Math.sqrt(inFeatures);
     this.weight = this.registerParameter(
       "weight",
-      tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures, inFeatures], bound, generator) : normalInit([outFeatures, inFeatures], std, generator))),
+      tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures, inFeatures], bound, generator, backend) : normalInit([outFeatures, inFeatures], std, generator, backend))),
     );
     this.bias = bias
-      ? this.registerParameter("bias", tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures], bound, generator) : zeros([outFeatures]))))
+      ? this.registerParameter("bias", tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures], bound, generator, backend) : zeros([outFeatures], { backend }))))
       : null;
   }
 

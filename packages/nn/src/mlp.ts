@@ -1,4 +1,4 @@
-import { Generator, gelu, type Tensor } from "@adaptive-sparse/core";
+import { Generator, gelu, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "./causal-self-attention.js";
 import { Dropout } from "./dropout.js";
 import { Linear } from "./linear.js";
@@ -12,6 +12,8 @@ export interface MLPOptions {
   dropout?: number;
   generator?: Generator;
   dropoutGenerator?: Generator;
+  /** Where the parameters live (core's default backend when omitted). */
+  backend?: Backend;
 }
 
 /**
@@ -23,9 +25,9 @@ export class MLP extends Module<[Tensor], Tensor> {
 
   constructor(options: MLPOptions) {
     super();
-    const { nEmbd, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0) } = options;
-    this.registerModule("c_fc", new Linear(nEmbd, 4 * nEmbd, { bias, generator, std: 0.02 }));
-    this.registerModule("c_proj", new Linear(4 * nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer) }));
+    const { nEmbd, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend } = options;
+    this.registerModule("c_fc", new Linear(nEmbd, 4 * nEmbd, { bias, generator, std: 0.02, backend }));
+    this.registerModule("c_proj", new Linear(4 * nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend }));
     this.dropout = this.registerModule("dropout", new Dropout(dropout, dropoutGenerator));
   }
 

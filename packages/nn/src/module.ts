@@ -1,4 +1,4 @@
-import { keep, type Tensor } from "@adaptive-sparse/core";
+import { keep, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { ModuleError } from "./errors.js";
 import { Parameter } from "./parameter.js";
 import { loadStateDict, type LoadStateDictOptions, type LoadStateDictResult } from "./state-dict.js";
@@ -204,6 +204,34 @@ export abstract class Module<I extends unknown[] = any, O = any> {
    */
   loadStateDict(state: ReadonlyMap<string, Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
     return loadStateDict(this, state, options);
+  }
+
+  /**
+   * Moves every parameter, gradient and buffer of this module tree to `backend` in place, like PyTorch's
+   * `module.to(device)`: the Parameter objects stay the same (layers and optimizers keep their references),
+   * only their buffers move. Async because device backends read asynchronously; `toSync` on a cpu source.
+   * Make the optimizer after moving (its state lives where the parameters were).
+   * @example const student = await new GPT(config).to(webgpu);
+   */
+  async to(backend: Backend): Promise<this> {
+    for (const tensor of this.#placed()) await tensor.moveTo(backend);
+    return this;
+  }
+
+  /** {@link Module.to} for parameters on a backend with sync reads (cpu). @throws BackendError otherwise */
+  toSync(backend: Backend): this {
+    for (const tensor of this.#placed()) tensor.moveToSync(backend);
+    return this;
+  }
+
+  /** The backend of the first parameter (or buffer); null for a module that holds no tensors. */
+  get backend(): Backend | null {
+    return (this.namedParameters()[0]?.[1] ?? this.namedBuffers()[0]?.[1])?.backend ?? null;
+  }
+
+  #placed(): Tensor[] {
+    const parameters = this.parameters();
+    return [...parameters, ...parameters.flatMap((p) => (p.grad ? [p.grad] : [])), ...this.namedBuffers().map(([, b]) => b)];
   }
 
   /** Frees every parameter, buffer and gradient of this module tree. */

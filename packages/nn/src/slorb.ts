@@ -1,4 +1,4 @@
-import { ConfigError, Generator, cast, div, mul, noGrad, reshape, sub, sum, tensor, tidy, validateOptions, zeros, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, Generator, cast, div, mul, noGrad, reshape, sub, sum, tensor, tidy, validateOptions, zeros, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { xavierUniformInit } from "./init.js";
 
@@ -49,11 +49,11 @@ export function checkGroupSize(layer: string, inFeatures: number, k: number): vo
 }
 
 /** The block indicator P [in/k, in]: `P[i, j] = 1` iff `i·k <= j < (i+1)·k`. */
-export function blockIndicator(inFeatures: number, k: number): Tensor {
+export function blockIndicator(inFeatures: number, k: number, backend?: Backend): Tensor {
   const rows = inFeatures / k;
   const values = new Float32Array(rows * inFeatures);
   for (let j = 0; j < inFeatures; j++) values[Math.floor(j / k) * inFeatures + j] = 1;
-  return tensor(values, { shape: [rows, inFeatures] });
+  return tensor(values, { shape: [rows, inFeatures], backend });
 }
 
 /**
@@ -65,11 +65,12 @@ export function initSlorb(weight: Tensor, mask: Tensor, options: ResolvedSlorbOp
   const k = options.groupSize;
   const rank = inFeatures / k;
   const generator = options.generator ?? new Generator(0);
+  const backend = weight.backend; // S and P live where the layer does
   return noGrad(() =>
     tidy(() => {
-      if (options.init === "xavier") return { s: xavierUniformInit([out, rank], generator), p: xavierUniformInit([rank, inFeatures], generator) };
-      const p = options.trainableProjection ? blockIndicator(inFeatures, k) : null;
-      if (options.init === "zero") return { s: zeros([out, rank]), p };
+      if (options.init === "xavier") return { s: xavierUniformInit([out, rank], generator, backend), p: xavierUniformInit([rank, inFeatures], generator, backend) };
+      const p = options.trainableProjection ? blockIndicator(inFeatures, k, backend) : null;
+      if (options.init === "zero") return { s: zeros([out, rank], { backend }), p };
       const pruned = mul(weight, sub(1, cast(mask, weight.dtype))); // W ⊙ (1 − M₀)
       const blockSums = sum(reshape(pruned, [out, rank, k]), -1); // (out, in/k)
       return { s: options.init === "mean" ? div(blockSums, k) : blockSums, p };

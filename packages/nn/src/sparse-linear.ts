@@ -52,7 +52,7 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
     }
     this.weight = this.registerParameter("weight", source.weight);
     this.bias = source.bias ? this.registerParameter("bias", source.bias) : null;
-    this.mask = this.registerBuffer("mask", ones([outFeatures, inFeatures], { dtype: "u8" }));
+    this.mask = this.registerBuffer("mask", ones([outFeatures, inFeatures], { dtype: "u8", backend: this.weight.backend }));
     this.weight.mask = this.mask;
   }
 

@@ -1,5 +1,6 @@
 import { tidy, type Tensor } from "@adaptive-sparse/core";
 import { ModuleError } from "./errors.js";
+import { isCausalLM } from "./causal-lm.js";
 import { GPT_SPARSE_LAYERS, isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { Linear } from "./linear.js";
 import type { Module } from "./module.js";
@@ -16,7 +17,8 @@ export interface SparseLayerEntry {
 /** Options of {@link sparsify}. */
 export interface SparsifyOptions {
   /**
-   * Which Linear layers to swap. Default: GPT-2's sparse layers ({@link GPT_SPARSE_LAYERS}: c_attn,
+   * Which Linear layers to swap. Default: the model's own prunable layers when it is a `CausalLM`
+   * (`model.isPrunable`), else GPT-2's sparse layers ({@link GPT_SPARSE_LAYERS}: c_attn,
    * attn.c_proj, c_fc, mlp.c_proj of every block, method.md §1.3), the one definition that export,
    * evaluation and the Hugging Face mapping share. Pass `() => true` to swap every Linear of another model.
    */
@@ -52,7 +54,8 @@ export function sparsify(model: Module, options: SparsifyOptions = {}): SparseLa
   }
   const linears = model.namedModules().filter((entry): entry is [string, Linear] => entry[1] instanceof Linear);
   if (linears.some(([name]) => name === "")) throw new ModuleError("sparsify: pass a model that contains Linear layers, not a Linear itself; use SparseLinear.fromLinear");
-  const targets = linears.filter(([name, layer]) => (options.include ? options.include(name, layer) : isGptSparseLayer(name)));
+  const prunable = isCausalLM(model) ? (name: string) => model.isPrunable(name) : isGptSparseLayer;
+  const targets = linears.filter(([name, layer]) => (options.include ? options.include(name, layer) : prunable(name)));
   if (!options.include && linears.length && !targets.length) {
     const names = linears.slice(0, 5).map(([name]) => name).join(", ");
     throw new ModuleError(`sparsify: none of the model's Linear layers (${names}${linears.length > 5 ? ", ..." : ""}) is a GPT-2 sparse layer (${GPT_SPARSE_LAYERS.join(", ")}); pass options.include to choose the layers of another model`);
