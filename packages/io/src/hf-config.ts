@@ -26,21 +26,38 @@ const LAYER_NORM_EPSILON = 1e-5;
  * const config = await readHfConfig("models/gpt2"); // { nLayer: 12, nHead: 12, nEmbd: 768, ... }
  */
 export async function readHfConfig(folder: string): Promise<Gpt2Config> {
+  const { raw, path } = await readConfigJson(folder, "readHfConfig");
+  return gpt2ConfigFromHf(raw, `readHfConfig: ${path}`);
+}
+
+/**
+ * Reads a model folder's `config.json` as plain JSON (the family table picks the mapping by `model_type`).
+ * @throws FileMissingError without config.json; FileFormatError for bad JSON or a non-object
+ */
+export async function readConfigJson(folder: string, caller = "readConfigJson"): Promise<{ raw: Record<string, unknown>; path: string }> {
   const path = join(folder, "config.json");
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
     if (!hasCode(error, "ENOENT", "ENOTDIR")) throw error;
-    throw new FileMissingError(`readHfConfig: no config.json in ${folder} (a Hugging Face model folder holds config.json and model.safetensors; check the path)`);
+    throw new FileMissingError(`${caller}: no config.json in ${folder} (a Hugging Face model folder holds config.json and model.safetensors; check the path)`);
   }
-  let raw: Record<string, unknown>;
+  let raw: unknown;
   try {
-    raw = JSON.parse(text) as Record<string, unknown>;
+    raw = JSON.parse(text);
   } catch (error) {
-    throw new FileFormatError(`readHfConfig: ${path} is not valid JSON (${(error as Error).message}); fix or re-download it`);
+    throw new FileFormatError(`${caller}: ${path} is not valid JSON (${(error as Error).message}); fix or re-download it`);
   }
-  const where = `readHfConfig: ${path}`;
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new FileFormatError(`${caller}: ${path} holds ${JSON.stringify(raw)}, not a JSON object; fix or re-download it`);
+  return { raw: raw as Record<string, unknown>, path };
+}
+
+/**
+ * Maps a parsed Hugging Face GPT-2 `config.json` to our config (see {@link readHfConfig}); `where` prefixes errors.
+ * @throws ConfigError for a model that is not GPT-2 or settings our GPT-2 does not implement
+ */
+export function gpt2ConfigFromHf(raw: Record<string, unknown>, where: string): Gpt2Config {
   const supported = `supported: model_type "gpt2" with architectures ${SUPPORTED_HF_ARCHITECTURES.join(" or ")}`;
   if (raw.model_type !== "gpt2") throw new ConfigError(`${where}: model_type ${JSON.stringify(raw.model_type)} is not supported (${supported})`);
   const architectures = raw.architectures;

@@ -1,5 +1,5 @@
-// Public API of @adaptive-sparse/io: safetensors, atomic files, checkpoints, Hugging Face GPT-2
-// mapping and the compressed 2:4 format, all on plain typed arrays.
+// Public API of @adaptive-sparse/io: safetensors, atomic files, checkpoints, the model-family table with
+// loadModel/saveModel (Hugging Face layouts, any backend), and the compressed 2:4 format.
 export { FileFormatError, FileMissingError, FileWriteError, CheckpointError, StateDictError, SparsityPatternError } from "./errors.js";
 export { describeWriteFailure, systemErrorCode, toWriteError } from "./write-failure.js";
 export { makeFolder } from "./file-io.js";
@@ -23,7 +23,7 @@ export { CHECKPOINT_FILES } from "./checkpoint-marker.js";
 
 export type { Gpt2Config } from "./gpt2-config.js";
 export { nativeGpt2Shapes } from "./gpt2-config.js";
-export { readHfConfig, writeHfConfig, SUPPORTED_HF_ARCHITECTURES } from "./hf-config.js";
+export { readHfConfig, readConfigJson, gpt2ConfigFromHf, writeHfConfig, SUPPORTED_HF_ARCHITECTURES } from "./hf-config.js";
 export type { StateDict, Float32Tensor, NativeToHfOptions } from "./hf-gpt2.js";
 export { hfToNative, nativeToHf } from "./hf-gpt2.js";
 
@@ -31,5 +31,9 @@ export type { Compressed24 } from "./compress24.js";
 export { compress24, decompress24 } from "./compress24.js";
 export type { Compressed24LayerInput, Compressed24Layer, Compressed24File } from "./compressed24-file.js";
 export { writeCompressed24, readCompressed24, COMPRESSED24_METADATA_KEY, COMPRESSED24_VERSION } from "./compressed24-file.js";
+export { MODEL_FAMILIES } from "./model-families.js";
+export type { ModelFamily } from "./model-families.js";
+export { loadModel, saveModel, modelFamily, readDenseState } from "./load-model.js";
+export type { LoadModelOptions, SaveModelOptions } from "./load-model.js";
 export { loadGpt2, saveGpt2 } from "./gpt2-model.js";
 export type { SaveGpt2Options } from "./gpt2-model.js";

@@ -1,0 +1,95 @@
+import { join } from "node:path";
+import { ConfigError, fromHost, getDefaultBackend, noGrad, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { sparseLayers, type CausalLM } from "@adaptive-sparse/nn";
+import { StateDictError } from "./errors.js";
+import { readConfigJson } from "./hf-config.js";
+import type { Float32Tensor } from "./hf-gpt2.js";
+import { MODEL_FAMILIES, type ModelFamily } from "./model-families.js";
+import { readSafetensors } from "./safetensors-read.js";
+import { writeSafetensors } from "./safetensors-write.js";
+
+/** Options of {@link loadModel}. */
+export interface LoadModelOptions {
+  /** Where the weights go (core's default backend when omitted: a convenience for scripts). */
+  readonly backend?: Backend;
+}
+
+/** Options of {@link saveModel}. */
+export interface SaveModelOptions {
+  /** Storage type of the weights: F32 (default, exact) or F16 (half the size; rounds to 11 significant bits). */
+  readonly dtype?: "F32" | "F16";
+}
+
+/** The family row for a `model_type`. @throws ConfigError listing the supported model types */
+export function modelFamily(modelType: unknown, where: string): ModelFamily {
+  const family = typeof modelType === "string" ? MODEL_FAMILIES.get(modelType) : undefined;
+  if (!family) {
+    const supported = [...MODEL_FAMILIES.values()].map((f) => `"${f.modelType}" (${f.architectures.join(", ")})`).join(", ");
+    throw new ConfigError(`${where}: model_type ${JSON.stringify(modelType)} is not supported; supported model_type values: ${supported}`);
+  }
+  return family;
+}
+
+/**
+ * Loads a Hugging Face model folder (`config.json` + `model.safetensors`) as the `CausalLM` of its family
+ * (picked by `config.json`'s `model_type` in {@link MODEL_FAMILIES}), with its weights on `options.backend`.
+ * @example const model = await loadModel("models/gpt2", { backend: await createWebGpuBackend() });
+ * @throws FileMissingError without config.json; ConfigError for an unsupported model_type (listing the
+ *   supported ones) or config; StateDictError / ShapeError for missing or mis-shaped tensors
+ */
+export async function loadModel(folder: string, options: LoadModelOptions = {}): Promise<CausalLM> {
+  const { raw, path } = await readConfigJson(folder, "loadModel");
+  const family = modelFamily(raw.model_type, `loadModel: ${path}`);
+  const config = family.parseConfig(raw, `loadModel: ${path}`);
+  const tensors = await readSafetensors(join(folder, "model.safetensors"), { toFloat32: true });
+  const native = family.toNative(tensors, config);
+  const backend = options.backend ?? getDefaultBackend();
+  const model = family.create(config, { backend });
+  const state = new Map<string, Tensor>();
+  for (const [name, tensor] of Object.entries(native)) state.set(name, fromHost(backend, tensor.data, tensor.shape, "f32"));
+  try {
+    model.loadStateDict(state, { strict: true });
+  } finally {
+    state.forEach((tensor) => tensor.dispose());
+  }
+  return model;
+}
+
+/**
+ * Reads every parameter of `model` to the host (asynchronously, so it works on every backend), sparse
+ * layers as M ⊙ W (zeros in pruned places), by our parameter names.
+ * @throws StateDictError when the model has SLoRB branches (the Hugging Face layouts cannot hold them)
+ */
+export async function readDenseState(model: CausalLM, where: string): Promise<Record<string, Float32Tensor>> {
+  const layers = sparseLayers(model);
+  if (layers.some(({ layer }) => layer.slorb)) {
+    throw new StateDictError(`${where}: the model has SLoRB branches, which the Hugging Face layout cannot hold; export the compressed 2:4 format instead`);
+  }
+  const effective = new Map(layers.map(({ name, layer }) => [`${name}.weight`, layer]));
+  const native: Record<string, Float32Tensor> = {};
+  for (const [name, parameter] of model.namedParameters()) {
+    const layer = effective.get(name);
+    const value = layer ? noGrad(() => layer.effectiveWeight()) : parameter;
+    try {
+      native[name] = { dtype: "F32", shape: [...parameter.shape], data: Float32Array.from(await value.data()) };
+    } finally {
+      if (layer) value.dispose();
+    }
+  }
+  return native;
+}
+
+/**
+ * Writes `model` as a Hugging Face folder of its family (`model.safetensors`, then `config.json`, each
+ * atomically, so a folder with a config is always complete); sparse layers as M ⊙ W. Reads are async.
+ * @throws ConfigError for a model whose `modelType` has no family row; StateDictError for SLoRB branches
+ */
+export async function saveModel(model: CausalLM, folder: string, options: SaveModelOptions = {}): Promise<void> {
+  const where = `saveModel: ${folder}`;
+  const family = modelFamily(model.modelType, where);
+  const native = await readDenseState(model, where);
+  const dtype = options.dtype ?? "F32";
+  const hf = Object.fromEntries(Object.entries(family.toHf(native, model.config)).map(([name, t]) => [name, { ...t, dtype }]));
+  await writeSafetensors(join(folder, "model.safetensors"), hf, { format: "pt" });
+  await family.writeConfig(folder, model.config);
+}

@@ -1,0 +1,41 @@
+import type { Backend } from "@adaptive-sparse/core";
+import { GPT, type CausalLM } from "@adaptive-sparse/nn";
+import { gpt2ConfigFromHf, SUPPORTED_HF_ARCHITECTURES, writeHfConfig } from "./hf-config.js";
+import { hfToNative, nativeToHf, type Float32Tensor, type StateDict } from "./hf-gpt2.js";
+import type { Gpt2Config } from "./gpt2-config.js";
+
+/**
+ * One model family of the Hugging Face layout: how its `config.json` maps to our config, how its
+ * `model.safetensors` names map to our parameter names (both ways), and which `CausalLM` class runs it.
+ * This table is the one place that names concrete model classes (`npm run check` enforces it for the
+ * trainer, eval and the CLI); the LLaMA/OPT issue adds rows.
+ */
+export interface ModelFamily<Config = unknown> {
+  /** The `model_type` of `config.json` (`"gpt2"`); also the `modelType` of the models it builds. */
+  readonly modelType: string;
+  /** The `architectures` entries it accepts (for messages). */
+  readonly architectures: readonly string[];
+  /** @throws ConfigError naming the key (prefixed by `where`) for a config the family cannot run */
+  parseConfig(raw: Record<string, unknown>, where: string): Config;
+  /** A model with fresh weights on `backend` (loading then overwrites them). */
+  create(config: Config, options: { backend?: Backend }): CausalLM;
+  /** Hugging Face tensors (float32) → our parameter names. @throws StateDictError / ShapeError */
+  toNative(tensors: StateDict, config: Config): Record<string, Float32Tensor>;
+  /** Our parameter names → Hugging Face tensors, ready for `writeSafetensors`. */
+  toHf(native: StateDict, config: Config): Record<string, Float32Tensor>;
+  /** Writes `config.json` for `config` (atomically). */
+  writeConfig(folder: string, config: Config): Promise<void>;
+}
+
+const gpt2: ModelFamily<Gpt2Config> = {
+  modelType: "gpt2",
+  architectures: SUPPORTED_HF_ARCHITECTURES,
+  parseConfig: gpt2ConfigFromHf,
+  create: (config, { backend }) => new GPT(config, { backend }),
+  toNative: hfToNative,
+  toHf: (native, config) => nativeToHf(native, config),
+  writeConfig: writeHfConfig,
+};
+
+/** The model families `loadModel`/`saveModel` know, keyed by Hugging Face `model_type`. */
+export const MODEL_FAMILIES: ReadonlyMap<string, ModelFamily> = new Map<string, ModelFamily>([[gpt2.modelType, gpt2 as ModelFamily]]);
