@@ -1,4 +1,4 @@
-import { BackendError, ConfigError, DTypeError, ShapeError, createCpuBackend, tensor, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, DTypeError, ShapeError, createCpuBackend, tensor, type Tensor } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
 import { AdamW } from "./adamw.js";
 import { OptimError } from "./errors.js";
@@ -87,14 +87,14 @@ describe("AdamW, textbook (no mask)", () => {
     expect(values(b)).toEqual(values(a));
   });
 
-  it("step() needs sync reads; stepAsync() works on an async-only backend", async () => {
+  it("step() reads nothing back, so it runs on an async-only backend", async () => {
     const backend = { ...createCpuBackend(), name: "async-only", readSync: undefined };
     const w = tensor([1, 2], { backend }).requireGrad();
     w.grad = tensor([1, 1], { backend });
     const optimizer = new AdamW([w], { lr: 0.1 });
-    expect(() => optimizer.step()).toThrow(BackendError);
-    expect(() => optimizer.step()).toThrow(/call await optimizer.stepAsync/);
-    await optimizer.stepAsync();
+    const before = backend.stats().deviceToHostBytes;
+    optimizer.step();
+    expect(backend.stats().deviceToHostBytes).toBe(before);
     expect([...(await w.data())].map((v) => Math.round(v * 1e6) / 1e6)).toEqual([0.9, 1.9]);
   });
 
@@ -116,7 +116,7 @@ describe("AdamW, textbook (no mask)", () => {
 });
 
 describe("AdamW state checkpoints", () => {
-  it("round-trips exactly through JSON meta + float32 arrays", () => {
+  it("round-trips exactly through JSON meta + float32 arrays", async () => {
     const make = () => [param([0.5, -0.25, 1, 2], [2, 2]), param([0.1, 0.2])];
     const run = (ps: Tensor[], optimizer: AdamW, t: number) => {
       setGrad(ps[0], [0.1 * t, -0.3, 0.2, 0.05]);
@@ -128,7 +128,7 @@ describe("AdamW state checkpoints", () => {
     const first = new AdamW([{ params: [{ param: a[0], mask }, a[1]] }], { betas: [0.9, 0.95], weightDecay: 0.1 });
     run(a, first, 1);
     run(a, first, 2);
-    const saved = first.state();
+    const saved = await first.state();
     const meta = JSON.parse(JSON.stringify(saved.meta));
     const arrays = Object.fromEntries(Object.entries(saved.arrays).map(([k, v]) => [k, Float32Array.from(v)]));
     expect(Object.keys(arrays).sort()).toEqual(["params.0.exp_avg", "params.0.exp_avg_sq", "params.1.exp_avg", "params.1.exp_avg_sq"]);
@@ -143,15 +143,15 @@ describe("AdamW state checkpoints", () => {
     run(b, second, 3);
     expect(values(b[0])).toEqual(values(a[0]));
     expect(values(b[1])).toEqual(values(a[1]));
-    expect(second.state().arrays["params.0.exp_avg_sq"]).toEqual(first.state().arrays["params.0.exp_avg_sq"]);
+    expect((await second.state()).arrays["params.0.exp_avg_sq"]).toEqual((await first.state()).arrays["params.0.exp_avg_sq"]);
   });
 
-  it("rejects a state that does not fit, naming the mismatch", () => {
+  it("rejects a state that does not fit, naming the mismatch", async () => {
     const w = param([1, 2, 3, 4], [2, 2]);
     setGrad(w, [1, 1, 1, 1]);
     const optimizer = new AdamW([w]);
     optimizer.step();
-    const saved = optimizer.state();
+    const saved = await optimizer.state();
     expect(() => new AdamW([param([1, 2, 3, 4], [4, 1])]).loadState(saved)).toThrow(/saved with shape \[2, 2\] but is \[4, 1\]/);
     expect(() => new AdamW([w, param([1])]).loadState(saved)).toThrow(OptimError);
     expect(() => optimizer.loadState({ meta: saved.meta, arrays: {} })).toThrow(/"params.0.exp_avg" is missing/);
@@ -177,16 +177,12 @@ describe("AdamW option and mask errors", () => {
     expect(() => optimizer.step({ decay: -1 })).toThrow(/decay \(λ\(t\)\) must be/);
   });
 
-  it("rejects masks of the wrong dtype, shape or values, and foreign parameters", () => {
+  it("rejects masks of the wrong dtype or shape, and foreign parameters", () => {
     const w = param([1, 2, 3, 4], [2, 2]);
     const optimizer = new AdamW([w]);
     expect(() => optimizer.setMask(w, tensor([1, 0, 1, 0], { shape: [2, 2] }))).toThrow(DTypeError);
     expect(() => optimizer.setMask(w, tensor([1, 0, 1, 0], { dtype: "u8" }))).toThrow(ShapeError);
     expect(() => optimizer.setMask(param([1]), tensor([1], { dtype: "u8" }))).toThrow(/not one of this optimizer's parameters/);
-    optimizer.setMask(w, tensor([1, 2, 1, 0], { shape: [2, 2], dtype: "u8" }));
-    setGrad(w, [0, 0, 0, 0]);
-    expect(() => optimizer.step()).toThrow(/holds 2 at flat index 1/);
-    expect(values(w)).toEqual([1, 2, 3, 4]);
   });
 
   it("reads a mask function at every step and accepts null", () => {

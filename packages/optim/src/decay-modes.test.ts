@@ -18,7 +18,7 @@ function stepOnce(mode: DecayMode, options: { eps?: number; grad?: number[]; lr?
 }
 
 describe("pruned-weight decay modes (zero loss gradient, wd = 0)", () => {
-  it("'decoupled': every pruned weight moves toward 0, every kept weight is unchanged", () => {
+  it("'decoupled': every pruned weight moves toward 0, every kept weight is unchanged", async () => {
     const { before, after } = stepOnce("decoupled");
     MASK.forEach((kept, i) => {
       if (kept) expect(after[i]).toBe(before[i]);
@@ -31,11 +31,11 @@ describe("pruned-weight decay modes (zero loss gradient, wd = 0)", () => {
     });
   });
 
-  it("'reference-int-not': both pruned and kept weights move away from 0, kept with twice the numerator", () => {
+  it("'reference-int-not': both pruned and kept weights move away from 0, kept with twice the numerator", async () => {
     const { before, after, optimizer } = stepOnce("reference-int-not");
     MASK.forEach((_, i) => expect(Math.abs(after[i])).toBeGreaterThan(Math.abs(before[i])));
     // u = −λ·p (pruned) and −2λ·p (kept); the second moment holds 0.05·u², so it is 4× for kept weights.
-    const v = optimizer.state().arrays["params.0.exp_avg_sq"];
+    const v = (await optimizer.state()).arrays["params.0.exp_avg_sq"];
     MASK.forEach((kept, i) => expect(v[i] / (0.05 * (0.1 * (kept ? 2 : 1) * before[i]) ** 2)).toBeCloseTo(1, 6));
     // With ε dominating the denominator the step is proportional to u: kept weights move twice as far.
     const big = stepOnce("reference-int-not", { eps: 1e3, lr: 1e3, decay: 1e-3 });
@@ -47,7 +47,7 @@ describe("pruned-weight decay modes (zero loss gradient, wd = 0)", () => {
     expect(pruned[0]).toBeGreaterThan(0);
   });
 
-  it("'sgd' is the literal Eq. 3: p ← p − lr·(g + λ(1−M)⊙p)", () => {
+  it("'sgd' is the literal Eq. 3: p ← p − lr·(g + λ(1−M)⊙p)", async () => {
     const grad = [0.5, -0.25, 0.125, 1, -1, 0.75, 0, 2];
     const lr = 0.125;
     const decay = 0.5;
@@ -59,7 +59,7 @@ describe("pruned-weight decay modes (zero loss gradient, wd = 0)", () => {
     expect(after[1]).toBe(-1.375);
   });
 
-  it("'gradient' equals plain AdamW on g + λ(1−M)⊙p", () => {
+  it("'gradient' equals plain AdamW on g + λ(1−M)⊙p", async () => {
     const grad = [0.5, -0.25, 0.125, 1, -1, 0.75, 0, 2];
     const { after } = stepOnce("gradient", { grad, decay: 0.1 });
     const plain = tensor(WEIGHTS, { shape: [2, 4] }).requireGrad();
@@ -68,18 +68,18 @@ describe("pruned-weight decay modes (zero loss gradient, wd = 0)", () => {
     expect(after).toEqual([...plain.dataSync()]);
   });
 
-  it("decoupled: the loss gradient's first moment excludes the decay", () => {
+  it("decoupled: the loss gradient's first moment excludes the decay", async () => {
     const grad = [0.5, -0.25, 0.125, 1, -1, 0.75, 0, 2];
     const { optimizer } = stepOnce("decoupled", { grad });
-    const m = optimizer.state().arrays["params.0.exp_avg"];
+    const m = (await optimizer.state()).arrays["params.0.exp_avg"];
     grad.forEach((g, i) => expect(m[i]).toBe(f(0.1 * g)));
   });
 
-  it("λ = 0: both decoupled modes agree, and v tracks μ² (not g²) as in the reference §3.4 step 6", () => {
+  it("λ = 0: both decoupled modes agree, and v tracks μ² (not g²) as in the reference §3.4 step 6", async () => {
     const grad = [0.5, -0.25, 0.125, 1, -1, 0.75, 0.01, 2];
     const decoupled = stepOnce("decoupled", { grad, decay: 0 });
     expect(stepOnce("reference-int-not", { grad, decay: 0 }).after).toEqual(decoupled.after);
-    const v = decoupled.optimizer.state().arrays["params.0.exp_avg_sq"];
+    const v = (await decoupled.optimizer.state()).arrays["params.0.exp_avg_sq"];
     grad.forEach((g, i) => expect(v[i] / (0.05 * f(0.1 * g) ** 2)).toBeCloseTo(1, 6));
     // So the first step is lr/(1−β₁)·sign(g), ten times plain AdamW's lr·sign(g) ('gradient' with λ = 0).
     const plain = stepOnce("gradient", { grad, decay: 0 }).after;

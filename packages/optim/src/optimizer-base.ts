@@ -1,7 +1,7 @@
 import { ConfigError, Tensor, formatShape } from "@adaptive-sparse/core";
-import { checkMaskTensor, collectSlots, type GroupInput, type Slot } from "./param-groups.js";
-import { readHostAsync, readHostSync, writeParam } from "./host-io.js";
-import type { HostParam, MaskSource, ParamEntry, StepOptions } from "./types.js";
+import { checkGrad } from "./device-io.js";
+import { checkMaskTensor, collectSlots, resolveMask, type GroupInput, type Slot } from "./param-groups.js";
+import type { MaskSource, ParamEntry, StepOptions } from "./types.js";
 
 /** The step values an update sees, already validated. */
 export interface ResolvedStep {
@@ -10,9 +10,17 @@ export interface ResolvedStep {
   readonly decay: number;
 }
 
+/** What an update of one parameter gets: the parameter, its gradient and its keep-mask, all on its backend. */
+export interface DeviceParam {
+  readonly param: Tensor;
+  readonly grad: Tensor;
+  /** u8, 1 = kept, 0 = pruned (values are not checked: that would need a device read); null when unmasked. */
+  readonly mask: Tensor | null;
+}
+
 /**
- * Shared machinery of the optimizers: parameter groups, per-parameter masks, gradient reads and
- * write-back. Subclasses implement {@link MaskedOptimizer.update} on host arrays.
+ * Shared machinery of the optimizers: parameter groups and per-parameter masks. Subclasses implement
+ * {@link MaskedOptimizer.update} with device ops on the parameter's backend (no host reads).
  */
 export abstract class MaskedOptimizer<Group extends { lr: number }> {
   /** Resolved hyperparameters per group (mutable, like PyTorch's `param_groups`). */
@@ -68,37 +76,29 @@ export abstract class MaskedOptimizer<Group extends { lr: number }> {
 
   /**
    * One update of every parameter that has a gradient (parameters without one are skipped, as in
-   * PyTorch). Needs a backend with synchronous reads (cpu); use {@link MaskedOptimizer.stepAsync} elsewhere.
+   * PyTorch). Runs on the parameters' backend without reading anything back, so it works on every
+   * backend (GPU ones included) and returns as soon as the work is queued.
    * @param options `{ lr?, decay? }`: lr replaces every group's lr for this step; decay is λ(t).
-   * @throws BackendError on a backend without sync reads; ConfigError for a bad lr/decay.
+   * @throws ConfigError for a bad lr/decay; ShapeError/DTypeError for a gradient or mask that does not fit.
    */
   step(options: StepOptions = {}): void {
     const resolved = this.#resolveStep(options);
     this.slots.forEach((slot, index) => {
-      const host = readHostSync(this.#where, slot);
-      if (!host) return;
-      this.update(index, host, resolved);
-      writeParam(slot.param, host.values);
+      const grad = slot.param.grad;
+      if (!grad) return;
+      checkGrad(this.#where, slot.param, grad);
+      this.update(index, { param: slot.param, grad, mask: resolveMask(this.#where, slot) }, resolved);
     });
   }
 
-  /** {@link MaskedOptimizer.step} for any backend (reads are awaited). */
+  /** The same as {@link MaskedOptimizer.step} (kept for callers written when updates read the host). */
   async stepAsync(options: StepOptions = {}): Promise<void> {
-    const resolved = this.#resolveStep(options);
-    for (let index = 0; index < this.slots.length; index++) {
-      const slot = this.slots[index];
-      const host = await readHostAsync(this.#where, slot);
-      if (!host) continue;
-      this.update(index, host, resolved);
-      writeParam(slot.param, host.values);
-    }
+    this.step(options);
   }
 
-  /** Updates `host.values` in place for slot `index`. */
-  protected abstract update(index: number, host: HostParam, step: ResolvedStep): void;
-}
+  /** Updates slot `index` in place on its backend. */
+  protected abstract update(index: number, target: DeviceParam, step: ResolvedStep): void;
 
-/** `Math.fround` for f32 parameters (so intermediate values round as PyTorch's in-place f32 ops do). */
-export function rounderFor(values: Float32Array | Float64Array): (x: number) => number {
-  return values instanceof Float32Array ? Math.fround : (x) => x;
+  /** Frees the optimizer's state tensors (moments, momentum buffers); the optimizer starts afresh after. */
+  abstract dispose(): void;
 }

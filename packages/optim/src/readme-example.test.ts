@@ -14,7 +14,7 @@ it("README example runs and shrinks the pruned weights", () => {
   for (let t = 0; t < 100; t++) {
     optimizer.zeroGrad();
     tidy(() => x.matmul(weight.mul(mask.cast("f32")).transpose()).add(bias).sub(1).square().mean().backward());
-    clipGradNorm(optimizer.params, 1.0);
+    clipGradNorm(optimizer.params, 1.0)?.dispose();
     optimizer.step({ lr: lr(t), decay: decay(t) });
   }
 

@@ -52,13 +52,13 @@ describe("SGD", () => {
     expect([...bias.dataSync()]).toEqual([0.75, 1]);
   });
 
-  it("round-trips its momentum state", () => {
+  it("round-trips its momentum state", async () => {
     const a = param([1, 2], [1, 2]);
     const b = param([1, 2], [1, 2]);
     const first = new SGD([a], { lr: 0.1, momentum: 0.9 });
     setGrad(a, [0.3, -0.7]);
     first.step();
-    const saved = first.state();
+    const saved = await first.state();
     const second = new SGD([b], { lr: 0.1, momentum: 0.9 });
     b.backend.write(b.storage.handle, a.dataSync());
     second.loadState({ meta: JSON.parse(JSON.stringify(saved.meta)), arrays: saved.arrays });

@@ -1,9 +1,10 @@
-import { ConfigError, validateOptions } from "@adaptive-sparse/core";
+import { ConfigError, add, cast, keep, mul, noGrad, sub, tidy, validateOptions, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
-import { MaskedOptimizer, rounderFor, type ResolvedStep } from "./optimizer-base.js";
+import { assignInPlace } from "./device-io.js";
+import { MaskedOptimizer, type DeviceParam, type ResolvedStep } from "./optimizer-base.js";
 import type { GroupInput } from "./param-groups.js";
-import { arrayKey, checkStateFits, takeArray, type StateMetaBase } from "./state-io.js";
-import type { HostParam, OptimizerState, ParamEntry } from "./types.js";
+import { arrayKey, checkStateFits, readArrays, stateTensor, takeArray, type StateMetaBase } from "./state-io.js";
+import type { OptimizerState, ParamEntry } from "./types.js";
 
 /** SGD hyperparameters (all optional; defaults in {@link SGD_DEFAULTS}); also settable per param group. */
 export const sgdOptions = z.strictObject({
@@ -69,54 +70,65 @@ function resolver(options: SGDOptions): (overrides: object, index: number) => SG
  * @throws ConfigError on invalid options.
  */
 export class SGD extends MaskedOptimizer<SGDGroup> {
-  #buffers: (Float32Array | null)[];
+  /** Momentum buffers on each parameter's backend (null before the first step or without momentum). */
+  #buffers: (Tensor | null)[];
 
   constructor(params: readonly ParamEntry[] | readonly SGDParamGroup[], options: SGDOptions = {}) {
     super(WHERE, params as readonly (GroupInput & object)[], resolver(options));
     this.#buffers = this.slots.map(() => null);
   }
 
-  protected update(index: number, host: HostParam, step: ResolvedStep): void {
-    const slot = this.slots[index];
-    const group = slot.group;
+  protected update(index: number, { param, grad, mask }: DeviceParam, step: ResolvedStep): void {
+    const { group } = this.slots[index];
     const lr = step.lr ?? group.lr;
-    const weightDecay = slot.param.rank >= group.weightDecayMinRank ? group.weightDecay : 0;
-    const { values, grad, mask } = host;
-    const round = rounderFor(values);
-    let buffer = this.#buffers[index];
-    const first = buffer === null;
-    if (group.momentum !== 0 && buffer === null) buffer = this.#buffers[index] = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const p = values[i];
-      let direction = round(grad[i] + weightDecay * p + (mask ? step.decay * (1 - mask[i]) * p : 0));
-      if (buffer) {
-        buffer[i] = first ? direction : group.momentum * buffer[i] + (1 - group.dampening) * direction;
-        direction = group.nesterov ? direction + group.momentum * buffer[i] : buffer[i];
-      }
-      values[i] = p - lr * direction;
+    const weightDecay = param.rank >= group.weightDecayMinRank ? group.weightDecay : 0;
+    const previous = this.#buffers[index];
+    // Device ops in f32, one rounding per op as PyTorch's in-place f32 ops; nothing is read back.
+    const [next, buffer] = noGrad(() =>
+      tidy(() => {
+        let direction = weightDecay ? add(grad, mul(param, weightDecay)) : grad;
+        if (mask && step.decay) direction = add(direction, mul(mul(sub(1, cast(mask, param.dtype)), param), step.decay));
+        let buf: Tensor | null = null;
+        if (group.momentum !== 0) {
+          buf = previous ? add(mul(previous, group.momentum), mul(direction, 1 - group.dampening)) : add(direction, 0);
+          direction = group.nesterov ? add(direction, mul(buf, group.momentum)) : buf;
+        }
+        return [sub(param, mul(direction, lr)), buf] as const;
+      }),
+    );
+    assignInPlace(param, next);
+    if (buffer) {
+      if (previous) assignInPlace(previous, buffer);
+      else this.#buffers[index] = keep(buffer);
     }
   }
 
-  /** A copy of the state for checkpoints: JSON `meta` and float32 arrays `params.<i>.momentum_buffer`. */
-  state(): OptimizerState<SGDStateMeta> {
-    const arrays: Record<string, Float32Array> = {};
+  /** A copy of the state for checkpoints, read from the device: JSON `meta` and float32 arrays `params.<i>.momentum_buffer`. */
+  async state(): Promise<OptimizerState<SGDStateMeta>> {
+    const entries: [string, Tensor][] = [];
     const params = this.slots.map((slot, i) => {
       const buffer = this.#buffers[i];
-      if (buffer) arrays[arrayKey(i, "momentum_buffer")] = new Float32Array(buffer);
+      if (buffer) entries.push([arrayKey(i, "momentum_buffer"), buffer]);
       return { shape: [...slot.param.shape], group: slot.groupIndex, hasBuffer: buffer !== null };
     });
-    return { meta: { optimizer: "sgd", version: 1, groups: this.groups.map((group) => ({ ...group })), params }, arrays };
+    return { meta: { optimizer: "sgd", version: 1, groups: this.groups.map((group) => ({ ...group })), params }, arrays: await readArrays(entries) };
   }
 
   /**
-   * Restores a state saved by {@link SGD.state}.
+   * Restores a state saved by {@link SGD.state} (buffers written to each parameter's backend).
    * @throws OptimError when the state does not fit this optimizer's parameters.
    */
   loadState(state: OptimizerState<SGDStateMeta>): void {
     const where = `${WHERE}.loadState`;
     checkStateFits(where, "sgd", state, this.slots.map((slot) => slot.param.shape), this.groups.length);
-    const buffers = state.meta.params.map((saved, i) => (saved.hasBuffer ? takeArray(where, state, i, "momentum_buffer", this.slots[i].param.size) : null));
+    const arrays = state.meta.params.map((saved, i) => (saved.hasBuffer ? takeArray(where, state, i, "momentum_buffer", this.slots[i].param.size) : null));
+    this.dispose();
+    this.#buffers = arrays.map((data, i) => (data ? stateTensor(this.slots[i].param, data) : null));
     state.meta.groups.forEach((group, i) => Object.assign(this.groups[i], group));
-    this.#buffers = buffers;
+  }
+
+  dispose(): void {
+    for (const buffer of this.#buffers) buffer?.dispose();
+    this.#buffers = this.slots.map(() => null);
   }
 }

@@ -1,4 +1,4 @@
-import { formatShape, shapesEqual } from "@adaptive-sparse/core";
+import { formatShape, keep, shapesEqual, tensor, zeros, type Tensor } from "@adaptive-sparse/core";
 import { OptimError } from "./errors.js";
 import type { OptimizerState } from "./types.js";
 
@@ -39,4 +39,21 @@ export function takeArray(where: string, state: OptimizerState, index: number, n
   if (!(array instanceof Float32Array)) throw new OptimError(`${where}: state array "${key}" is missing or not a Float32Array`);
   if (array.length !== length) throw new OptimError(`${where}: state array "${key}" has ${array.length} values, parameter ${index} has ${length}`);
   return new Float32Array(array);
+}
+
+/** Reads device state tensors into the float32 arrays of a checkpoint (the only reads an optimizer makes). */
+export async function readArrays(entries: readonly [string, Tensor][]): Promise<Record<string, Float32Array>> {
+  const arrays: Record<string, Float32Array> = {};
+  for (const [key, value] of entries) arrays[key] = Float32Array.from(await value.data());
+  return arrays;
+}
+
+/** A kept f32 tensor of `param`'s shape on its backend holding `data` (a checkpoint's saved state). */
+export function stateTensor(param: Tensor, data: Float32Array): Tensor {
+  return keep(tensor(data, { shape: param.shape, dtype: "f32", backend: param.backend }));
+}
+
+/** A kept f32 tensor of zeros of `param`'s shape on its backend (a device fill, no upload). */
+export function zeroState(param: Tensor): Tensor {
+  return keep(zeros(param.shape, { dtype: "f32", backend: param.backend }));
 }

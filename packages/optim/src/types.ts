@@ -35,15 +35,6 @@ export interface StepOptions {
   readonly decay?: number;
 }
 
-/** A parameter's host-side view during one update (values already copied off the backend). */
-export interface HostParam {
-  /** The parameter values, updated in place by the optimizer. */
-  readonly values: Float32Array | Float64Array;
-  readonly grad: Float32Array | Float64Array;
-  /** 1 = kept, 0 = pruned; null for an unmasked parameter. */
-  readonly mask: Uint8Array | null;
-}
-
 /**
  * A checkpointable optimizer state: `meta` is plain JSON, `arrays` holds the float32 state tensors keyed
  * `params.<index>.<name>` (parameter index in group order). Save both; `loadState` restores exactly.
