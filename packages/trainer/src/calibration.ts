@@ -1,7 +1,7 @@
-import { add, arange, keep, noGrad, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
+import { keep, noGrad, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
 import type { WindowSet } from "@adaptive-sparse/data";
 import { createHessianAccumulator, createWandaStatistic, type MaskNeeds } from "@adaptive-sparse/masks";
-import type { GPT } from "@adaptive-sparse/nn";
+import { captureInputs, type CausalLM } from "@adaptive-sparse/nn";
 import type { SparseLayerState, SparseModel } from "./sparse-model.js";
 
 /** Calibration statistics of one sparse layer (what its mask strategy `needs`). */
@@ -14,7 +14,7 @@ export interface LayerStatistics {
 
 /** Options of {@link collectCalibration}. */
 export interface CalibrationOptions {
-  readonly model: GPT;
+  readonly model: CausalLM;
   readonly sparse: SparseModel;
   /** Token windows `[count, blockSize]` (from `calibrationWindows`). */
   readonly windows: WindowSet;
@@ -36,8 +36,8 @@ function dispose(tensors: readonly Tensor[]): void {
   for (const t of tensors) t.dispose();
 }
 
-/** Token + position embeddings of each batch of windows: block 0's inputs, [b, T, C] each. */
-function embedWindows(model: GPT, windows: WindowSet, batchSize: number, backend: Tensor["backend"]): Tensor[] {
+/** The model's embedding of each batch of windows: block 0's inputs, [b, T, C] each. */
+function embedWindows(model: CausalLM, windows: WindowSet, batchSize: number, backend: Tensor["backend"]): Tensor[] {
   const [count, T] = windows.shape;
   const batches: Tensor[] = [];
   for (let first = 0; first < count; first += batchSize) {
@@ -47,9 +47,7 @@ function embedWindows(model: GPT, windows: WindowSet, batchSize: number, backend
       noGrad(() =>
         tidy(() => {
           const idx = tensor(ids, { shape: [b, T], dtype: "i32", backend });
-          const pos = arange(0, T, 1, { backend });
-          const x = add(model.transformer.get("wte").call(idx), model.transformer.get("wpe").call(pos)); // (b, T, C)
-          return model.transformer.get("drop").call(x);
+          return model.embed(idx); // (b, T, C)
         }),
       ),
     );
@@ -79,7 +77,8 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
       const inBlock = new Set(block.namedModules().map(([, module]) => module));
       const layers = sparse.layers.filter((entry) => inBlock.has(entry.layer));
       const captured = new Map<SparseLayerState, Tensor[]>(layers.map((entry) => [entry, []]));
-      const removers = layers.map((entry) => entry.layer.registerForwardHook((_module, inputs) => void captured.get(entry)!.push(keep(inputs[0]))));
+      const byLayer = new Map(layers.map((entry) => [entry.layer, entry]));
+      const remove = captureInputs([...byLayer.keys()], (layer, input) => void captured.get(byLayer.get(layer)!)!.push(keep(input)));
       const wanda = layers.map((entry) => (needs.activations ? createWandaStatistic(entry.cols) : null));
       const hessian = layers.map((entry) => (needs.hessian ? createHessianAccumulator(entry.cols) : null));
       let outputs: Tensor[] = [];
@@ -96,7 +95,7 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
           }
         }
       } finally {
-        removers.forEach((remove) => remove());
+        remove();
         for (const list of captured.values()) dispose(list);
       }
       layers.forEach((entry, i) => stats.set(entry.name, { inputNormSq: wanda[i]?.value(), hessian: hessian[i]?.value() }));

@@ -1,7 +1,7 @@
 import { tensor, type Tensor } from "@adaptive-sparse/core";
 import type { WindowSampler, WindowSamplerState } from "@adaptive-sparse/data";
 import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type LoadedTensor, type SafetensorsDType, type TypedArrayTensor } from "@adaptive-sparse/io";
-import { Dropout, type GPT } from "@adaptive-sparse/nn";
+import { Dropout, type CausalLM } from "@adaptive-sparse/nn";
 import type { AdamWStateMeta } from "@adaptive-sparse/optim";
 import type { Generator } from "@adaptive-sparse/core";
 import type { TrainerConfig } from "./config.js";
@@ -34,7 +34,7 @@ export interface TrainerCheckpointState {
 const DTYPES: Partial<Record<Tensor["dtype"], SafetensorsDType>> = { f32: "F32", f64: "F64", i32: "I32", u8: "U8" };
 
 /** The student's dropout generators (shared ones once), whose states make dropout resumable. */
-function dropoutGenerators(model: GPT): Generator[] {
+function dropoutGenerators(model: CausalLM): Generator[] {
   const generators = model.namedModules().flatMap(([, module]) => (module instanceof Dropout ? [module.generator] : []));
   return [...new Set(generators)];
 }

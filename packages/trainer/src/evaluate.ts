@@ -1,6 +1,6 @@
 import type { Backend } from "@adaptive-sparse/core";
 import { evaluatePerplexity } from "@adaptive-sparse/eval";
-import type { GPT } from "@adaptive-sparse/nn";
+import type { CausalLM } from "@adaptive-sparse/nn";
 import type { TrainerConfig } from "./config.js";
 import type { EvalEvent } from "./events.js";
 
@@ -10,7 +10,7 @@ import type { EvalEvent } from "./events.js";
  * @returns the `eval` event (empty records without validation data)
  */
 export async function evaluateValidation(
-  model: GPT,
+  model: CausalLM,
   validation: Readonly<Record<string, ArrayLike<number>>> | undefined,
   options: TrainerConfig["eval"],
   backend: Backend,

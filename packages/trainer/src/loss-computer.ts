@@ -1,6 +1,7 @@
-import { noGrad, type Tensor } from "@adaptive-sparse/core";
+import { noGrad, tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
+import type { WindowBatch } from "@adaptive-sparse/data";
 import { combineLosses, type LossInputs } from "@adaptive-sparse/distill";
-import type { GPT } from "@adaptive-sparse/nn";
+import { captureHiddenStates, type CausalLM } from "@adaptive-sparse/nn";
 import type { ResolvedLosses } from "./plugins.js";
 
 /** The loss of one micro-batch: the weighted total and its terms (null when a term's weight is 0). */
@@ -24,24 +25,24 @@ export interface LossComputer {
   dispose(): void;
 }
 
-/** Records each block's output (the residual stream after the block) during a forward pass. */
-function captureBlocks(model: GPT, into: () => Tensor[] | null): () => void {
-  const removers = [...model.blocks].map((block) =>
-    block.registerForwardHook((_module, _inputs, output) => {
-      into()?.push(output);
-    }),
-  );
-  return () => removers.forEach((remove) => remove());
+/** Where the teacher runs when it does not share the student's backend. */
+export interface TeacherPlacement {
+  /** The teacher's backend (it must read synchronously: cpu or wasm). */
+  readonly backend: Backend;
+  /** The host ids of the micro-batch being computed (the student's idx lives on another device). */
+  readonly hostBatch: () => WindowBatch;
 }
 
 /**
  * Builds the loss of a run from its resolved loss plugins. The teacher is only run when a weighted loss
- * reads it, and hidden states are only captured when the layerwise loss is weighted.
+ * reads it, and hidden states are only captured when the layerwise loss is weighted. A teacher on
+ * another backend (`placement`) gets the batch's ids from the host and returns its logits and hidden
+ * states to the student's backend with one synchronous read each.
  */
-export function createLossComputer(losses: ResolvedLosses, student: GPT, teacher: GPT | null): LossComputer {
+export function createLossComputer(losses: ResolvedLosses, student: CausalLM, teacher: CausalLM | null, placement: TeacherPlacement | null = null): LossComputer {
   let studentHidden: Tensor[] | null = null;
   let teacherHidden: Tensor[] | null = null;
-  const removers = losses.needsHidden ? [captureBlocks(student, () => studentHidden), ...(teacher ? [captureBlocks(teacher, () => teacherHidden)] : [])] : [];
+  const removers = losses.needsHidden ? [captureHiddenStates(student, () => studentHidden), ...(teacher ? [captureHiddenStates(teacher, () => teacherHidden)] : [])] : [];
   return {
     compute(idx, targets) {
       studentHidden = losses.needsHidden ? [] : null;
@@ -49,7 +50,14 @@ export function createLossComputer(losses: ResolvedLosses, student: GPT, teacher
       let teacherLogits: Tensor | undefined;
       if (losses.needsTeacher && teacher) {
         teacherHidden = losses.needsHidden ? [] : null;
-        teacherLogits = noGrad(() => teacher.forward(idx).logits); // (B, T, V), a constant
+        if (placement) {
+          const batch = placement.hostBatch();
+          const teacherIdx = tensor(batch.x, { shape: batch.shape, dtype: "i32", backend: placement.backend });
+          teacherLogits = noGrad(() => teacher.forward(teacherIdx).logits).toSync(idx.backend); // (B, T, V), a constant
+          teacherHidden = teacherHidden?.map((h) => h.toSync(idx.backend)) ?? null;
+        } else {
+          teacherLogits = noGrad(() => teacher.forward(idx).logits); // (B, T, V), a constant
+        }
       }
       const inputs: LossInputs = {
         studentLogits,

@@ -1,4 +1,4 @@
-import type { GPT } from "@adaptive-sparse/nn";
+import type { CausalLM } from "@adaptive-sparse/nn";
 import { collectCalibration } from "./calibration.js";
 import type { TrainerConfig } from "./config.js";
 import type { ResolvedPlugins } from "./plugins.js";
@@ -15,7 +15,7 @@ import type { TrainData } from "./types.js";
  *
  * @returns the sparse layers, pruned (W = M ⊙ W) with their masks set and marked as M₀
  */
-export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins, student: GPT, data: TrainData): Promise<SparseModel> {
+export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, data: TrainData): Promise<SparseModel> {
   const setup = await prepareSparse(config, plugins, student, data, false);
   const { sparse, masks } = setup;
   const prune = async (layers: readonly SparseLayerState[]) => {

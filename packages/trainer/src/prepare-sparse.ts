@@ -1,6 +1,6 @@
 import { Generator } from "@adaptive-sparse/core";
 import { calibrationWindows, type WindowSet } from "@adaptive-sparse/data";
-import { sparseLayers, sparsify, type GPT } from "@adaptive-sparse/nn";
+import { sparseLayers, sparsify, type CausalLM } from "@adaptive-sparse/nn";
 import { collectCalibration, type LayerStatistics } from "./calibration.js";
 import type { TrainerConfig } from "./config.js";
 import { createMaskComputer, type MaskComputer } from "./mask-computer.js";
@@ -23,7 +23,7 @@ export interface SparseSetup {
  * when the mask strategy needs activations or a Hessian, and (unless `collect` is false) collects the
  * statistics in one dense pass, as the reference does before training (method.md §2.2).
  */
-export async function prepareSparse(config: TrainerConfig, plugins: ResolvedPlugins, student: GPT, data: TrainData, collect: boolean): Promise<SparseSetup> {
+export async function prepareSparse(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, data: TrainData, collect: boolean): Promise<SparseSetup> {
   const existing = sparseLayers(student);
   const sparse = await SparseModel.attach(existing.length ? existing : sparsify(student));
   const needs = plugins.mask!.strategy.needs ?? {};

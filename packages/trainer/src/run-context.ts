@@ -1,6 +1,6 @@
 import type { Backend } from "@adaptive-sparse/core";
 import type { TypedArrayTensor, LoadedTensor } from "@adaptive-sparse/io";
-import type { GPT } from "@adaptive-sparse/nn";
+import type { CausalLM } from "@adaptive-sparse/nn";
 import type { AdamW } from "@adaptive-sparse/optim";
 import type { TrainerConfig } from "./config.js";
 import type { TrainerEvent } from "./events.js";
@@ -14,7 +14,7 @@ import type { FlipRateDecision } from "@adaptive-sparse/schedulers";
 export interface RunContext {
   readonly config: TrainerConfig;
   readonly plugins: ResolvedPlugins;
-  readonly student: GPT;
+  readonly student: CausalLM;
   readonly backend: Backend;
   /** The sparse layers (null for dense). */
   readonly sparse: SparseModel | null;

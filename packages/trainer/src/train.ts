@@ -1,4 +1,4 @@
-import type { Parameter } from "@adaptive-sparse/nn";
+import type { CausalLM, Parameter } from "@adaptive-sparse/nn";
 import { AdamW, type ParamEntry } from "@adaptive-sparse/optim";
 import { readTrainerCheckpoint, restoreTrainerCheckpoint } from "./checkpoint.js";
 import type { TrainerConfig } from "./config.js";
@@ -6,6 +6,7 @@ import { createDefaultRegistry } from "./default-registry.js";
 import { evaluateValidation } from "./evaluate.js";
 import { combineHandlers, type TrainSummary } from "./events.js";
 import { createLossComputer } from "./loss-computer.js";
+import { placeModels } from "./placement.js";
 import { runLoop, type LoopOutcome } from "./loop.js";
 import { createMethod } from "./methods/create-method.js";
 import { runOneShot } from "./one-shot.js";
@@ -33,7 +34,7 @@ function optimizerFactory(config: TrainerConfig, ctx: Pick<RunContext, "student"
 }
 
 /**
- * Trains (or one-shot prunes) a GPT student as the config says. Everything is validated first
+ * Trains (or one-shot prunes) a student (any `CausalLM`) as the config says, on `options.backend`. Everything is validated first
  * (`validateSetup`): the config, every plugin's options, the teacher and the data. Then, per method
  * (method.md §3, §6): sparse layers are swapped in, calibration statistics collected when the mask
  * strategy needs them, initial masks M₀ computed (or restored from `resumeFrom`), SLoRB added, and the
@@ -50,14 +51,14 @@ function optimizerFactory(config: TrainerConfig, ctx: Pick<RunContext, "student"
  *   student, teacher, data: { train: sampler, validation: { val: tokens } }, onEvent: consoleLogger(),
  * });
  */
-export async function train(options: TrainOptions): Promise<TrainResult> {
+export async function train<M extends CausalLM>(options: TrainOptions<M>): Promise<TrainResult<M>> {
   const started = performance.now();
   const registry = options.registry ?? createDefaultRegistry();
   const { student, data } = options;
   const teacher = options.teacher ?? null;
   const { config, plugins } = validateSetup(options.config, { student, teacher, registry, data });
   const emit = combineHandlers(options.onEvent);
-  const backend = student.parameters()[0].backend;
+  const { backend, teacherPlacement, tapSampler } = await placeModels(options);
   teacher?.eval();
 
   let sparse: SparseModel | null;
@@ -79,9 +80,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     if (sparse) enableSlorbOn(config, sparse);
     ctx.optimizer = ctx.createOptimizer();
-    const sampler = data.train!;
+    const sampler = tapSampler(data.train!);
     const startStep = loaded ? restoreTrainerCheckpoint(loaded, ctx, hooks, sampler) : 0;
-    const losses = createLossComputer(plugins.losses!, student, teacher);
+    const losses = createLossComputer(plugins.losses!, student, teacher, teacherPlacement);
     student.train();
     await emit({
       type: "start",

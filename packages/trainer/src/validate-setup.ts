@@ -1,5 +1,5 @@
 import { ConfigError, type Registry } from "@adaptive-sparse/core";
-import { Linear, SparseLinear, type GPT } from "@adaptive-sparse/nn";
+import { prunableLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { parseTrainerConfig, type TrainerConfig, type TrainerConfigInput } from "./config.js";
 import { TrainerError } from "./errors.js";
 import { resolvePlugins, type ResolvedPlugins } from "./plugins.js";
@@ -7,8 +7,8 @@ import type { TrainData } from "./types.js";
 
 /** What {@link validateSetup} checks a config against. */
 export interface SetupInputs {
-  readonly student: GPT;
-  readonly teacher?: GPT | null;
+  readonly student: CausalLM;
+  readonly teacher?: CausalLM | null;
   readonly registry: Registry;
   /** When given, the data is checked too (sampler sizes, calibration and validation streams). */
   readonly data?: TrainData;
@@ -20,18 +20,18 @@ export interface ValidatedSetup {
   readonly plugins: ResolvedPlugins;
 }
 
-/** The student's linear layers (dense or already sparse) with their dotted names. */
-function linearLayers(model: GPT): { name: string; inFeatures: number }[] {
-  return model.namedModules().flatMap(([name, module]) => (module instanceof Linear || module instanceof SparseLinear ? [{ name, inFeatures: module.inFeatures }] : []));
+/** The student's prunable linear layers (dense or already sparse) with their dotted names. */
+function linearLayers(model: CausalLM): { name: string; inFeatures: number }[] {
+  return prunableLayers(model).map(([name, module]) => ({ name, inFeatures: module.inFeatures }));
 }
 
-function checkWidths(config: TrainerConfig, student: GPT): void {
+function checkWidths(config: TrainerConfig, student: CausalLM): void {
   if (config.method === "dense") {
     if (config.slorb) throw new ConfigError('trainer config slorb: SLoRB belongs to sparse layers; method "dense" has none (set slorb: null or pick a sparse method)');
     return;
   }
   const layers = linearLayers(student);
-  if (layers.length === 0) throw new ConfigError(`trainer config method "${config.method}": the student has no Linear layers to sparsify`);
+  if (layers.length === 0) throw new ConfigError(`trainer config method "${config.method}": the student has no prunable Linear layers to sparsify (its isPrunable() accepts none)`);
   const { m } = config.sparsity;
   for (const layer of layers) {
     if (layer.inFeatures % m !== 0) {
@@ -49,7 +49,7 @@ function checkWidths(config: TrainerConfig, student: GPT): void {
   }
 }
 
-function checkTeacher(config: TrainerConfig, plugins: ResolvedPlugins, student: GPT, teacher: GPT | null | undefined): void {
+function checkTeacher(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, teacher: CausalLM | null | undefined): void {
   if (teacher) {
     for (const key of ["vocabSize", "blockSize"] as const) {
       if (teacher.config[key] !== student.config[key]) {
@@ -80,7 +80,7 @@ function checkTeacher(config: TrainerConfig, plugins: ResolvedPlugins, student: 
   }
 }
 
-function checkData(config: TrainerConfig, plugins: ResolvedPlugins, student: GPT, data: TrainData): void {
+function checkData(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, data: TrainData): void {
   if (config.method !== "one-shot") {
     if (!data.train) throw new TrainerError(`train: method "${config.method}" needs data.train (a window sampler from createWindowSampler)`);
     const { blockSize, batchSize } = data.train.state();
