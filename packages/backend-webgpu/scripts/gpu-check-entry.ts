@@ -1,9 +1,9 @@
 // Bundled by gpu-check.mjs: the check to run on a machine with a real GPU (e.g. the H200 device machine).
 import {
-  createCpuBackend, crossEntropy, gather, groupTopK, layerNorm, matmul, scatterAdd, setDefaultBackend, softmax, sum, tensor,
+  createCpuBackend, crossEntropy, gather, groupTopK, layerNorm, matmul, narrow, scatterAdd, setDefaultBackend, softmax, sum, tensor,
   tidy, type Backend, type Tensor,
 } from "@adaptive-sparse/core";
-import { createWebGpuBackend, type WebGpuBackend } from "../src/index.js";
+import { createWebGpuBackend, formatProfile, type WebGpuBackend } from "../src/index.js";
 import { relativeError } from "../../../tooling/conformance/src/compare.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
@@ -55,47 +55,117 @@ async function section(name: string, body: () => Promise<boolean>): Promise<bool
   }
 }
 
-async function timeMatmul(gpu: WebGpuBackend, n: number): Promise<boolean> {
-  const a = tensor(values(n * n, 1), { shape: [n, n], backend: gpu });
-  const b = tensor(values(n * n, 2), { shape: [n, n], backend: gpu });
-  const runs: number[] = [];
-  try {
-    for (let r = 0; r < 6; r++) {
-      const start = performance.now();
-      const c = matmul(a, b);
-      await gpu.flush();
-      if (r > 0) runs.push(performance.now() - start); // the first run compiles the pipeline
-      c.dispose();
+/** Max-norm relative error of a few rows of C = A·B (n×n, row-major) against double-precision dot products. */
+async function checkRows(c: Tensor, a: Float32Array, b: Float32Array, n: number): Promise<number> {
+  let worst = 0;
+  for (const r of [0, (n >> 1) + 1, n - 1]) {
+    const row = narrow(c, 0, r, 1);
+    const got = await row.data();
+    row.dispose();
+    const want = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const av = a[r * n + k];
+      for (let j = 0; j < n; j++) want[j] += av * b[k * n + j];
     }
-  } finally {
-    a.dispose();
-    b.dispose();
+    worst = Math.max(worst, relativeError(got, Array.from(want)));
   }
-  const ms = median(runs);
-  const gflops = (2 * n ** 3) / ms / 1e6;
-  console.log(`matmul ${n}×${n}×${n}: ${ms.toFixed(2)} ms median of 5 = ${gflops.toFixed(1)} GFLOP/s`);
-  table.push([`GEMM ${n}³ f32`, `${gflops.toFixed(0)} GFLOP/s (${ms.toFixed(2)} ms)`]);
-  return true;
+  return worst;
 }
 
-/** `npm run bench`'s GPU training-step row at GPT-2 124M's shapes (the tiny GPT with --small). */
+/**
+ * GEMM throughput: samples of DISPATCHES back-to-back products into one output (data made and uploaded before
+ * any timer), timed by timestamp queries when the adapter has them, and by wall time to onSubmittedWorkDone;
+ * the first sample warms up. The result is checked against the host.
+ */
+async function timeMatmul(gpu: WebGpuBackend, n: number): Promise<boolean> {
+  const DISPATCHES = 20;
+  const [ha, hb] = [values(n * n, 1), values(n * n, 2)];
+  const a = tensor(ha, { shape: [n, n], backend: gpu });
+  const b = tensor(hb, { shape: [n, n], backend: gpu });
+  const c = matmul(a, b);
+  const info = (t: Tensor) => ({ handle: t.storage.handle, shape: t.shape, dtype: t.dtype });
+  const wall: number[] = [];
+  const stamped: number[] = [];
+  try {
+    await gpu.flush();
+    for (let sample = 0; sample < 4; sample++) {
+      for (const profiled of gpu.profiler.timestamps ? [false, true] : [false]) {
+        gpu.profiler.enabled = profiled;
+        gpu.profiler.reset();
+        const start = performance.now();
+        for (let d = 0; d < DISPATCHES; d++) gpu.kernels.MatMul(info(c), [info(a), info(b)], { transA: false, transB: false });
+        await gpu.flush();
+        const ms = (performance.now() - start) / DISPATCHES;
+        if (sample === 0) continue;
+        if (!profiled) wall.push(ms);
+        else stamped.push((await gpu.profiler.report()).rows.find((r) => r.label === "MatMul")!.gpuMs! / DISPATCHES);
+      }
+    }
+    gpu.profiler.enabled = false;
+    const error = await checkRows(c, ha, hb, n);
+    const ok = error <= 1e-4;
+    const tflops = (ms: number) => (2 * n ** 3) / ms / 1e9;
+    const best = stamped.length ? median(stamped) : median(wall);
+    const source = stamped.length ? "GPU timestamps" : "wall time";
+    console.log(
+      `${ok ? "ok  " : "FAIL"} matmul ${n}×${n}×${n}: ${best.toFixed(3)} ms per product (${source}, median of ${wall.length} samples × ${DISPATCHES}) = ${tflops(best).toPrecision(3)} TFLOP/s; ` +
+        `wall ${median(wall).toFixed(3)} ms = ${tflops(median(wall)).toPrecision(3)} TFLOP/s; rows vs host: relative error ${error.toExponential(2)}`,
+    );
+    table.push([`GEMM ${n}³ f32`, `${tflops(best).toPrecision(3)} TFLOP/s (${best.toFixed(3)} ms, ${source}; wall ${tflops(median(wall)).toPrecision(3)})${ok ? "" : `, WRONG: error ${error.toExponential(2)}`}`]);
+    return ok;
+  } finally {
+    gpu.profiler.enabled = false;
+    for (const t of [a, b, c]) t.dispose();
+  }
+}
+
+/** `npm run bench`'s GPU training-step row at GPT-2 124M's shapes (the tiny GPT with --small); warm-up step 2 is profiled. */
 async function timeGptStep(gpu: WebGpuBackend): Promise<boolean> {
   const config = small
     ? GPU_GPT_SETUP.config
     : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
   const [batch, seq] = small ? [4, 32] : [4, 1024];
-  const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
+  let profile = "";
+  const aroundStep = async (i: number, run: () => Promise<void>) => {
+    if (i !== 1) return run();
+    await gpu.flush();
+    const before = gpu.stats();
+    gpu.profiler.reset();
+    gpu.profiler.enabled = true;
+    const start = performance.now();
+    await run();
+    await gpu.flush();
+    const wallMs = performance.now() - start;
+    gpu.profiler.enabled = false;
+    const after = gpu.stats();
+    const report = await gpu.profiler.report();
+    const counters = {
+      hostToDeviceMB: (after.hostToDeviceBytes - before.hostToDeviceBytes) / 1e6,
+      deviceToHostMB: (after.deviceToHostBytes - before.deviceToHostBytes) / 1e6,
+      poolHits: after.poolHits - before.poolHits,
+      buffersCreated: after.buffersCreated - before.buffersCreated,
+      mapWaitMs: +(after.mapWaitMs - before.mapWaitMs).toFixed(1),
+      submits: after.submits - before.submits,
+    };
+    profile = `profiled training step (warm-up step 2, ${wallMs.toFixed(0)} ms with a pass per dispatch): ${JSON.stringify(counters)}\n${formatProfile(report, 15)}`;
+  };
+  const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, readLogits: false, aroundStep, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
   const { stepMs, forwardMs, losses } = await measureGpt(gpu, setup);
   const ms = median(stepMs);
   const finite = losses.every(Number.isFinite);
   const shape = `V${config.vocabSize} d${config.nEmbd} L${config.nLayer} H${config.nHead}, ${batch}×${seq}`;
   console.log(`${finite ? "ok  " : "FAIL"} GPT step (${shape}, AdamW): ${ms.toFixed(0)} ms median of ${stepMs.length}, losses ${losses.map((l) => l.toFixed(3)).join(" ")}`);
+  console.log(profile);
+  const peak = gpu.stats().peakLiveBytes / 2 ** 30;
   table.push([`GPT training step, ${shape}`, `${((batch * seq) / (ms / 1000)).toFixed(0)} tokens/s (${ms.toFixed(0)} ms)${finite ? "" : ", NON-FINITE LOSS"}`]);
-  table.push([`GPT forward, 1×${seq}`, `${(seq / (median(forwardMs) / 1000)).toFixed(0)} tokens/s`]);
+  table.push([`GPT forward, 1×${seq} (logits stay on the GPU)`, `${(seq / (median(forwardMs) / 1000)).toFixed(0)} tokens/s`]);
+  table.push(["peak GPU memory in tensor buffers", `${peak.toFixed(2)} GiB`]);
   return finite;
 }
 
-const gpu = await createWebGpuBackend({ powerPreference: "high-performance" });
+const gpu = await createWebGpuBackend({ powerPreference: "high-performance", profile: true });
+gpu.profiler.enabled = false; // on only where a section profiles
+console.log(`features: ${[...gpu.device.features].join(", ")}; timestamps: ${gpu.profiler.timestamps}`);
 const limits = gpu.device.limits;
 console.log(`adapter: ${gpu.adapter}; maxStorageBufferBindingSize ${limits.maxStorageBufferBindingSize}, maxBufferSize ${limits.maxBufferSize}`);
 if (/llvmpipe|swiftshader|software/i.test(gpu.adapter) && !allowSoftware) {
@@ -129,7 +199,7 @@ const results = [
 ];
 table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
 const timings: boolean[] = [];
-for (const n of small ? [256, 512] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
+for (const n of small ? [128, 256] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
 timings.push(await section("GPT training step", () => timeGptStep(gpu)));
 console.log(`stats: ${JSON.stringify(gpu.stats())}`);
 const ok = failed.length === 0 && results.every(Boolean) && timings.every(Boolean);

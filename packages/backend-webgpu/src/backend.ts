@@ -2,15 +2,28 @@ import { DTypeError, typedArrayFor, type Backend, type DType, type TypedArray } 
 import { findGpu, openDevice } from "./device.js";
 import { createHandle, type WebGpuHandle } from "./handle.js";
 import { checkOptions, type WebGpuBackendOptions } from "./options.js";
-import { MiB, Runtime } from "./runtime.js";
+import type { WebGpuProfiler } from "./profiler.js";
+import { Runtime } from "./runtime.js";
 
 /** Counters for tests and tuning. */
 export interface WebGpuStats {
+  /** Bytes passed to `write()` (tensor data only; kernel parameters do not count). */
+  hostToDeviceBytes: number;
+  /** Bytes returned by `read()`. */
+  deviceToHostBytes: number;
+  /** Tensor/scratch buffer requests served from the pool, and those that created a GPUBuffer. */
+  poolHits: number;
+  buffersCreated: number;
+  /** Milliseconds spent awaiting `mapAsync` in reads and flushes. */
+  mapWaitMs: number;
   /** Tensor buffers allocated and not freed (same as `liveBuffers()`). */
   liveBuffers: number;
   /** GPUBuffers that exist (in use or pooled, staging included): flat across training steps when nothing leaks. */
   gpuBuffers: number;
   pooledBytes: number;
+  /** Bytes of tensor buffers in use now and their peak since creation (size classes included). */
+  liveBytes: number;
+  peakLiveBytes: number;
   pipelines: number;
   submits: number;
 }
@@ -20,6 +33,8 @@ export interface WebGpuBackend extends Backend<WebGpuHandle> {
   readonly device: GPUDevice;
   /** The adapter, e.g. "llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1 (mesa, software)". */
   readonly adapter: string;
+  /** GPU time per kernel label and host recording time (timestamps need `profile: true` at creation). */
+  readonly profiler: WebGpuProfiler;
   stats(): WebGpuStats;
   /** Frees pooled buffers and, when the backend created the device, destroys it. */
   dispose(): void;
@@ -51,15 +66,16 @@ function fromWords(words: Uint32Array, dtype: DType): TypedArray {
  * @throws BackendError when no adapter is found (the message says which driver to install).
  */
 export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promise<WebGpuBackend> {
-  const { device, gpu, powerPreference, maxPooledBytes = 256 * MiB } = checkOptions(options);
-  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu()), powerPreference);
-  const rt = new Runtime(opened, maxPooledBytes);
+  const { device, gpu, powerPreference, maxPooledBytes, profile = false } = checkOptions(options);
+  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu(profile)), powerPreference, profile);
+  const rt = new Runtime(opened, maxPooledBytes, profile);
   const limits = opened.device.limits;
   return {
     name: "webgpu",
     capabilities: { dtypes: SUPPORTED, syncRead: false, maxBufferBytes: Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize) },
     device: opened.device,
     adapter: opened.description,
+    profiler: rt.profiler,
     kernels: rt.kernels,
     alloc(dtype, size) {
       if (!SUPPORTED.includes(dtype)) {
@@ -80,6 +96,7 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
         full.set(new Uint32Array(words.buffer, words.byteOffset, words.byteLength / 4));
         words = full;
       }
+      rt.moved.hostToDeviceBytes += data.byteLength;
       if (words.byteLength > 0) rt.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, words.byteLength);
       handle.dirty = false;
     },
@@ -88,7 +105,9 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
       const source = handle.buffer && !handle.dirty ? handle.buffer : null;
       if (source) handle.batch = rt.batch.id;
       const words = await rt.fetch(source, source ? size * 4 : 0, "read");
-      return source ? fromWords(words, dtype) : typedArrayFor(dtype, size);
+      const out = source ? fromWords(words, dtype) : typedArrayFor(dtype, size);
+      rt.moved.deviceToHostBytes += out.byteLength;
+      return out;
     },
     free(handle) {
       if (handle.freed) return;
@@ -96,7 +115,9 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
       rt.live--;
       const buffer = handle.buffer;
       handle.buffer = null;
-      if (!buffer || rt.disposed) return;
+      if (!buffer) return;
+      rt.liveBytes -= buffer.size;
+      if (rt.disposed) return;
       if (handle.batch === rt.batch.id) rt.batch.releaseAfterSubmit(buffer, rt.pool);
       else rt.pool.release(buffer);
     },
@@ -108,9 +129,14 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
     },
     liveBuffers: () => rt.live,
     stats: () => ({
+      ...rt.moved,
+      poolHits: rt.pool.hits,
+      buffersCreated: rt.pool.misses,
       liveBuffers: rt.live,
       gpuBuffers: rt.pool.created + rt.staging.created,
       pooledBytes: rt.pool.pooledBytes,
+      liveBytes: rt.liveBytes,
+      peakLiveBytes: rt.peakLiveBytes,
       pipelines: rt.pipelines.size,
       submits: rt.batch.submits,
     }),
@@ -122,6 +148,7 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
       rt.staging.clear();
       rt.batch.destroy();
       rt.errors.buffer.destroy();
+      rt.profiler.destroy();
       if (opened.owned) opened.device.destroy();
     },
   };

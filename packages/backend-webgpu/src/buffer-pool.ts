@@ -1,18 +1,23 @@
 /**
  * Reuses GPU buffers by size class. Sizes round up to a class (powers of two split in eight steps), so a
  * buffer freed by one step's tensor serves the next step's tensor of a similar size; the pool keeps at most
- * `maxPooledBytes` of idle buffers and destroys the rest.
+ * `maxPooledBytes` of idle buffers and destroys the rest (Dawn does not sub-allocate large buffers, so a fresh
+ * one costs an allocation and a lazy zero-fill).
  */
 export class BufferPool {
   readonly #free = new Map<number, GPUBuffer[]>();
   #pooledBytes = 0;
   /** GPU buffers that exist now (in use or pooled): the number a leak test watches. */
   created = 0;
+  /** Requests served from the pool vs by a fresh `createBuffer` (profiling counters, never reset). */
+  hits = 0;
+  misses = 0;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly usage: GPUBufferUsageFlags,
-    private readonly maxPooledBytes: number,
+    /** A fixed cap, or one read at each release (the backend's default follows the live high-water mark). */
+    private readonly maxPooledBytes: number | (() => number),
     private readonly maxBufferSize: number,
   ) {}
 
@@ -30,15 +35,18 @@ export class BufferPool {
     const pooled = list?.pop();
     if (pooled) {
       this.#pooledBytes -= size;
+      this.hits++;
       return { buffer: pooled, reused: true };
     }
     this.created++;
+    this.misses++;
     return { buffer: this.device.createBuffer({ size, usage: this.usage }), reused: false };
   }
 
   /** Returns a buffer the caller no longer uses (queued GPU work that still reads it is unaffected). */
   release(buffer: GPUBuffer): void {
-    if (this.#pooledBytes + buffer.size > this.maxPooledBytes) {
+    const cap = typeof this.maxPooledBytes === "number" ? this.maxPooledBytes : this.maxPooledBytes();
+    if (this.#pooledBytes + buffer.size > cap) {
       buffer.destroy();
       this.created--;
       return;

@@ -1,4 +1,5 @@
 import type { BufferPool } from "./buffer-pool.js";
+import type { Profiler } from "./profiler.js";
 import { COPY_DST, STORAGE } from "./usage.js";
 
 /**
@@ -27,6 +28,7 @@ export class CommandBatch {
     private readonly alignment: number,
     arenaBytes: number,
     private readonly maxCommands: number,
+    private readonly profiler: Profiler | null = null,
   ) {
     this.#arena = device.createBuffer({ size: arenaBytes, usage: STORAGE | COPY_DST });
     this.#arenaHost = new Uint32Array(arenaBytes / 4);
@@ -60,7 +62,20 @@ export class CommandBatch {
   }
 
   /** Records one dispatch; `params` must come from {@link params} in the same batch. */
-  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number]): void {
+  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], label = ""): void {
+    if (this.profiler?.enabled) {
+      // Profiling: a pass per dispatch, so its begin/end timestamps bracket this kernel alone.
+      this.#pass?.end();
+      this.#encoder ??= this.device.createCommandEncoder();
+      this.#pass = this.#encoder.beginComputePass(this.profiler.passFor(label));
+      this.#pass.setPipeline(pipeline);
+      this.#pass.setBindGroup(0, bindGroup);
+      this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
+      this.#pass.end();
+      this.#pass = null;
+      if (++this.#commands >= this.maxCommands) this.submit();
+      return;
+    }
     if (!this.#pass) {
       this.#encoder ??= this.device.createCommandEncoder();
       this.#pass = this.#encoder.beginComputePass();
@@ -83,7 +98,9 @@ export class CommandBatch {
     }
     if (this.#encoder) {
       if (this.#arenaUsed > 0) this.device.queue.writeBuffer(this.#arena, 0, this.#arenaHost, 0, this.#arenaUsed / 4);
+      const afterSubmit = this.profiler?.beforeSubmit(this.#encoder);
       this.device.queue.submit([this.#encoder.finish()]);
+      afterSubmit?.();
       this.submits++;
     }
     this.#encoder = null;

@@ -4,18 +4,26 @@ import { BackendError } from "@adaptive-sparse/core";
  * The Dawn instance from the `webgpu` package, held for the life of the process: if it is garbage-collected
  * while a device is alive, Dawn crashes the process with no JavaScript error (toolchain.md pitfall 17).
  */
-let dawn: GPU | null = null;
+const dawn = new Map<string, GPU>();
+
+/** Dawn flags for profiling: unsafe APIs allowed and timestamps at full resolution (not quantised to 100 µs). */
+const PROFILE_FLAGS = ["enable-dawn-features=allow_unsafe_apis", "disable-dawn-features=timestamp_quantization"];
 
 export const NO_ADAPTER_HINT =
   "In Node on Linux install a Vulkan driver: Mesa's CPU driver with `apt-get install mesa-vulkan-drivers` " +
   "(Mesa 23 or newer; on Debian bookworm take it from bookworm-backports with `-t bookworm-backports`), or your GPU vendor's driver. " +
   "In a browser use one with WebGPU enabled (Chrome/Edge 113+). Otherwise pick the wasm, gpujs or cpu backend.";
 
-/** `navigator.gpu` where it exists (browsers, Deno), else Dawn through the `webgpu` package (Node). */
-export async function findGpu(): Promise<GPU> {
+/**
+ * `navigator.gpu` where it exists (browsers, Deno), else Dawn through the `webgpu` package (Node); `profile`
+ * asks Dawn for full-resolution timestamps (one Dawn instance per flag set, each kept for the process).
+ */
+export async function findGpu(profile = false): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  if (dawn) return dawn;
+  const key = profile ? "profile" : "plain";
+  const existing = dawn.get(key);
+  if (existing) return existing;
   const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
   if (!isNode) throw new BackendError(`webgpu backend: navigator.gpu is undefined, so this browser has no WebGPU. ${NO_ADAPTER_HINT}`);
   // A variable specifier keeps browser bundlers from trying to bundle the Node-only package.
@@ -29,8 +37,9 @@ export async function findGpu(): Promise<GPU> {
         `Install it with \`npm install webgpu@0.6.2\` (0.2.x needs a newer libstdc++ than Debian 12 has).`,
     );
   }
-  dawn = mod.create([]);
-  return dawn;
+  const created = mod.create(profile ? PROFILE_FLAGS : []);
+  dawn.set(key, created);
+  return created;
 }
 
 export interface OpenedDevice {
@@ -50,13 +59,15 @@ function describe(info: GPUAdapterInfo | undefined): string {
 
 /**
  * Requests an adapter and a device with the adapter's largest buffer limits (the defaults cap a binding at
- * 128 MiB, far below what a GPU can hold).
+ * 128 MiB, far below what a GPU can hold); with `profile`, also `timestamp-query` where the adapter has it.
  */
-export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined): Promise<OpenedDevice> {
+export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined, profile = false): Promise<OpenedDevice> {
   const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
   if (!adapter) throw new BackendError(`webgpu backend: no WebGPU adapter found (requestAdapter() returned null). ${NO_ADAPTER_HINT}`);
   const { limits } = adapter;
+  const requiredFeatures: GPUFeatureName[] = profile && adapter.features.has("timestamp-query") ? ["timestamp-query"] : [];
   const device = await adapter.requestDevice({
+    requiredFeatures,
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,

@@ -8,11 +8,19 @@ export interface WebGpuBackendOptions {
   powerPreference?: GPUPowerPreference;
   /** The WebGPU entry point (default: `navigator.gpu`, or Dawn through the `webgpu` package in Node). */
   gpu?: GPU;
-  /** Bytes of idle buffers kept for reuse (default 256 MiB); the rest are destroyed when freed. */
+  /**
+   * Bytes of idle buffers kept for reuse; the rest are destroyed when freed. Default: the step's high-water
+   * mark (1.25× the peak bytes of live tensors, at least 256 MiB), so a training step reuses every buffer.
+   */
   maxPooledBytes?: number;
+  /**
+   * Record GPU time per kernel label (timestamp queries, where the adapter offers `timestamp-query`) and host
+   * counters; read them with `backend.profiler.report()`. Costs a compute pass per dispatch while enabled.
+   */
+  profile?: boolean;
 }
 
-const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes"];
+const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes", "profile"];
 const POWER = ["low-power", "high-performance"];
 
 /** Checks options by hand (this package has no zod dependency); errors list the valid keys and values. */
@@ -29,6 +37,9 @@ export function checkOptions(options: unknown): WebGpuBackendOptions {
   const pooled = record.maxPooledBytes;
   if (pooled !== undefined && (typeof pooled !== "number" || !Number.isFinite(pooled) || pooled < 0)) {
     throw new ConfigError(`${where}: maxPooledBytes must be a non-negative number of bytes, got ${JSON.stringify(pooled)}`);
+  }
+  if (record.profile !== undefined && typeof record.profile !== "boolean") {
+    throw new ConfigError(`${where}: profile must be true or false, got ${JSON.stringify(record.profile)}`);
   }
   for (const key of ["device", "gpu"]) {
     if (record[key] !== undefined && (typeof record[key] !== "object" || record[key] === null)) {

@@ -7,9 +7,13 @@ import type { OpenedDevice } from "./device.js";
 import type { WebGpuHandle } from "./handle.js";
 import { createKernelTable } from "./kernels/table.js";
 import { PipelineCache } from "./pipeline-cache.js";
+import { Profiler } from "./profiler.js";
 import { COPY_DST, COPY_SRC, MAP_MODE_READ, MAP_READ, STORAGE } from "./usage.js";
 
 export const MiB = 1024 * 1024;
+/** The default pool keeps idle buffers up to 1.25× the peak of live tensor bytes, and at least 256 MiB. */
+const DEFAULT_POOL_FLOOR = 256 * MiB;
+const POOL_PEAK_FACTOR = 1.25;
 const formatBytes = (bytes: number) => (bytes >= MiB ? `${(bytes / MiB).toFixed(1)} MiB` : `${bytes} bytes`);
 
 /**
@@ -23,20 +27,29 @@ export class Runtime implements KernelContext {
   readonly pipelines: PipelineCache;
   readonly errors: DeferredErrors;
   readonly kernels: KernelTable<WebGpuHandle>;
+  readonly profiler: Profiler;
   live = 0;
+  /** Bytes of tensor buffers in use now, and their peak (the default pool cap follows the peak). */
+  liveBytes = 0;
+  peakLiveBytes = 0;
+  /** Host↔device transfer counters and time spent waiting on maps (`stats()`). */
+  readonly moved = { hostToDeviceBytes: 0, deviceToHostBytes: 0, mapWaitMs: 0 };
   disposed = false;
   lost: GPUDeviceLostInfo | null = null;
   uncaptured: string | null = null;
 
   constructor(
     readonly opened: OpenedDevice,
-    maxPooledBytes: number,
+    maxPooledBytes: number | undefined,
+    profile = false,
   ) {
     const { device } = opened;
     const limits = device.limits;
-    this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, maxPooledBytes, limits.maxBufferSize);
+    this.profiler = new Profiler(device, profile, 256);
+    const highWater = () => Math.max(DEFAULT_POOL_FLOOR, POOL_PEAK_FACTOR * this.peakLiveBytes);
+    this.pool = new BufferPool(device, STORAGE | COPY_SRC | COPY_DST, maxPooledBytes ?? highWater, limits.maxBufferSize);
     this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 * MiB, limits.maxBufferSize);
-    this.batch = new CommandBatch(device, limits.minStorageBufferOffsetAlignment, 256 * 1024, 256);
+    this.batch = new CommandBatch(device, limits.minStorageBufferOffsetAlignment, 256 * 1024, 256, this.profiler);
     this.pipelines = new PipelineCache(device);
     this.errors = new DeferredErrors(device);
     this.kernels = createKernelTable(this, limits.maxComputeWorkgroupsPerDimension);
@@ -79,6 +92,8 @@ export class Runtime implements KernelContext {
         );
       }
       const { buffer, reused } = this.pool.acquire(handle.bytes);
+      this.liveBytes += buffer.size;
+      this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
       handle.buffer = buffer;
       handle.dirty = reused;
     }
@@ -87,6 +102,7 @@ export class Runtime implements KernelContext {
 
   run(op: string, code: string, args: readonly (TensorArg | GPUBuffer)[], params: readonly number[], grid: Grid): void {
     this.assertUsable(op);
+    const start = this.profiler.enabled ? performance.now() : 0;
     const paramBinding = this.batch.params(params);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: paramBinding }];
     args.forEach((arg, k) => {
@@ -102,7 +118,8 @@ export class Runtime implements KernelContext {
       entries.push({ binding: k + 1, resource: { buffer, offset: 0, size: handle.bytes } });
     });
     const { pipeline, layout } = this.pipelines.get(code);
-    this.batch.dispatch(pipeline, this.device.createBindGroup({ layout, entries }), grid);
+    this.batch.dispatch(pipeline, this.device.createBindGroup({ layout, entries }), grid, op);
+    if (this.profiler.enabled) this.profiler.recordMs += performance.now() - start;
   }
 
   clear(op: string, target: TensorArg | GPUBuffer): void {
@@ -152,8 +169,10 @@ export class Runtime implements KernelContext {
       this.errors.pending = false;
     }
     this.batch.submit();
+    const waitStart = performance.now();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, total);
+      this.moved.mapWaitMs += performance.now() - waitStart;
     } catch (error) {
       this.assertUsable(where);
       throw new BackendError(`webgpu backend: ${where} failed to map the staging buffer: ${(error as Error).message}`);

@@ -12,7 +12,9 @@ function randomTokens(generator, batch, seq, vocabSize) {
 
 /**
  * @param backend the backend the model lives on (made the default, since GPT creates its parameters there)
- * @param setup { config, batch, seq, forwardBatch, warmup, steps, forwardSteps, optimizer: { lr, betas, weightDecay } }
+ * @param setup { config, batch, seq, forwardBatch, warmup, steps, forwardSteps, optimizer: { lr, betas, weightDecay } },
+ *   optional: readLogits (default true; false keeps the forward's logits on the device and waits with flush()),
+ *   aroundStep(i, run) (awaited; runs training step i through `run`, e.g. to profile one warm-up step)
  * @returns { stepMs[], forwardMs[], losses[] } (warm-up steps' losses included; their times are not)
  */
 export async function measureGpt(backend, setup) {
@@ -27,8 +29,7 @@ export async function measureGpt(backend, setup) {
   model.train();
   const losses = [];
   const stepMs = [];
-  for (let i = 0; i < setup.warmup + setup.steps; i++) {
-    const start = performance.now();
+  const trainStep = async () => {
     optimizer.zeroGrad();
     const loss = tidy(() => {
       const l = model.forward(idx, targets).loss;
@@ -39,6 +40,10 @@ export async function measureGpt(backend, setup) {
     loss.dispose();
     if (sync) optimizer.step();
     else await optimizer.stepAsync();
+  };
+  for (let i = 0; i < setup.warmup + setup.steps; i++) {
+    const start = performance.now();
+    await (setup.aroundStep ? setup.aroundStep(i, trainStep) : trainStep());
     if (i >= setup.warmup) stepMs.push(performance.now() - start);
   }
 
@@ -48,7 +53,8 @@ export async function measureGpt(backend, setup) {
   for (let i = 0; i < setup.warmup + setup.forwardSteps; i++) {
     const start = performance.now();
     const logits = noGrad(() => tidy(() => model.forward(prompt).logits));
-    await logits.data(); // every position's logits reach the host, as PyTorch's are in host memory
+    if (setup.readLogits === false) await backend.flush(); // the logits stay on the device
+    else await logits.data(); // every position's logits reach the host, as PyTorch's are in host memory
     logits.dispose();
     if (i >= setup.warmup) forwardMs.push(performance.now() - start);
   }

@@ -1,4 +1,4 @@
-import { sizeOf, type BufferInfo, type FusedName, type Kernel, type OpAttrs } from "@adaptive-sparse/core";
+import { sizeOf, type BufferInfo, type KernelTable, type PrimitiveName } from "@adaptive-sparse/core";
 import { threadGrid, type KernelContext } from "../context.js";
 import type { WebGpuHandle } from "../handle.js";
 import { geluProgram, rowProgram, type RowOp } from "../programs/rows.js";
@@ -28,7 +28,7 @@ function geluKernel(ctx: KernelContext, grad: boolean) {
 }
 
 /** The fused last-axis ops (one dispatch each instead of a chain of primitives). */
-export function fusedKernels(ctx: KernelContext): { [K in Exclude<FusedName, "SparseMatMul24">]: Kernel<OpAttrs[K], WebGpuHandle> } {
+export function fusedKernels(ctx: KernelContext): Omit<KernelTable<WebGpuHandle>, PrimitiveName> {
   return {
     Softmax: rowKernel(ctx, "Softmax", [0]),
     LogSoftmax: rowKernel(ctx, "LogSoftmax", [0]),

@@ -4,6 +4,7 @@ import type { WebGpuHandle } from "../handle.js";
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from "./elementwise.js";
 import { gatherKernel, groupTopKKernel, scatterAddKernel } from "./indexing.js";
 import { matMulKernel } from "./matmul.js";
+import { fillKernel } from "./fill.js";
 import { fusedKernels } from "./fused.js";
 import { concatKernel, expandKernel, padKernel, permuteKernel, sliceKernel } from "./movement.js";
 import { argMaxKernel, reduceMaxKernel, reduceSumKernel } from "./reduce.js";
@@ -38,6 +39,7 @@ export function createKernelTable(ctx: KernelContext, maxWorkgroupsPerDimension:
     Gather: gatherKernel(ctx),
     ScatterAdd: scatterAddKernel(ctx),
     GroupTopK: groupTopKKernel(ctx),
+    Fill: fillKernel(ctx),
     ...fusedKernels(ctx),
   };
 }
