@@ -1,4 +1,4 @@
-import { ShapeError } from "@adaptive-sparse/core";
+import { ShapeError, cast, formatShape, ne, noGrad, shapesEqual, sum, tidy, type Tensor } from "@adaptive-sparse/core";
 
 /** One layer's masks before and after a refresh. */
 export interface MaskPair {
@@ -52,4 +52,18 @@ export function totalFlips(layers: Iterable<MaskPair>): { flips: number; total: 
     total += prev.length;
   }
   return { flips, total, ratio: total === 0 ? 0 : flips / total };
+}
+
+/**
+ * {@link flipCount} on the device: `ne(prev, next).sum()` as an i32 scalar tensor on the masks' backend
+ * (the caller owns it; read it when reporting). Nothing is read back.
+ *
+ * @throws ShapeError when the masks differ in shape.
+ * @example const flips = flipCountTensor(layer.mask, next); // read later: (await flips.data())[0]
+ */
+export function flipCountTensor(prev: Tensor, next: Tensor): Tensor {
+  if (!shapesEqual(prev.shape, next.shape)) {
+    throw new ShapeError(`flipCountTensor: masks are ${formatShape(prev.shape)} and ${formatShape(next.shape)}; compare masks of the same layer`);
+  }
+  return noGrad(() => tidy(() => sum(cast(ne(prev, next), "i32"))));
 }

@@ -1,5 +1,6 @@
 /**
- * @adaptive-sparse/masks — N:M and unstructured mask strategies on plain typed arrays
+ * @adaptive-sparse/masks — N:M and unstructured mask strategies: device tensors in (magnitude and wanda
+ * compute with core ops), host typed-array helpers for scores, patterns and SparseGPT
  * (method.md §2, §3.10, §6.1–6.3).
  */
 export type { WeightMatrix, NMPattern, NMSelection, Scores } from "./types.js";
@@ -9,8 +10,9 @@ export type { UnstructuredSelection } from "./unstructured-mask.js";
 export { unstructuredMaskFromScores } from "./unstructured-mask.js";
 export { assertNM, assertIs24, countNonzeroPerGroup } from "./assert-nm.js";
 export type { MaskPair } from "./flip-rate.js";
-export { flipCount, flipRatio, totalFlips } from "./flip-rate.js";
-export type { MaskStrategy, MaskContext, MaskNeeds } from "./mask-strategy.js";
+export { flipCount, flipCountTensor, flipRatio, totalFlips } from "./flip-rate.js";
+export type { MaskStrategy, MaskContext, MaskNeeds, MaskResult } from "./mask-strategy.js";
+export { computeMask, computeMaskHost, hostWeight, maskTensor } from "./weight-tensor.js";
 export type { StructureOptions } from "./structure-options.js";
 export { structureOptions } from "./structure-options.js";
 export { magnitudeMask, magnitudeScores } from "./magnitude.js";

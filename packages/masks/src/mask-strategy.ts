@@ -1,5 +1,5 @@
+import type { Tensor } from "@adaptive-sparse/core";
 import type { z } from "zod";
-import type { WeightMatrix } from "./types.js";
 
 /**
  * What a mask strategy may be given besides the weight. Strategies read only what they declare in
@@ -14,9 +14,10 @@ export interface MaskContext {
   readonly layerName?: string;
   /**
    * Wanda's activation statistic `a_c` (method.md §2.2): squared L2 norm of input column c averaged
-   * over calibration sequences, length `cols`. Build it with `createWandaStatistic(cols)`.
+   * over calibration sequences, length `cols`. Build it with `createWandaStatistic(cols)`. A tensor on
+   * the weight's backend avoids an upload per call (the trainer passes one).
    */
-  readonly inputNormSq?: Float32Array;
+  readonly inputNormSq?: Float32Array | Tensor;
   /**
    * SparseGPT's Hessian `H = (2/n) Σ X Xᵀ` (method.md §6.3), `[cols, cols]` row-major, float64.
    * Build it with `createHessianAccumulator(cols)`.
@@ -34,8 +35,14 @@ export interface MaskNeeds {
   readonly hessian?: boolean;
 }
 
+/** What `compute` returns: a u8 mask tensor on the weight's backend, or a host `Uint8Array` (uploaded once). */
+export type MaskResult = Tensor | Uint8Array;
+
 /**
  * A mask strategy: a pure function `(W, context) → M` (method.md §2), registered under kind `mask`.
+ * It receives the weight as a tensor on the model's backend: device strategies (magnitude, wanda)
+ * compute there with core ops (`groupTopK`), host strategies read a host view once per call with
+ * `await hostWeight(weight)` (random draws, SparseGPT's float64 Cholesky).
  * Register your own with `registry.register("mask", "my-name", strategy)`; a trainer config then
  * selects it by name like a built-in one.
  *
@@ -51,14 +58,15 @@ export interface MaskStrategy<Options = unknown> {
   readonly options: z.ZodType;
   readonly needs?: MaskNeeds;
   /**
-   * Computes the keep-mask.
+   * Computes the keep-mask. Must not modify or dispose `weight`.
    *
-   * @param weight `[out, in]` row-major float32 weight.
+   * @param weight `[out, in]` float32 tensor (the layer's dense weight, on the model's backend).
    * @param context pattern `{ n, m }` plus whatever `needs` asks for.
    * @param options validated against `options` (defaults applied) by the strategy itself.
-   * @returns `Uint8Array` `[out, in]`, 1 = keep, N:M-valid for N:M strategies.
+   * @returns a u8 tensor `[out, in]` on the weight's backend or a `Uint8Array` (or a promise of either),
+   *   1 = keep, N:M-valid for N:M strategies. The caller owns a returned tensor.
    */
-  compute(weight: WeightMatrix, context: MaskContext, options?: Options): Uint8Array;
+  compute(weight: Tensor, context: MaskContext, options?: Options): MaskResult | Promise<MaskResult>;
 }
 
 declare module "@adaptive-sparse/core" {

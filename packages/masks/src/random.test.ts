@@ -1,10 +1,11 @@
+import { computeMaskHost } from "./weight-tensor.js";
 import { describe, expect, it } from "vitest";
 import { assertNM } from "./assert-nm.js";
 import { createPrng } from "./prng.js";
 import { randomMask } from "./random.js";
 
 describe("createPrng", () => {
-  it("is deterministic per seed and spreads over [0, 2³²)", () => {
+  it("is deterministic per seed and spreads over [0, 2³²)", async () => {
     const a = createPrng(42);
     const b = createPrng(42);
     const values = Array.from({ length: 1000 }, () => a());
@@ -20,20 +21,20 @@ describe("createPrng", () => {
 describe("random strategy", () => {
   const weight = { data: new Float32Array(32 * 64), rows: 32, cols: 64 };
 
-  it("is seeded, N:M-valid and spreads kept positions evenly", () => {
-    const mask = randomMask.compute(weight, { n: 2, m: 4, seed: 3 });
+  it("is seeded, N:M-valid and spreads kept positions evenly", async () => {
+    const mask = (await computeMaskHost(randomMask, weight, { n: 2, m: 4, seed: 3 }));
     assertNM(mask, 32, 64, { n: 2, m: 4 });
-    expect(randomMask.compute(weight, { n: 2, m: 4, seed: 3 })).toEqual(mask);
-    expect(randomMask.compute(weight, { n: 2, m: 4, seed: 4 })).not.toEqual(mask);
+    expect((await computeMaskHost(randomMask, weight, { n: 2, m: 4, seed: 3 }))).toEqual(mask);
+    expect((await computeMaskHost(randomMask, weight, { n: 2, m: 4, seed: 4 }))).not.toEqual(mask);
     const perPosition = [0, 0, 0, 0];
     for (let i = 0; i < mask.length; i++) perPosition[i % 4]! += mask[i]!;
     // 512 groups, each position kept with probability 1/2: expect ≈ 256 ± 3σ (σ ≈ 11.3).
     for (const count of perPosition) expect(Math.abs(count - 256)).toBeLessThan(40);
   });
 
-  it("supports 4:8 and the unstructured pattern", () => {
-    assertNM(randomMask.compute(weight, { n: 4, m: 8, seed: 1 }), 32, 64, { n: 4, m: 8 });
-    const unstructured = randomMask.compute(weight, { n: 2, m: 4, seed: 1 }, { pattern: "unstructured" });
+  it("supports 4:8 and the unstructured pattern", async () => {
+    assertNM((await computeMaskHost(randomMask, weight, { n: 4, m: 8, seed: 1 })), 32, 64, { n: 4, m: 8 });
+    const unstructured = (await computeMaskHost(randomMask, weight, { n: 2, m: 4, seed: 1 }, { pattern: "unstructured" }));
     for (let r = 0; r < 32; r++) expect(unstructured.subarray(r * 64, r * 64 + 64).reduce((s, v) => s + v, 0)).toBe(32);
   });
 });

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ConfigError, ShapeError } from "@adaptive-sparse/core";
+import { computeMaskHost } from "./weight-tensor.js";
 import { describe, expect, it } from "vitest";
 import { assertNM, countNonzeroPerGroup } from "./assert-nm.js";
 import { NotPositiveDefiniteError } from "./errors.js";
@@ -63,12 +64,12 @@ const applyMask = (data: Float32Array, mask: Uint8Array) => data.map((v, i) => (
 const relative = (ours: number, ref: number) => Math.abs(ours - ref) / Math.abs(ref);
 
 describe("sparsegpt vs the float64 PyTorch reference", () => {
-  it("our float64 Hessian equals torch's", () => {
+  it("our float64 Hessian equals torch's", async () => {
     const h = hessianOf(inputsFor(null));
     for (let i = 0; i < h.length; i++) expect(Math.abs(h[i]! - fixture.hessian[i]!)).toBeLessThan(1e-8 * (1 + Math.abs(fixture.hessian[i]!)));
   });
 
-  it.each(fixture.runs)("$n:$m, blockSize $blockSize, dead column $deadColumn", (run) => {
+  it.each(fixture.runs)("$n:$m, blockSize $blockSize, dead column $deadColumn", async (run) => {
     const x = inputsFor(run.deadColumn);
     const before = weight.data.slice();
     const hessian = hessianOf(x);
@@ -92,10 +93,10 @@ describe("sparsegpt vs the float64 PyTorch reference", () => {
     if (run.deadColumn !== null) for (let r = 0; r < rows; r++) expect(result.weight[r * cols + run.deadColumn]).toBe(0);
     expect(weight.data).toEqual(before); // inputs untouched
     expect(hessian).toEqual(hessianBefore);
-    expect(sparsegptMask.compute(weight, { n: run.n, m: run.m, hessian }, { blockSize: run.blockSize })).toEqual(result.mask);
+    expect((await computeMaskHost(sparsegptMask, weight, { n: run.n, m: run.m, hessian }, { blockSize: run.blockSize }))).toEqual(result.mask);
   });
 
-  it("the block size does not change the result (lazy batch updates are exact)", () => {
+  it("the block size does not change the result (lazy batch updates are exact)", async () => {
     const hessian = hessianOf(inputsFor(null));
     const a = sparsegptMask.prune(weight, hessian, { n: 2, m: 4, blockSize: 4 });
     const b = sparsegptMask.prune(weight, hessian, { n: 2, m: 4 });
@@ -108,14 +109,14 @@ describe("sparsegpt reconstruction (method.md §10.1 item 13)", () => {
   it.each([
     [2, 4],
     [4, 8],
-  ])("%i:%i error is below magnitude's and Wanda's on the same data", (n, m) => {
+  ])("%i:%i error is below magnitude's and Wanda's on the same data", async (n, m) => {
     const x = inputsFor(null);
     const stat = createWandaStatistic(cols);
     const step = tokensPerSequence * cols;
     for (let start = 0; start < x.length; start += step) stat.addBatch(x.subarray(start, start + step));
     const ours = sparsegptMask.prune(weight, hessianOf(x), { n, m });
-    const magnitude = applyMask(weight.data, magnitudeMask.compute(weight, { n, m }));
-    const wanda = applyMask(weight.data, wandaMask.compute(weight, { n, m, inputNormSq: stat.value() }));
+    const magnitude = applyMask(weight.data, (await computeMaskHost(magnitudeMask, weight, { n, m })));
+    const wanda = applyMask(weight.data, (await computeMaskHost(wandaMask, weight, { n, m, inputNormSq: stat.value() })));
     const errors = {
       sparsegpt: reconstructionError(weight.data, ours.weight, x),
       magnitude: reconstructionError(weight.data, magnitude, x),
@@ -136,13 +137,13 @@ describe("sparsegpt with H = I equals magnitude (method.md §6.3, §10.1 item 13
     [2, 4, 4],
     [2, 4, 128],
     [4, 8, 8],
-  ])("%i:%i, blockSize %i, on weights with exact ties", (n, m, blockSize) => {
+  ])("%i:%i, blockSize %i, on weights with exact ties", async (n, m, blockSize) => {
     for (const data of masksFixture.cases) {
       const w = { data: Float32Array.from(data.weight), rows: data.rows, cols: data.cols };
       const identity = new Float64Array(data.cols * data.cols);
       for (let i = 0; i < data.cols; i++) identity[i * data.cols + i] = 1;
       const result = sparsegptMask.prune(w, identity, { n, m, blockSize });
-      const magnitude = magnitudeMask.compute(w, { n, m });
+      const magnitude = (await computeMaskHost(magnitudeMask, w, { n, m }));
       expect(result.mask).toEqual(magnitude);
       expect(result.weight).toEqual(applyMask(w.data, magnitude));
     }
@@ -151,21 +152,21 @@ describe("sparsegpt with H = I equals magnitude (method.md §6.3, §10.1 item 13
 
 describe("sparsegpt validation", () => {
   const hessian = hessianOf(inputsFor(null));
-  it("needs a Hessian of the right size", () => {
-    expect(() => sparsegptMask.compute(weight, { n: 2, m: 4 })).toThrow(/needs context\.hessian/);
+  it("needs a Hessian of the right size", async () => {
+    await expect(computeMaskHost(sparsegptMask, weight, { n: 2, m: 4 })).rejects.toThrow(/needs context\.hessian/);
     expect(() => sparsegptMask.prune(weight, new Float64Array(16), { n: 2, m: 4 })).toThrow(ShapeError);
   });
 
-  it("requires blockSize to be a multiple of m and rejects unknown options", () => {
+  it("requires blockSize to be a multiple of m and rejects unknown options", async () => {
     expect(() => sparsegptMask.prune(weight, hessian, { n: 2, m: 4, blockSize: 6 })).toThrow(/multiple of m=4/);
-    expect(() => sparsegptMask.compute(weight, { n: 4, m: 8, hessian }, { blockSize: 4 })).toThrow(ConfigError);
-    expect(() => sparsegptMask.compute(weight, { n: 2, m: 4, hessian }, { blocksize: 8 } as never)).toThrow(
+    await expect(computeMaskHost(sparsegptMask, weight, { n: 4, m: 8, hessian }, { blockSize: 4 })).rejects.toThrow(ConfigError);
+    await expect(computeMaskHost(sparsegptMask, weight, { n: 2, m: 4, hessian }, { blocksize: 8 } as never)).rejects.toThrow(
       /unknown option "blocksize" \(valid options: blockSize, percdamp\)/,
     );
     expect(() => sparsegptMask.prune(weight, hessian, { n: 4, m: 4 })).toThrow(ConfigError);
   });
 
-  it("explains a Hessian that dampening cannot rescue", () => {
+  it("explains a Hessian that dampening cannot rescue", async () => {
     const bad = new Float64Array(16).fill(2);
     for (let i = 0; i < 4; i++) bad[i * 5] = 1;
     const w = { data: new Float32Array([1, 2, 3, 4]), rows: 1, cols: 4 };
@@ -173,7 +174,7 @@ describe("sparsegpt validation", () => {
     expect(() => sparsegptMask.prune(w, bad, { n: 2, m: 4 })).toThrow(/raise option percdamp/);
   });
 
-  it("rejects non-finite weights", () => {
+  it("rejects non-finite weights", async () => {
     const w = { data: new Float32Array(rows * cols).fill(NaN), rows, cols };
     expect(() => sparsegptMask.prune(w, hessian, { n: 2, m: 4, layerName: "fc" })).toThrow(/row 0, column 0 is NaN \(layer fc\)/);
   });

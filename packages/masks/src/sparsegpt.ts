@@ -1,4 +1,4 @@
-import { ConfigError, NonFiniteError, ShapeError, validateOptions } from "@adaptive-sparse/core";
+import { ConfigError, NonFiniteError, ShapeError, validateOptions, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { choleskyLower, choleskyUpper, inverseFromCholesky } from "./cholesky.js";
 import { NotPositiveDefiniteError } from "./errors.js";
@@ -7,6 +7,7 @@ import { obsSweep } from "./sparsegpt-sweep.js";
 import { checkWeight } from "./structure-options.js";
 import type { NMSelection, WeightMatrix } from "./types.js";
 import { checkPattern, layerSuffix } from "./validate.js";
+import { hostWeight, weightShape } from "./weight-tensor.js";
 
 /** Options of the `sparsegpt` strategy. */
 export const sparseGptOptions = z.strictObject({
@@ -103,7 +104,7 @@ export interface SparseGptStrategy extends MaskStrategy<SparseGptOptions> {
 }
 
 /**
- * Mask strategy `sparsegpt` (method.md §6.3). `compute` returns only the mask; use
+ * Mask strategy `sparsegpt` (method.md §6.3), on a host view of the weight. `compute` returns only the mask; use
  * `sparsegptMask.prune(weight, hessian, { n, m })` to also get the compensated weight, which is
  * the point of SparseGPT. Needs `context.hessian`.
  *
@@ -118,15 +119,18 @@ export const sparsegptMask: SparseGptStrategy = {
   description: "SparseGPT one-shot OBS pruning: N:M mask chosen column by column with error compensation (needs a Hessian).",
   options: sparseGptOptions,
   needs: { hessian: true },
-  compute(weight: WeightMatrix, context: MaskContext, options?: SparseGptOptions) {
-    if (!context.hessian) {
+  compute(weight: Tensor, context: MaskContext, options?: SparseGptOptions) {
+    const { cols } = weightShape('mask "sparsegpt"', weight, context.layerName);
+    const hessian = context.hessian;
+    if (!hessian) {
       throw new ConfigError(
-        `mask "sparsegpt" needs context.hessian ([${weight.cols}, ${weight.cols}] float64)${layerSuffix(context.layerName)}; ` +
+        `mask "sparsegpt" needs context.hessian ([${cols}, ${cols}] float64)${layerSuffix(context.layerName)}; ` +
           `collect it with createHessianAccumulator(cols).addBatch(layerInputs) over the calibration data`,
       );
     }
     const { n, m, layerName } = context;
-    return prune(weight, context.hessian, { ...options, n, m, layerName }).mask;
+    // The OBS sweep runs in float64 on the host: one read of the weight per call.
+    return hostWeight(weight).then((host) => prune(host, hessian, { ...options, n, m, layerName }).mask);
   },
   prune,
 };

@@ -1,10 +1,10 @@
-import { ConfigError, validateOptions } from "@adaptive-sparse/core";
+import { ConfigError, groupTopK, noGrad, tidy, validateOptions, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
 import type { MaskContext } from "./mask-strategy.js";
 import { nmMaskFromScores } from "./nm-mask.js";
 import type { Scores, WeightMatrix } from "./types.js";
 import { unstructuredMaskFromScores } from "./unstructured-mask.js";
-import { checkMatrix } from "./validate.js";
+import { checkMatrix, checkPattern } from "./validate.js";
 
 /**
  * Options shared by the score-based strategies (`magnitude`, `wanda`, `random`): which sparsity
@@ -28,13 +28,36 @@ export function checkWeight(where: string, weight: WeightMatrix): void {
   checkMatrix(where, "weight.data", weight.data.length, weight.rows, weight.cols);
 }
 
+/** The structure a score-based strategy produces, options validated. @internal */
+export type Structure = { readonly pattern: "nm" } | { readonly pattern: "unstructured"; readonly sparsity: number };
+
+/** Validates the structure options against the context. @internal */
+export function resolveStructure(strategy: string, options: StructureOptions | undefined, context: MaskContext): Structure {
+  const where = `mask "${strategy}"`;
+  const { pattern, sparsity } = validateOptions(where, structureOptions, options);
+  if (pattern === "unstructured") return { pattern, sparsity: sparsity ?? 1 - context.n / context.m };
+  if (sparsity !== undefined) {
+    throw new ConfigError(`${where}: option "sparsity" applies only to pattern "unstructured"; N:M sparsity is set by context n and m`);
+  }
+  return { pattern };
+}
+
+/**
+ * The N:M keep-mask of device scores `[rows, cols]` (built by `scores` inside one tidy) through core's `groupTopK` (same tie rule as
+ * {@link nmMaskFromScores}: among equal scores the lower column is pruned first). @internal
+ */
+export function nmMaskOnDevice(strategy: string, cols: number, scores: () => Tensor, context: MaskContext): Tensor {
+  checkPattern(`mask "${strategy}"`, context, cols, context.layerName);
+  return noGrad(() => tidy(() => groupTopK(scores(), context.n, context.m)));
+}
+
 /**
  * Validates the options and turns scores into the requested mask. @internal
  */
 export function maskFromScores(
   strategy: string,
   scores: Scores,
-  weight: WeightMatrix,
+  weight: Pick<WeightMatrix, "rows" | "cols">,
   context: MaskContext,
   options: StructureOptions | undefined,
 ): Uint8Array {
