@@ -1,0 +1,33 @@
+import { Generator, causalMask, matmul, mul, permute, reshape, softmax, where, type Backend, type Tensor } from "@adaptive-sparse/core";
+import type { LinearLayer } from "../causal-self-attention.js";
+import { Linear } from "../linear.js";
+import { Module } from "../module.js";
+import type { OPTConfig } from "./opt-config.js";
+
+/** OPT's multi-head causal self-attention (Hugging Face `OPTAttention`): q/k/v_proj and out_proj, each [C, C]. */
+export class OPTAttention extends Module<[Tensor], Tensor> {
+  readonly nHead: number;
+
+  constructor(config: OPTConfig, generator: Generator, backend?: Backend) {
+    super();
+    const { nEmbd, nHead, enableBias: bias } = config;
+    this.nHead = nHead;
+    for (const name of ["k_proj", "v_proj", "q_proj", "out_proj"]) this.registerModule(name, new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02, backend }));
+  }
+
+  /** The live projection (sparse after `sparsify`). */
+  projection(name: "q_proj" | "k_proj" | "v_proj" | "out_proj"): LinearLayer {
+    return this.child(name);
+  }
+
+  /** @param x [B, T, C] @returns [B, T, C] */
+  forward(x: Tensor): Tensor {
+    const [B, T, C] = x.shape as [number, number, number];
+    const hd = C / this.nHead;
+    const heads = (name: "q_proj" | "k_proj" | "v_proj") => permute(reshape(this.projection(name).call(x), [B, T, this.nHead, hd]), [0, 2, 1, 3]); // (B, nh, T, hd)
+    const scores = mul(matmul(heads("q_proj"), heads("k_proj"), { transB: true }), 1 / Math.sqrt(hd)); // (B, nh, T, T)
+    const att = softmax(where(causalMask(T, x.backend), scores, -Infinity), -1);
+    const y = matmul(att, heads("v_proj")); // (B, nh, T, hd)
+    return this.projection("out_proj").call(reshape(permute(y, [0, 2, 1, 3]), [B, T, C]));
+  }
+}
