@@ -1,8 +1,6 @@
-import { cpuBackendPlugin, createRegistry, type Backend, type Registry } from "@adaptive-sparse/core";
-import { registerGpuJsBackend } from "@adaptive-sparse/backend-gpujs";
-import { registerWasmBackend } from "@adaptive-sparse/backend-wasm";
-import { registerWebGpuBackend } from "@adaptive-sparse/backend-webgpu";
+import type { Backend, Registry } from "@adaptive-sparse/core";
 import { CliError } from "./errors.js";
+import { createCliRegistry } from "./registry.js";
 
 /** Environment variable naming the backend when `--backend` is not given. */
 export const BACKEND_ENV = "ADAPTIVE_SPARSE_BACKEND";
@@ -13,22 +11,12 @@ export const BACKEND_ENV = "ADAPTIVE_SPARSE_BACKEND";
  */
 export const DEFAULT_BACKENDS = ["wasm", "cpu"];
 
-/** A registry with the backends this CLI ships: cpu, wasm (fast CPU, optional BLAS GEMM), webgpu and gpujs. */
-export function backendRegistry(): Registry {
-  const registry = createRegistry();
-  registry.register("backend", "cpu", cpuBackendPlugin);
-  registerWasmBackend(registry);
-  registerWebGpuBackend(registry);
-  registerGpuJsBackend(registry);
-  return registry;
-}
-
 /**
  * Creates the backend named by `name`, else by ADAPTIVE_SPARSE_BACKEND, else the first available of
- * {@link DEFAULT_BACKENDS}.
+ * {@link DEFAULT_BACKENDS}, from the registry's `backend` kind (so a user-registered backend is found by name).
  * @throws CliError listing the registered backends for an unknown name, or when the named one is unavailable.
  */
-export async function selectBackend(name?: string, registry: Registry = backendRegistry()): Promise<Backend> {
+export async function selectBackend(name?: string, registry: Registry = createCliRegistry()): Promise<Backend> {
   const wanted = name ?? process.env[BACKEND_ENV];
   const names = registry.names("backend");
   if (wanted) {

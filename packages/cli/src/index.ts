@@ -3,19 +3,25 @@
  * generate) and the building blocks it is made of, for scripts such as the example app.
  */
 export { main, createProgram } from "./main.js";
+export type { MainOptions } from "./main.js";
+export { createCliRegistry } from "./registry.js";
 export { CliError, formatError } from "./errors.js";
 export { readConfigFile } from "./config-file.js";
 export { applyOverrides, applyValues, parseOverride, parseSetValue } from "./overrides.js";
-export { backendRegistry, selectBackend, BACKEND_ENV, DEFAULT_BACKENDS } from "./backends.js";
-export { loadCorpus, corpusTokens, BUILTIN_CORPORA } from "./corpus.js";
-export type { CorpusTokens } from "./corpus.js";
+export { selectBackend, BACKEND_ENV, DEFAULT_BACKENDS } from "./backends.js";
+export { loadCorpus, corpusTokens, datasetFor, BUILTIN_CORPORA } from "./corpus.js";
+export type { CorpusOptions, CorpusTokens, CorpusTokensOptions } from "./corpus.js";
+export { prepareRunFolder, withContinueHint, RUN_OUTPUTS } from "./run-folder.js";
+export { aggregate, machineFacts, maskSlices, writeMasks, writeResults } from "./run-results.js";
+export type { ResultRow, RunOutcome } from "./run-results.js";
+export { PRUNE_DEFAULTS, withPruneDefaults } from "./prune-defaults.js";
 export { loadModelFolder, saveModelFolder } from "./model-folder.js";
 export type { ModelFolder } from "./model-folder.js";
 export { loadFolderTokenizer, saveFolderTokenizer, tokenizerFile, TOKENIZER_FILE } from "./tokenizers.js";
 export type { TokenizerFile } from "./tokenizers.js";
 export { progressReporter } from "./progress.js";
 export type { ProgressMode } from "./progress.js";
-export { useBackend, prepareData, labelled, abortOnSignals, shortName } from "./runtime.js";
+export { useBackend, prepareData, labelled, abortOnSignals, shortName, yieldEachStep } from "./runtime.js";
 export { exportCompressed24 } from "./export-compressed.js";
 export { pretrain } from "./commands/pretrain.js";
 export type { PretrainOptions } from "./commands/pretrain.js";

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
+import type { Registry } from "@adaptive-sparse/core";
 import { bench } from "./commands/bench.js";
 import { evaluate } from "./commands/evaluate.js";
 import { exportModel } from "./commands/export.js";
@@ -6,19 +7,24 @@ import { generateText } from "./commands/generate.js";
 import { pretrain } from "./commands/pretrain.js";
 import { prune } from "./commands/prune.js";
 import { report } from "./commands/report.js";
-import { formatError } from "./errors.js";
+import { CliError, formatError } from "./errors.js";
+import { collect, decimal, nmPattern, separatorText, setting, wholeNumber } from "./option-parsers.js";
+import { PRUNE_DEFAULTS_HELP } from "./prune-defaults.js";
+import { createCliRegistry } from "./registry.js";
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-const integer = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new CommanderError(1, "invalid-number", `expected an integer, got "${value}"`);
-  return n;
-};
+const METHODS = ["dense", "one-shot", "naive", "imp", "gmp", "ast"];
+const separatorHelp = "cut a single text file into documents on this string, e.g. '\\n' (default: blank lines)";
+
+/** Options of {@link main} and {@link createProgram}. */
+export interface MainOptions {
+  /** Where corpora, tokenizers, evaluators, backends and trainer plugins are looked up; default createCliRegistry(). */
+  readonly registry?: Registry;
+}
 
 function common(command: Command): Command {
   return command
     .option("-c, --config <file>", "settings file (JSON or YAML)")
-    .option("--set <key=value>", "override one setting, e.g. --set trainer.steps=200 (repeatable)", collect)
+    .option("--set <key=value>", "override one setting, e.g. --set trainer.steps=200 (repeatable)", setting)
     .option("--backend <name>", "backend: wasm, cpu, webgpu or gpujs (default: wasm; env ADAPTIVE_SPARSE_BACKEND)")
     .addOption(new Option("--progress <mode>", "progress output").choices(["auto", "bar", "lines", "json", "quiet"]).default("auto"))
     .option("--quiet", "no progress output")
@@ -29,7 +35,8 @@ const progressOf = (options: { progress?: string; quiet?: boolean; json?: boolea
   (options.quiet ? "quiet" : options.json ? "json" : options.progress) as "auto";
 
 /** The `adaptive-sparse` command line. */
-export function createProgram(): Command {
+export function createProgram(options: MainOptions = {}): Command {
+  const registry = options.registry ?? createCliRegistry();
   const program = new Command("adaptive-sparse")
     .description("Prune GPT-2-family models to 2:4 sparsity with adaptive sparse training (AST) and its baselines.")
     .showHelpAfterError()
@@ -37,46 +44,56 @@ export function createProgram(): Command {
 
   common(program.command("pretrain"))
     .description("train a dense GPT from scratch on a corpus and write a model folder")
-    .option("--corpus <name|path>", "corpus: sotu, moby-dick, spam-assassin-ham, or a file/folder/.jsonl(.gz)/.parquet")
-    .option("--steps <n>", "optimizer steps", integer)
+    .option("--corpus <name|path>", "corpus (required): sotu, moby-dick, spam-assassin-ham, a registered one, or a file/folder/.jsonl(.gz)/.parquet")
+    .option("--separator <text>", separatorHelp, separatorText)
+    .option("--steps <n>", "optimizer steps", wholeNumber(1, "--steps 200"))
     .requiredOption("-o, --out <folder>", "model folder to write (config.json, model.safetensors, tokenizer.json)")
     .option("--resume", "continue from <out>/checkpoint")
+    .option("--force", "replace the outputs of an earlier run in <out>")
     .addHelpText("after", "\nExample:\n  adaptive-sparse pretrain -c apps/example/teacher/pretrain.yaml --out models/teacher\n")
-    .action((options) => pretrain({ ...options, progress: progressOf(options) }));
+    .action((flags) => pretrain({ ...flags, progress: progressOf(flags), registry }));
 
   common(program.command("prune"))
     .description("prune a model folder to N:M with a trainer method (ast, naive, imp, gmp, one-shot)")
     .requiredOption("-m, --model <folder>", "dense model folder (Hugging Face GPT-2 layout)")
     .option("--teacher <folder>", "teacher for distillation (default: the model itself)")
-    .option("--method <name>", "dense | one-shot | naive | imp | gmp | ast")
-    .option("--corpus <name|path>", "retraining corpus")
-    .option("--steps <n>", "optimizer steps", integer)
-    .requiredOption("-o, --out <folder>", "run folder (model/, model.sparse24.safetensors, metrics.jsonl, checkpoint/)")
+    .addOption(new Option("--method <name>", "pruning method").choices(METHODS))
+    .option("--corpus <name|path>", "retraining corpus (required): a registered name or a file/folder/.jsonl(.gz)/.parquet/.bin")
+    .option("--separator <text>", separatorHelp, separatorText)
+    .option("--steps <n>", "optimizer steps", wholeNumber(1, "--steps 200"))
+    .requiredOption("-o, --out <folder>", "run folder (model/, model.sparse24.safetensors, metrics.jsonl, checkpoint/, results.json)")
     .option("--resume", "continue from <out>/checkpoint")
-    .addHelpText("after", "\nExamples:\n  adaptive-sparse prune -m models/gpt2 --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/gpt2-ast\n  adaptive-sparse prune -m models/gpt2 -c prune.yaml --set trainer.slorb.k=16 -o runs/boosted --resume\n")
-    .action((options) => prune({ ...options, progress: progressOf(options) }).then(() => undefined));
+    .option("--force", "replace the outputs of an earlier run in <out>")
+    .addHelpText("after", `${PRUNE_DEFAULTS_HELP}\n\nExamples:\n  adaptive-sparse prune -m models/gpt2 --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/gpt2-ast\n  adaptive-sparse prune -m models/gpt2 -c prune.yaml --set trainer.slorb.k=16 -o runs/boosted --resume\n  adaptive-sparse report runs/gpt2-ast\n`)
+    .action((flags) => prune({ ...flags, progress: progressOf(flags), registry }).then(() => undefined));
 
   program.command("eval")
     .description("perplexity on corpora, zero-shot multiple-choice tasks, and N:M validity of a model folder")
     .requiredOption("-m, --model <folder>", "model folder")
     .option("--corpus <name|path>", "score the held-out split of this corpus (repeatable)", collect)
+    .option("--whole", "score each --corpus in full (every document) instead of its held-out split")
+    .option("--separator <text>", separatorHelp, separatorText)
     .option("--tasks <file.jsonl>", "zero-shot task file ({context, choices, label} per line; repeatable)", collect)
-    .option("--nm <N:M>", "check that every group of M weights keeps at most N nonzeros, e.g. 2:4")
-    .option("--max-windows <n>", "score at most this many windows per corpus", integer)
+    .option("--nm <N:M>", "check that every group of M weights keeps at most N nonzeros, e.g. 2:4 (exit code 1 when not)", nmPattern)
+    .option("--max-windows <n>", "score at most this many windows per corpus", wholeNumber(1, "--max-windows 100"))
     .option("--backend <name>", "backend")
     .option("--json", "print the results as JSON")
-    .addHelpText("after", "\nExample:\n  adaptive-sparse eval -m runs/gpt2-ast/model --corpus sotu --corpus moby-dick --nm 2:4\n")
-    .action((options) => evaluate(options).then(() => undefined));
+    .addHelpText("after", "\nExamples:\n  adaptive-sparse eval -m runs/gpt2-ast/model --corpus sotu --corpus moby-dick --nm 2:4\n  adaptive-sparse eval -m runs/gpt2-ast/model --corpus my-eval.txt --whole\n")
+    .action(async (flags) => {
+      const results = await evaluate({ ...flags, registry });
+      const nm = results.nm as { valid: boolean; groupsOverN: number } | undefined;
+      if (nm && !nm.valid) throw new CliError(`eval: the model is not ${flags.nm} sparse (${nm.groupsOverN} groups keep more than ${String(flags.nm).split(":")[0]} nonzeros; see the report above)`);
+    });
 
   program.command("export")
     .description("write a model folder as a Hugging Face GPT-2 folder (hf) or a compressed 2:4 file (compressed24)")
     .requiredOption("-m, --model <folder>", "model folder")
     .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).makeOptionMandatory())
     .requiredOption("-o, --out <path>", "output folder (hf) or file (compressed24)")
-    .option("--dtype <f32|f16>", "weight storage for hf (f16 halves the size)")
+    .addOption(new Option("--dtype <dtype>", "weight storage for hf (f16 halves the size)").choices(["f32", "f16"]))
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse export -m runs/gpt2-ast/model --format compressed24 -o gpt2-24.safetensors\n")
-    .action((options) => exportModel(options));
+    .action((flags) => exportModel({ ...flags, registry }));
 
   program.command("report")
     .description("write report.html for a run folder (metrics.jsonl, results.json, masks.json)")
@@ -87,29 +104,32 @@ export function createProgram(): Command {
   program.command("bench")
     .description("forward and training-step tokens/s of a model folder on a backend")
     .requiredOption("-m, --model <folder>", "model folder")
-    .option("--batch-size <n>", "training batch size", integer)
+    .option("--batch-size <n>", "training batch size", wholeNumber(1, "--batch-size 8"))
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse bench -m apps/example/teacher --backend wasm\n")
-    .action((options) => bench(options).then(() => undefined));
+    .action((flags) => bench({ ...flags, registry }).then(() => undefined));
 
   program.command("generate")
     .description("sample text from a model folder")
     .requiredOption("-m, --model <folder>", "model folder")
     .option("-p, --prompt <text>", "prompt", "")
-    .option("-n, --tokens <n>", "new tokens", integer, 100)
-    .option("--temperature <t>", "sampling temperature (0: greedy)", Number, 0.8)
-    .option("--top-k <k>", "sample among the k most likely tokens", integer, 40)
-    .option("--seed <n>", "sampling seed", integer, 0)
+    .option("-n, --tokens <n>", "new tokens", wholeNumber(1, "-n 100"), 100)
+    .option("--temperature <t>", "sampling temperature (0: greedy)", decimal(0, "--temperature 0.8"), 0.8)
+    .option("--top-k <k>", "sample among the k most likely tokens", wholeNumber(1, "--top-k 40"), 40)
+    .option("--seed <n>", "sampling seed", wholeNumber(0, "--seed 0"), 0)
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse generate -m apps/example/teacher -p \"The state of the Union\" -n 60\n")
-    .action(async (options) => console.log(await generateText(options)));
+    .action(async (flags) => console.log(await generateText({ ...flags, registry })));
 
   return program;
 }
 
-/** Runs the CLI; resolves to the exit code. Errors print as one paragraph (no stack for known errors). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = createProgram();
+/**
+ * Runs the CLI; resolves to the exit code. Errors print as one paragraph (no stack for known errors);
+ * commander has already printed its own (a bad flag value names the flag and the expected form).
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const program = createProgram(options);
   try {
     await program.parseAsync(argv as string[]);
     return 0;

@@ -1,9 +1,10 @@
-import { setDefaultBackend, type Backend } from "@adaptive-sparse/core";
+import { setDefaultBackend, type Backend, type Registry } from "@adaptive-sparse/core";
 import { enableRelaxedSimdInNode } from "@adaptive-sparse/backend-wasm";
 import { createWindowSampler, type TokenArray } from "@adaptive-sparse/data";
 import type { z } from "zod";
 import { selectBackend } from "./backends.js";
 import { corpusTokens } from "./corpus.js";
+import { watchParent } from "./parent-watch.js";
 import type { dataSettings } from "./settings.js";
 import type { Tokenizer } from "@adaptive-sparse/data";
 import type { EventHandler, TrainerEvent } from "@adaptive-sparse/trainer";
@@ -12,16 +13,19 @@ import type { EventHandler, TrainerEvent } from "@adaptive-sparse/trainer";
  * Creates the chosen backend and makes it the default, so models and tensors land on it. On Node 20-21 it
  * first turns on V8's relaxed SIMD (built in from Node 22): the wasm GEMM is 1.2-1.5x faster with it.
  */
-export async function useBackend(name?: string): Promise<Backend> {
+export async function useBackend(name?: string, registry?: Registry): Promise<Backend> {
   await enableRelaxedSimdInNode();
-  const backend = await selectBackend(name);
+  const backend = await selectBackend(name, registry);
   setDefaultBackend(backend);
   return backend;
 }
 
-/** Training sampler plus validation streams (the corpus' own held-out documents and any extra corpora). */
-export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number) {
-  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed };
+/**
+ * Training sampler plus validation streams (the corpus' own held-out documents and any extra corpora).
+ * Token ids are checked against `vocabSize` (the model's embeddings) as each corpus is loaded.
+ */
+export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number } = {}) {
+  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, ...context };
   const main = await corpusTokens(data.corpus, tokenizer, options);
   const train = createWindowSampler(main.train, { blockSize: data.blockSize ?? blockSize, batchSize: data.batchSize, seed: data.seed });
   const validation: Record<string, TokenArray> = {};
@@ -32,20 +36,39 @@ export async function prepareData(data: z.output<typeof dataSettings>, extraCorp
 
 export const shortName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).pop()!.replace(/\.(txt|jsonl|gz|json|parquet|bin)$/g, "");
 
-/** Aborts the run on SIGINT/SIGTERM (the trainer saves a checkpoint, then stops); a second signal exits at once. */
+/**
+ * Aborts the run on SIGINT/SIGTERM (the trainer saves a checkpoint, then stops); a second signal exits at once.
+ * The same happens when the process that started us dies (`kill -9` on an `npx` wrapper cannot forward a
+ * signal): the parent is polled, and an orphaned run checkpoints and stops instead of running on unseen.
+ */
 export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
-  const handler = (name: NodeJS.Signals) => {
+  const stop = (why: string) => {
     if (controller.signal.aborted) process.exit(130);
-    process.stderr.write(`\nadaptive-sparse: ${name} received; saving a checkpoint and stopping (send it again to exit at once)\n`);
+    // An orphan's stderr may be a pipe nobody reads any more: a failed write must not crash the checkpoint.
+    process.stderr.on("error", () => {});
+    process.stderr.write(`\nadaptive-sparse: ${why}; saving a checkpoint and stopping (send SIGINT again to exit at once)\n`);
     controller.abort();
   };
+  const handler = (name: NodeJS.Signals) => stop(`${name} received`);
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
-  return { signal: controller.signal, dispose: () => { process.off("SIGINT", handler); process.off("SIGTERM", handler); } };
+  const stopWatching = watchParent(() => stop("the parent process exited"));
+  return { signal: controller.signal, dispose: () => { process.off("SIGINT", handler); process.off("SIGTERM", handler); stopWatching(); } };
 }
 
-/** Tags every event with the run's name (the report groups metrics.jsonl lines by `run`). */
-export function labelled(run: string, handler: EventHandler): EventHandler {
-  return (event: TrainerEvent) => handler({ run, ...event } as unknown as TrainerEvent);
+/**
+ * Hands the event loop a turn after each training step, so a SIGINT handler runs before the next step
+ * starts (the trainer checks its abort signal between steps; without this it ran ~30 steps late).
+ */
+export function yieldEachStep(): EventHandler {
+  return (event: TrainerEvent) => (event.type === "step" ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
+}
+
+/**
+ * Tags every event with the run's name (the report groups metrics.jsonl lines by `run`) and adds `start`
+ * fields to the start event (the report reads `method`, `seed` and `config` from it), as the example does.
+ */
+export function labelled(run: string, handler: EventHandler, start: Record<string, unknown> = {}): EventHandler {
+  return (event: TrainerEvent) => handler({ ...event, run, ...(event.type === "start" ? start : {}) } as unknown as TrainerEvent);
 }

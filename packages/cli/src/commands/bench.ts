@@ -1,3 +1,4 @@
+import type { Registry } from "@adaptive-sparse/core";
 import { Generator, tensor, tidy } from "@adaptive-sparse/core";
 import { measureThroughput, throughputBatch } from "@adaptive-sparse/eval";
 import { loadModelFolder } from "../model-folder.js";
@@ -7,12 +8,14 @@ export interface BenchOptions {
   model: string;
   batchSize?: number;
   backend?: string;
+  /** Where backends and tokenizers are looked up by name. */
+  registry?: Registry;
 }
 
 /** `adaptive-sparse bench`: forward tokens/s at batch 1 and training-step tokens/s of a model on a backend. */
 export async function bench(options: BenchOptions): Promise<Record<string, number>> {
-  const backend = await useBackend(options.backend);
-  const { model } = await loadModelFolder(options.model);
+  const backend = await useBackend(options.backend, options.registry);
+  const { model } = await loadModelFolder(options.model, options.registry);
   const { blockSize, vocabSize } = model.config;
   const forward = await measureThroughput(model, throughputBatch(1, blockSize, vocabSize, backend), { iterations: 3 });
   const batch = options.batchSize ?? 8;

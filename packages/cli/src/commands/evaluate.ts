@@ -1,7 +1,8 @@
-import { noGrad } from "@adaptive-sparse/core";
-import { checkNMValidity, evaluateMultipleChoice, evaluatePerplexity, formatNMValidity, loadMultipleChoiceTask } from "@adaptive-sparse/eval";
+import { noGrad, type Registry } from "@adaptive-sparse/core";
+import { formatNMValidity, loadMultipleChoiceTask, type MultipleChoiceResult, type NMValidityReport, type PerplexityResult } from "@adaptive-sparse/eval";
 import { isGptSparseWeight, type GPT } from "@adaptive-sparse/nn";
-import { corpusTokens } from "../corpus.js";
+import { corpusTokens, datasetFor } from "../corpus.js";
+import { createCliRegistry } from "../registry.js";
 import { CliError } from "../errors.js";
 import { loadModelFolder } from "../model-folder.js";
 import { shortName, useBackend } from "../runtime.js";
@@ -15,6 +16,12 @@ export interface EvalOptions {
   cacheDir?: string;
   maxWindows?: number;
   json?: boolean;
+  /** Score each corpus in full (every document) instead of its held-out split. */
+  whole?: boolean;
+  /** How a single text file is cut into documents (default: blank lines). */
+  separator?: string;
+  /** Where corpora, tokenizers and backends are looked up by name. */
+  registry?: Registry;
 }
 
 /** The weights of the layers N:M sparsity applies to (nn's GPT_SPARSE_LAYERS, method.md §1.3), as eval's checker takes them. */
@@ -28,29 +35,49 @@ export function sparseWeights(model: GPT) {
 
 export function parseNM(text: string): { n: number; m: number } {
   const match = /^(\d+):(\d+)$/.exec(text);
-  if (!match || Number(match[1]) >= Number(match[2])) throw new CliError(`--nm "${text}" must look like N:M with N < M (e.g. 2:4)`);
+  if (!match || Number(match[1]) < 1 || Number(match[1]) >= Number(match[2])) throw new CliError(`--nm "${text}" must look like N:M with 1 ≤ N < M (e.g. 2:4)`);
   return { n: Number(match[1]), m: Number(match[2]) };
 }
 
-/** `adaptive-sparse eval`: perplexity on corpora (their held-out split), zero-shot tasks and N:M validity. */
+/**
+ * `adaptive-sparse eval`: perplexity on corpora (their held-out split, or all of it with `whole`), zero-shot
+ * tasks and N:M validity. Every option, task file and corpus is checked before any compute.
+ */
 export async function evaluate(options: EvalOptions): Promise<Record<string, unknown>> {
-  await useBackend(options.backend);
-  const { model, tokenizer } = await loadModelFolder(options.model);
-  const results: Record<string, unknown> = {};
+  const registry = options.registry ?? createCliRegistry();
+  const nm = options.nm === undefined ? undefined : parseNM(options.nm);
+  if (options.maxWindows !== undefined && !(Number.isInteger(options.maxWindows) && options.maxWindows >= 1)) {
+    throw new CliError(`--max-windows ${options.maxWindows} must be a whole number ≥ 1`);
+  }
+  if (!options.corpus?.length && !options.tasks?.length && !nm) throw new CliError("eval needs something to measure: --corpus <name|path>, --tasks <file.jsonl> or --nm <N:M>");
+  for (const spec of options.corpus ?? []) datasetFor(spec, registry, options.separator); // unknown names and missing paths fail here
+  const tasks = [];
+  for (const path of options.tasks ?? []) tasks.push({ path, examples: await loadMultipleChoiceTask(path) });
+  await useBackend(options.backend, registry);
+  const { model, tokenizer } = await loadModelFolder(options.model, registry);
+  const corpora = [];
   for (const spec of options.corpus ?? []) {
-    const { validation } = await corpusTokens(spec, tokenizer, { cacheDir: options.cacheDir ?? ".cache/adaptive-sparse" });
-    const result = await evaluatePerplexity(model, validation, { batchSize: 4, maxWindows: options.maxWindows });
+    const tokens = await corpusTokens(spec, tokenizer, { cacheDir: options.cacheDir ?? ".cache/adaptive-sparse", registry, separator: options.separator, whole: options.whole, vocabSize: model.config.vocabSize });
+    if (tokens.validation.length <= model.config.blockSize) {
+      throw new CliError(`corpus "${spec}": its ${options.whole ? "" : "held-out "}text has ${tokens.validation.length} tokens, not more than the model's ${model.config.blockSize}-token window${options.whole ? "" : "; score the whole corpus with --whole"}`);
+    }
+    corpora.push({ spec, tokens: tokens.validation });
+  }
+  // The evaluators come from the registry by name (a user-registered one replaces a built-in with override).
+  const evaluator = (name: string) => registry.get("evaluator", name);
+  const results: Record<string, unknown> = {};
+  for (const { spec, tokens } of corpora) {
+    const result = (await evaluator("perplexity").run({ model, tokens }, { batchSize: 4, maxWindows: options.maxWindows })).details as PerplexityResult;
     results[`perplexity.${shortName(spec)}`] = result.perplexity;
     if (!options.json) console.log(`${shortName(spec)}: perplexity ${result.perplexity.toFixed(3)} (${result.windows} windows, ${result.tokens} predicted tokens)`);
   }
-  for (const path of options.tasks ?? []) {
-    const examples = await loadMultipleChoiceTask(path);
-    const result = await evaluateMultipleChoice(model, tokenizer as never, examples);
+  for (const { path, examples } of tasks) {
+    const result = (await evaluator("zero-shot").run({ model, tokenizer: tokenizer as never, examples })).details as MultipleChoiceResult;
     results[`zero-shot.${shortName(path)}`] = result;
     if (!options.json) console.log(`${shortName(path)}: acc ${(result.acc * 100).toFixed(1)}%, acc_norm ${(result.acc_norm * 100).toFixed(1)}% over ${examples.length} examples`);
   }
-  if (options.nm) {
-    const report = checkNMValidity(sparseWeights(model), parseNM(options.nm));
+  if (nm) {
+    const report = (await evaluator("nm-validity").run({ weights: sparseWeights(model) }, nm)).details as NMValidityReport;
     results.nm = report;
     if (!options.json) console.log(formatNMValidity(report));
   }

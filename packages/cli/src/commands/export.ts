@@ -1,3 +1,4 @@
+import type { Registry } from "@adaptive-sparse/core";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
 import { exportCompressed24 } from "../export-compressed.js";
 import { useBackend } from "../runtime.js";
@@ -10,6 +11,8 @@ export interface ExportOptions {
   format: string;
   out: string;
   backend?: string;
+  /** Where backends and tokenizers are looked up by name. */
+  registry?: Registry;
   /** Weight storage for `hf`: f32 (default) or f16. */
   dtype?: string;
 }
@@ -19,8 +22,8 @@ export interface ExportOptions {
  * (2:4 values + indices; the weights must already be 2:4, e.g. the output of `prune`).
  */
 export async function exportModel(options: ExportOptions): Promise<void> {
-  await useBackend(options.backend);
-  const folder = await loadModelFolder(options.model);
+  await useBackend(options.backend, options.registry);
+  const folder = await loadModelFolder(options.model, options.registry);
   if (options.dtype && !["f32", "f16"].includes(options.dtype)) throw new CliError(`--dtype "${options.dtype}" is not supported; valid: f32, f16`);
   if (options.format === "hf") return saveModelFolder(options.out, folder, { dtype: options.dtype === "f16" ? "F16" : "F32" });
   if (options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);

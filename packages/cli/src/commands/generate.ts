@@ -1,3 +1,4 @@
+import type { Registry } from "@adaptive-sparse/core";
 import { Generator, tensor } from "@adaptive-sparse/core";
 import { loadModelFolder } from "../model-folder.js";
 import { useBackend } from "../runtime.js";
@@ -10,12 +11,14 @@ export interface GenerateOptions {
   topK?: number;
   seed?: number;
   backend?: string;
+  /** Where backends and tokenizers are looked up by name. */
+  registry?: Registry;
 }
 
 /** `adaptive-sparse generate`: samples a continuation of `prompt` (temperature and top-k, seeded). */
 export async function generateText(options: GenerateOptions): Promise<string> {
-  const backend = await useBackend(options.backend);
-  const { model, tokenizer } = await loadModelFolder(options.model);
+  const backend = await useBackend(options.backend, options.registry);
+  const { model, tokenizer } = await loadModelFolder(options.model, options.registry);
   model.eval();
   const ids = Array.from(tokenizer.encode(options.prompt));
   const start = ids.length ? ids : [tokenizer.eotToken ?? 0];

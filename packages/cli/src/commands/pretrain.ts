@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { Generator } from "@adaptive-sparse/core";
-import { createByteTokenizer, createGpt2Tokenizer, splitDocuments, trainBpe, type Tokenizer } from "@adaptive-sparse/data";
+import { Generator, type Registry } from "@adaptive-sparse/core";
+import { splitDocuments, trainBpe, type Tokenizer } from "@adaptive-sparse/data";
 import { GPT, parseGPTConfig } from "@adaptive-sparse/nn";
-import { jsonlLogger, train } from "@adaptive-sparse/trainer";
+import { jsonlLogger, train, type TrainerEvent } from "@adaptive-sparse/trainer";
 import type { z } from "zod";
 import { loadCorpus } from "../corpus.js";
 import { saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
-import { abortOnSignals, labelled, prepareData, useBackend } from "../runtime.js";
+import { createCliRegistry } from "../registry.js";
+import { prepareRunFolder, withContinueHint } from "../run-folder.js";
+import { abortOnSignals, labelled, prepareData, useBackend, yieldEachStep } from "../runtime.js";
 import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
@@ -16,35 +18,48 @@ export interface PretrainOptions {
   config?: string;
   set?: string[];
   corpus?: string;
+  separator?: string;
   steps?: number;
   out: string;
   backend?: string;
   resume?: boolean;
+  /** Replace the outputs of an earlier run in `out`. */
+  force?: boolean;
   progress?: ProgressMode;
+  /** Where corpora, tokenizers, backends and the trainer's plugins are looked up by name. */
+  registry?: Registry;
 }
 
-async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, corpus: string, validationFraction: number, seed: number): Promise<Tokenizer> {
-  if (settings.type === "gpt2") return createGpt2Tokenizer();
-  if (settings.type === "byte") return createByteTokenizer();
+async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, data: { corpus: string; separator?: string; validationFraction: number; splitSeed: number }, registry: Registry): Promise<Tokenizer> {
+  if (settings.type !== "bpe") return registry.get("tokenizer", settings.type).create({});
   // A small BPE trained on the training split only (the held-out documents stay unseen).
-  const { train: documents } = splitDocuments(await loadCorpus(corpus), { validationFraction, seed });
+  const corpus = await loadCorpus(data.corpus, { registry, separator: data.separator });
+  const { train: documents } = splitDocuments(corpus, { validationFraction: data.validationFraction, seed: data.splitSeed });
   return trainBpe(documents.documents, { vocabSize: settings.vocabSize });
 }
 
 /** `adaptive-sparse pretrain`: trains a dense GPT from scratch and writes a model folder. */
 export async function pretrain(options: PretrainOptions): Promise<void> {
-  const settings = await loadSettings(pretrainSettings, "pretrain", options.config, options.set ?? [], { "data.corpus": options.corpus, "trainer.steps": options.steps });
-  await useBackend(options.backend);
+  const registry = options.registry ?? createCliRegistry();
+  const settings = await loadSettings(pretrainSettings, "pretrain", options.config, options.set ?? [], {
+    "data.corpus": options.corpus, "data.separator": options.separator, "trainer.steps": options.steps,
+  }, { "data.corpus": "--corpus <name|path>" });
+  prepareRunFolder(options.out, options);
+  await useBackend(options.backend, registry);
   const checkpointDir = join(options.out, "checkpoint");
-  const resume = options.resume && existsSync(checkpointDir);
+  const resume = Boolean(options.resume);
   const tokenizer = resume && existsSync(join(options.out, "tokenizer.json"))
-    ? await loadFolderTokenizer(options.out)
-    : await makeTokenizer(settings.tokenizer, settings.data.corpus, settings.data.validationFraction, settings.data.splitSeed);
+    ? await loadFolderTokenizer(options.out, registry)
+    : await makeTokenizer(settings.tokenizer, settings.data, registry);
   const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...settings.model } as never);
   const model = new GPT(config, { generator: new Generator(settings.seed) });
-  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize);
+  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize });
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
+  let checkpoint: { dir: string; step?: number } | undefined = resume ? { dir: checkpointDir } : undefined;
+  const track = (event: TrainerEvent) => {
+    if (event.type === "checkpoint") checkpoint = { dir: event.dir, step: event.step };
+  };
   let failed = false;
   try {
     if (!resume) await saveModelFolder(options.out, { model, tokenizer }); // the tokenizer must outlive an interrupted run
@@ -53,14 +68,15 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
       student: model,
       data,
       signal,
+      registry,
       resumeFrom: resume ? checkpointDir : undefined,
-      onEvent: [progressReporter("pretrain", options.progress), labelled("pretrain", metrics)],
+      onEvent: [progressReporter("pretrain", options.progress), labelled("pretrain", metrics, { method: "dense", seed: settings.seed, config: settings.trainer }), track, yieldEachStep()],
     });
     await saveModelFolder(options.out, { model: result.model, tokenizer });
     process.stderr.write(`pretrain: ${result.status} at step ${result.step}; model folder ${options.out}\n`);
   } catch (error) {
     failed = true;
-    throw error;
+    throw withContinueHint(error, checkpoint);
   } finally {
     dispose();
     // A failed flush must not hide the error that stopped the run (on a full disk both fail).

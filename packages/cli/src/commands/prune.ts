@@ -1,10 +1,14 @@
-import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { jsonlLogger, train, type TrainResult } from "@adaptive-sparse/trainer";
+import type { Registry } from "@adaptive-sparse/core";
+import { jsonlLogger, train, type TrainerEvent, type TrainResult } from "@adaptive-sparse/trainer";
 import { exportCompressed24 } from "../export-compressed.js";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
-import { abortOnSignals, labelled, prepareData, useBackend } from "../runtime.js";
+import { withPruneDefaults } from "../prune-defaults.js";
+import { createCliRegistry } from "../registry.js";
+import { prepareRunFolder, withContinueHint } from "../run-folder.js";
+import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
+import { abortOnSignals, labelled, prepareData, useBackend, yieldEachStep } from "../runtime.js";
 import { loadSettings, pruneSettings } from "../settings.js";
 
 export interface PruneOptions {
@@ -14,32 +18,46 @@ export interface PruneOptions {
   set?: string[];
   method?: string;
   corpus?: string;
+  separator?: string;
   steps?: number;
   out: string;
   backend?: string;
   resume?: boolean;
+  /** Replace the outputs of an earlier run in `out`. */
+  force?: boolean;
   progress?: ProgressMode;
+  /** Where corpora, tokenizers, backends and the trainer's plugins are looked up by name. */
+  registry?: Registry;
 }
 
 /**
- * `adaptive-sparse prune`: prunes a GPT-2 model folder to N:M with any trainer method and writes
- * `out/model` (Hugging Face layout, zeros in pruned places; not for SLoRB models), `out/model.sparse24.safetensors`
- * (compressed: values + 2-bit indices, SLoRB alongside), `out/metrics.jsonl` and `out/checkpoint`.
+ * `adaptive-sparse prune`: prunes a GPT-2 model folder to N:M with any trainer method and writes the run
+ * folder: `model/` (Hugging Face layout, zeros in pruned places; not for SLoRB models),
+ * `model.sparse24.safetensors` (values + 2-bit indices, SLoRB alongside), `metrics.jsonl`, `checkpoint/`,
+ * and when it completes `results.json` and `masks.json` (what `adaptive-sparse report` renders).
  */
 export async function prune(options: PruneOptions): Promise<TrainResult> {
+  const registry = options.registry ?? createCliRegistry();
   const settings = await loadSettings(pruneSettings, "prune", options.config, options.set ?? [], {
-    "data.corpus": options.corpus, "trainer.method": options.method, "trainer.steps": options.steps,
-  });
-  await useBackend(options.backend);
-  const { model: student, tokenizer } = await loadModelFolder(options.model);
+    "data.corpus": options.corpus, "data.separator": options.separator, "trainer.method": options.method, "trainer.steps": options.steps,
+  }, { "data.corpus": "--corpus <name|path>" }, (config) => ({ ...config, trainer: withPruneDefaults((config.trainer ?? {}) as Record<string, unknown>) }));
+  prepareRunFolder(options.out, options);
+  const backend = await useBackend(options.backend, registry);
+  const { model: student, tokenizer } = await loadModelFolder(options.model, registry);
   const wantsTeacher = settings.trainer.distill !== undefined && settings.trainer.distill !== null;
-  const teacher = wantsTeacher ? (await loadModelFolder(options.teacher ?? options.model)).model : null;
-  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, student.config.blockSize);
+  const teacher = wantsTeacher ? (await loadModelFolder(options.teacher ?? options.model, registry)).model : null;
+  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, student.config.blockSize, { registry, vocabSize: student.config.vocabSize });
   const checkpointDir = join(options.out, "checkpoint");
-  const resume = Boolean(options.resume) && existsSync(checkpointDir);
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
-  const label = String(settings.trainer.method ?? "prune");
+  const method = String(settings.trainer.method ?? "prune");
+  const seed = typeof settings.trainer.seed === "number" ? settings.trainer.seed : 1337;
+  // The last checkpoint on disk: the one resumed from, then each one this run saves.
+  let checkpoint: { dir: string; step?: number } | undefined = options.resume ? { dir: checkpointDir } : undefined;
+  const track = (event: TrainerEvent) => {
+    if (event.type === "checkpoint") checkpoint = { dir: event.dir, step: event.step };
+  };
+  const started = performance.now();
   let failed = false;
   try {
     const result = await train({
@@ -48,12 +66,17 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
       teacher,
       data,
       signal,
-      resumeFrom: resume ? checkpointDir : undefined,
-      onEvent: [progressReporter(label, options.progress), labelled(label, metrics)],
+      registry,
+      resumeFrom: options.resume ? checkpointDir : undefined,
+      onEvent: [progressReporter(method, options.progress), labelled(method, metrics, { method, seed, config: settings.trainer }), track, yieldEachStep()],
     });
     if (result.status === "completed") {
       if (result.layers.length) await exportCompressed24(join(options.out, "model.sparse24.safetensors"), result, tokenizer);
-      if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(join(options.out, "model"), { model: result.model, tokenizer });
+      if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(join(options.out, "model"), { model: result.model, tokenizer, source: options.model });
+      const sets = Object.keys(result.summary.perplexity);
+      const outcome = { method, label: method, trained: method !== "one-shot" && method !== "dense", seed, perplexity: { ...result.summary.perplexity }, wallSeconds: (performance.now() - started) / 1000, tokens: result.step * settings.data.batchSize * (settings.data.blockSize ?? student.config.blockSize) };
+      await writeResults(options.out, { title: `prune ${options.model} with ${method}`, machine: machineFacts(backend.name), validationSets: sets, rows: aggregate([outcome], sets) });
+      await writeMasks(options.out, result.layers);
       for (const [name, perplexity] of Object.entries(result.summary.perplexity)) {
         process.stderr.write(`prune: ${name} perplexity ${perplexity.toFixed(2)}\n`);
       }
@@ -62,7 +85,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
     return result;
   } catch (error) {
     failed = true;
-    throw error;
+    throw withContinueHint(error, checkpoint);
   } finally {
     dispose();
     // A failed flush must not hide the error that stopped the run (on a full disk both fail).

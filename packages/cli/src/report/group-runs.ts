@@ -56,6 +56,8 @@ export function groupRuns(events: readonly LocatedEvent[]): GroupedMetrics {
       case "done":
         series(event.run).done = event;
         break;
+      case "checkpoint":
+        break; // where a run can resume from; nothing to draw
       default:
         event satisfies never;
     }

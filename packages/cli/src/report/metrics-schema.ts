@@ -12,7 +12,8 @@ export const startEventSchema = z.object({
   type: z.literal("start"),
   run: runName,
   method: z.string().min(1),
-  seed: z.number().int(),
+  // A run written without a seed (an older CLI) still renders; the report then shows none.
+  seed: z.number().int().optional(),
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
@@ -57,6 +58,14 @@ export const doneEventSchema = z.object({
   summary: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** `{type:"checkpoint"}`: the trainer saved a checkpoint (the report does not draw it). */
+export const checkpointEventSchema = z.object({
+  type: z.literal("checkpoint"),
+  run: runName,
+  step: stepNumber,
+  dir: z.string(),
+});
+
 /** `{type:"teacher"}`: the dense teacher's reference numbers (once per file). */
 export const teacherEventSchema = z.object({
   type: z.literal("teacher"),
@@ -72,10 +81,11 @@ export const metricsEventSchema = z.discriminatedUnion("type", [
   evalEventSchema,
   doneEventSchema,
   teacherEventSchema,
+  checkpointEventSchema,
 ]);
 
 /** The `type` values metrics.jsonl may hold, for error messages. */
-export const METRICS_EVENT_TYPES = ["start", "step", "refresh", "eval", "done", "teacher"] as const;
+export const METRICS_EVENT_TYPES = ["start", "step", "refresh", "eval", "done", "teacher", "checkpoint"] as const;
 
 export type StartEvent = z.infer<typeof startEventSchema>;
 export type StepEvent = z.infer<typeof stepEventSchema>;

@@ -79,7 +79,7 @@ export function readRun(folder: string): RunData {
   const resultsFile = join(folder, "results.json");
   const masksFile = join(folder, "masks.json");
   const events = parseMetrics(readText(metricsFile, "the training commands append to it"), metricsFile);
-  const results = readJson(resultsFile, resultsSchema, "written when all methods have been evaluated");
+  const results = readJson(resultsFile, resultsSchema, "written when the run completes: prune, or the example app, writes it after the final evaluation");
   checkResults(results, resultsFile);
   let masks: Masks | undefined;
   if (existsSync(masksFile)) {

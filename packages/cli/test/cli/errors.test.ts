@@ -54,7 +54,7 @@ describe("bad input: one clear paragraph, non-zero exit, nothing half-written", 
   it("a corpus path that does not exist", async () => {
     const { code, stderr } = await runCli(["prune", "-m", model, "--corpus", join(root, "missing.txt"), "--method", "naive", "--steps", "2", "--backend", "cpu", "-o", join(root, "out2")]);
     expect(code).toBe(1);
-    expect(stderr).toContain(`corpus "${join(root, "missing.txt")}" is neither a built-in corpus`);
+    expect(stderr).toContain(`corpus "${join(root, "missing.txt")}" is neither a registered corpus (moby-dick, sotu, spam-assassin-ham) nor an existing file or folder; check the path`);
     expect(existsSync(join(root, "out2", "model", "config.json"))).toBe(false);
   });
 

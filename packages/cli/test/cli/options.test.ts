@@ -1,0 +1,70 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { makeFixture, runCli } from "./helpers.js";
+
+// Issue 16 items 2, 5, 8, 9: every flag's parse error names the flag and the expected form, before any compute.
+describe("flag values: a bad one names the flag and the expected form; nothing runs", async () => {
+  const { root, model, corpus } = await makeFixture();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const out = join(root, "out");
+  const prune = (...extra: string[]) => runCli(["prune", "-m", model, "--corpus", corpus, "--method", "naive", "--backend", "cpu", "--quiet", "-o", out, ...extra]);
+  const firstLine = (stderr: string) => stderr.split("\n")[0];
+
+  it.each([
+    [["--steps", "abc"], "error: option '--steps <n>' argument 'abc' is invalid. Expected a whole number ≥ 1, e.g. --steps 200."],
+    [["--steps", "1.5"], "error: option '--steps <n>' argument '1.5' is invalid. Expected a whole number ≥ 1, e.g. --steps 200."],
+    [["--steps", "0"], "error: option '--steps <n>' argument '0' is invalid. Expected a whole number ≥ 1, e.g. --steps 200."],
+    [["--steps", "2", "--method", "sparse"], "error: option '--method <name>' argument 'sparse' is invalid. Allowed choices are dense, one-shot, naive, imp, gmp, ast."],
+    [["--steps", "2", "--set", "trainer.steps"], "error: option '--set <key=value>' argument 'trainer.steps' is invalid. Expected key.path=value, e.g. --set trainer.steps=200."],
+    [["--steps", "2", "--progress", "loud"], "error: option '--progress <mode>' argument 'loud' is invalid. Allowed choices are auto, bar, lines, json, quiet."],
+    [["--steps", "2", "--separator", ""], "error: option '--separator <text>' argument '' is invalid. Expected a non-empty string, e.g. --separator '\\n' (each line a document)."],
+  ])("prune %j", async (flags, message) => {
+    const { code, stderr } = await prune(...flags);
+    expect(code).toBe(1);
+    expect(firstLine(stderr)).toBe(message);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it.each([
+    [["eval", "-m", "nowhere", "--nm", "4:2"], "error: option '--nm <N:M>' argument '4:2' is invalid. Expected N:M with 1 ≤ N < M (N weights kept in each group of M), e.g. --nm 2:4."],
+    [["eval", "-m", "nowhere", "--nm", "2:4", "--max-windows", "-1"], "error: option '--max-windows <n>' argument '-1' is invalid. Expected a whole number ≥ 1, e.g. --max-windows 100."],
+    [["generate", "-m", "nowhere", "--temperature", "hot"], "error: option '--temperature <t>' argument 'hot' is invalid. Expected a number ≥ 0, e.g. --temperature 0.8."],
+    [["generate", "-m", "nowhere", "-n", "ten"], "error: option '-n, --tokens <n>' argument 'ten' is invalid. Expected a whole number ≥ 1, e.g. -n 100."],
+    [["bench", "-m", "nowhere", "--batch-size", "2x"], "error: option '--batch-size <n>' argument '2x' is invalid. Expected a whole number ≥ 1, e.g. --batch-size 8."],
+    [["export", "-m", "nowhere", "--format", "hf", "-o", "x", "--dtype", "bf16"], "error: option '--dtype <dtype>' argument 'bf16' is invalid. Allowed choices are f32, f16."],
+  ])("%j", async (args, message) => {
+    const { code, stderr } = await runCli(args);
+    expect(code).toBe(1);
+    expect(firstLine(stderr)).toBe(message);
+  });
+
+  it("no --corpus says --corpus is required (not a zod path)", async () => {
+    const { code, stderr } = await runCli(["prune", "-m", model, "--method", "naive", "--steps", "2", "--backend", "cpu", "-o", out]);
+    expect(code).toBe(1);
+    expect(stderr).toBe("adaptive-sparse: prune: --corpus <name|path> is required (or set data.corpus in the -c config file, or --set data.corpus=...)\n");
+    const pretrain = await runCli(["pretrain", "--steps", "2", "-o", out]);
+    expect(pretrain.stderr).toContain("pretrain: --corpus <name|path> is required");
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("prune --help says which lr and decay values are used by default", async () => {
+    const { code, stdout } = await captureHelp(["prune", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("trainer.lr.options:    max 0.0002, min 0.00002, warmupSteps 5% of the steps (warmup-cosine)");
+    expect(stdout).toContain("trainer.decay.options: max 0.0001, rampSteps 25% of the steps (linear-ramp)");
+  });
+});
+
+/** --help goes to process.stdout.write (not console.log), so capture that. */
+async function captureHelp(args: string[]) {
+  const { main } = await import("../../src/main.js");
+  let stdout = "";
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string) => ((stdout += chunk), true)) as typeof process.stdout.write;
+  try {
+    return { code: await main(["node", "adaptive-sparse", ...args]), stdout };
+  } finally {
+    process.stdout.write = write;
+  }
+}
