@@ -37,3 +37,11 @@ export { loadModel, saveModel, modelFamily, readDenseState } from "./load-model.
 export type { LoadModelOptions, SaveModelOptions } from "./load-model.js";
 export { loadGpt2, saveGpt2 } from "./gpt2-model.js";
 export type { SaveGpt2Options } from "./gpt2-model.js";
+export { LLAMA_FAMILIES, OPT_FAMILY } from "./llama-opt-families.js";
+export { llamaConfigFromHf, llamaConfigToHf, writeLlamaConfig, LLAMA_ARCHITECTURES } from "./hf-llama-config.js";
+export { optConfigFromHf, optConfigToHf, writeOptConfig, OPT_ARCHITECTURES } from "./hf-opt-config.js";
+export { llamaShapes, optShapes } from "./family-shapes.js";
+export { checkpointFiles, SHARD_INDEX } from "./checkpoint-files.js";
+export type { CheckpointFile } from "./checkpoint-files.js";
+export { checkWeights } from "./stream-weights.js";
+export type { CheckedWeights, WeightLoadReport } from "./stream-weights.js";

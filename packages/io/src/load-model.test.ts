@@ -28,7 +28,7 @@ async function logitsOf(model: { forward(idx: ReturnType<typeof tensor>): { logi
 
 describe("model-family table and loadModel", () => {
   it("has the gpt2 row, and loadModel returns its CausalLM on the backend asked for", async () => {
-    expect([...MODEL_FAMILIES.keys()]).toEqual(["gpt2"]);
+    expect([...MODEL_FAMILIES.keys()]).toEqual(["gpt2", "llama", "mistral", "qwen2", "opt"]);
     const backend = createCpuBackend();
     const model = await loadModel(folder, { backend });
     expect(model).toBeInstanceOf(GPT);
@@ -62,10 +62,10 @@ describe("model-family table and loadModel", () => {
     try {
       cpSync(folder, dir, { recursive: true });
       const config = JSON.parse(readFileSync(join(dir, "config.json"), "utf8")) as Record<string, unknown>;
-      writeFileSync(join(dir, "config.json"), JSON.stringify({ ...config, model_type: "llama" }));
+      writeFileSync(join(dir, "config.json"), JSON.stringify({ ...config, model_type: "falcon" }));
       const load = loadModel(dir);
       await expect(load).rejects.toThrow(ConfigError);
-      await expect(loadModel(dir)).rejects.toThrow(/loadModel: .*config\.json: model_type "llama" is not supported; supported model_type values: "gpt2" \(GPT2LMHeadModel, GPT2Model\)/);
+      await expect(loadModel(dir)).rejects.toThrow(/loadModel: .*config\.json: model_type "falcon" is not supported; supported model_type values: "gpt2" \(GPT2LMHeadModel, GPT2Model\), "llama" \(LlamaForCausalLM, LlamaModel\), "mistral" .*"qwen2" .*"opt" \(OPTForCausalLM, OPTModel\)/);
       writeFileSync(join(dir, "config.json"), "[1, 2]");
       await expect(loadModel(dir)).rejects.toThrow(/loadModel: .*config\.json holds \[1,2\], not a JSON object/);
     } finally {

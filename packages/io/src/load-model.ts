@@ -41,6 +41,12 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
   const { raw, path } = await readConfigJson(folder, "loadModel");
   const family = modelFamily(raw.model_type, `loadModel: ${path}`);
   const config = family.parseConfig(raw, `loadModel: ${path}`);
+  if (family.checkWeights) {
+    const weights = await family.checkWeights(folder, config, `loadModel: ${folder}`);
+    const model = family.create(config, { backend: options.backend ?? getDefaultBackend() });
+    await weights.loadInto(model);
+    return model;
+  }
   const tensors = await readSafetensors(join(folder, "model.safetensors"), { toFloat32: true });
   const native = family.toNative(tensors, config);
   const backend = options.backend ?? getDefaultBackend();

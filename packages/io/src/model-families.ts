@@ -3,6 +3,8 @@ import { GPT, type CausalLM } from "@adaptive-sparse/nn";
 import { gpt2ConfigFromHf, SUPPORTED_HF_ARCHITECTURES, writeHfConfig } from "./hf-config.js";
 import { hfToNative, nativeToHf, type Float32Tensor, type StateDict } from "./hf-gpt2.js";
 import type { Gpt2Config } from "./gpt2-config.js";
+import { LLAMA_FAMILIES, OPT_FAMILY } from "./llama-opt-families.js";
+import type { CheckedWeights } from "./stream-weights.js";
 
 /**
  * One model family of the Hugging Face layout: how its `config.json` maps to our config, how its
@@ -25,6 +27,12 @@ export interface ModelFamily<Config = unknown> {
   toHf(native: StateDict, config: Config): Record<string, Float32Tensor>;
   /** Writes `config.json` for `config` (atomically). */
   writeConfig(folder: string, config: Config): Promise<void>;
+  /**
+   * Streamed loading (sharded checkpoints, BF16/F16 weights, one tensor in memory at a time): checks the
+   * folder's tensor names and shapes against `config` before any data is read. Without it, loadModel reads
+   * `model.safetensors` whole and calls `toNative`.
+   */
+  checkWeights?(folder: string, config: Config, where: string): Promise<CheckedWeights>;
 }
 
 const gpt2: ModelFamily<Gpt2Config> = {
@@ -38,4 +46,6 @@ const gpt2: ModelFamily<Gpt2Config> = {
 };
 
 /** The model families `loadModel`/`saveModel` know, keyed by Hugging Face `model_type`. */
-export const MODEL_FAMILIES: ReadonlyMap<string, ModelFamily> = new Map<string, ModelFamily>([[gpt2.modelType, gpt2 as ModelFamily]]);
+export const MODEL_FAMILIES: ReadonlyMap<string, ModelFamily> = new Map<string, ModelFamily>(
+  [gpt2 as ModelFamily, ...(LLAMA_FAMILIES as ModelFamily[]), OPT_FAMILY as ModelFamily].map((family) => [family.modelType, family]),
+);
