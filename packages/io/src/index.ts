@@ -33,7 +33,7 @@ export type { Compressed24LayerInput, Compressed24Layer, Compressed24File } from
 export { writeCompressed24, readCompressed24, COMPRESSED24_METADATA_KEY, COMPRESSED24_VERSION } from "./compressed24-file.js";
 export { MODEL_FAMILIES } from "./model-families.js";
 export type { ModelFamily } from "./model-families.js";
-export { loadModel, saveModel, modelFamily, readDenseState } from "./load-model.js";
+export { loadModel, saveModel, createModel, modelFamily, readDenseState } from "./load-model.js";
 export type { LoadModelOptions, SaveModelOptions } from "./load-model.js";
 export { loadGpt2, saveGpt2 } from "./gpt2-model.js";
 export type { SaveGpt2Options } from "./gpt2-model.js";

@@ -1,11 +1,11 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, createCpuBackend, groupTopK, noGrad, tensor, tidy, type Backend } from "@adaptive-sparse/core";
+import { ConfigError, createCpuBackend, Generator, groupTopK, noGrad, tensor, tidy, type Backend } from "@adaptive-sparse/core";
 import { GPT, sparsify } from "@adaptive-sparse/nn";
 import { describe, expect, it } from "vitest";
 import { loadGpt2 } from "./gpt2-model.js";
-import { loadModel, saveModel } from "./load-model.js";
+import { createModel, loadModel, saveModel } from "./load-model.js";
 import { MODEL_FAMILIES } from "./model-families.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures");
@@ -77,5 +77,18 @@ describe("model-family table and loadModel", () => {
     const model = await loadGpt2(folder);
     Object.defineProperty(model, "modelType", { value: "toy" });
     await expect(saveModel(model, join(tmpdir(), "never-written"))).rejects.toThrow(/saveModel: .*never-written: model_type "toy" is not supported; supported model_type values: "gpt2"/);
+  });
+});
+
+describe("createModel", () => {
+  it("builds the family's model with seeded weights on the backend asked for; an unknown family is named", async () => {
+    const backend = createCpuBackend();
+    const config = { nLayer: 1, nHead: 2, nEmbd: 8, blockSize: 4, vocabSize: 10, dropout: 0, bias: true };
+    const model = createModel("gpt2", config, { backend, generator: new Generator(2) });
+    expect(model).toBeInstanceOf(GPT);
+    expect(model.parameters().every((p) => p.backend === backend)).toBe(true);
+    const same = new GPT(config, { generator: new Generator(2) });
+    expect(Array.from(await model.getParameter("transformer.wte.weight").data())).toEqual(Array.from(same.getParameter("transformer.wte.weight").dataSync()));
+    expect(() => createModel("bert", config)).toThrow(/createModel: model_type "bert" is not supported; supported model_type values: "gpt2"/);
   });
 });

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { ConfigError, fromHost, getDefaultBackend, noGrad, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, fromHost, getDefaultBackend, noGrad, type Backend, type Generator, type Tensor } from "@adaptive-sparse/core";
 import { sparseLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 import { readConfigJson } from "./hf-config.js";
@@ -28,6 +28,16 @@ export function modelFamily(modelType: unknown, where: string): ModelFamily {
     throw new ConfigError(`${where}: model_type ${JSON.stringify(modelType)} is not supported; supported model_type values: ${supported}`);
   }
   return family;
+}
+
+/**
+ * A new model of the family `modelType` with fresh (seeded) weights on `options.backend`, e.g. to pretrain
+ * from scratch; `config` is the family's own config (GPT-2: `{ nLayer, nHead, nEmbd, blockSize, vocabSize, ... }`).
+ * @throws ConfigError for an unknown `modelType`, listing the supported ones
+ * @example const model = createModel("gpt2", parseGPTConfig(settings), { backend, generator: new Generator(1) });
+ */
+export function createModel(modelType: string, config: unknown, options: { backend?: Backend; generator?: Generator } = {}): CausalLM {
+  return modelFamily(modelType, "createModel").create(config, { backend: options.backend ?? getDefaultBackend(), generator: options.generator });
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Backend } from "@adaptive-sparse/core";
+import type { Backend, Generator } from "@adaptive-sparse/core";
 import { GPT, type CausalLM } from "@adaptive-sparse/nn";
 import { gpt2ConfigFromHf, SUPPORTED_HF_ARCHITECTURES, writeHfConfig } from "./hf-config.js";
 import { hfToNative, nativeToHf, type Float32Tensor, type StateDict } from "./hf-gpt2.js";
@@ -19,8 +19,8 @@ export interface ModelFamily<Config = unknown> {
   readonly architectures: readonly string[];
   /** @throws ConfigError naming the key (prefixed by `where`) for a config the family cannot run */
   parseConfig(raw: Record<string, unknown>, where: string): Config;
-  /** A model with fresh weights on `backend` (loading then overwrites them). */
-  create(config: Config, options: { backend?: Backend }): CausalLM;
+  /** A model with fresh weights on `backend`, drawn from `generator` (the family's default seed when omitted). */
+  create(config: Config, options: { backend?: Backend; generator?: Generator }): CausalLM;
   /** Hugging Face tensors (float32) → our parameter names. @throws StateDictError / ShapeError */
   toNative(tensors: StateDict, config: Config): Record<string, Float32Tensor>;
   /** Our parameter names → Hugging Face tensors, ready for `writeSafetensors`. */
@@ -39,7 +39,7 @@ const gpt2: ModelFamily<Gpt2Config> = {
   modelType: "gpt2",
   architectures: SUPPORTED_HF_ARCHITECTURES,
   parseConfig: gpt2ConfigFromHf,
-  create: (config, { backend }) => new GPT(config, { backend }),
+  create: (config, { backend, generator }) => new GPT(config, { backend, generator }),
   toNative: hfToNative,
   toHf: (native, config) => nativeToHf(native, config),
   writeConfig: writeHfConfig,
