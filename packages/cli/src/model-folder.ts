@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Tokenizer } from "@adaptive-sparse/data";
-import { loadGpt2, saveGpt2 } from "@adaptive-sparse/io";
-import type { GPT } from "@adaptive-sparse/nn";
-import type { Registry } from "@adaptive-sparse/core";
+import { loadModel, saveModel } from "@adaptive-sparse/io";
+import type { CausalLM } from "@adaptive-sparse/nn";
+import type { Backend, Registry } from "@adaptive-sparse/core";
 import { CliError } from "./errors.js";
 import { loadFolderTokenizer, saveFolderTokenizer, TOKENIZER_FILE } from "./tokenizers.js";
 
 export interface ModelFolder {
-  readonly model: GPT;
+  readonly model: CausalLM;
   readonly tokenizer: Tokenizer;
   /** The folder it was loaded from (a Hugging Face tokenizer's files are copied from there on save). */
   readonly source?: string;
@@ -26,21 +26,21 @@ function vocabularyMismatch(folder: string, tokenizer: Tokenizer, embeddings: nu
 }
 
 /**
- * Loads a model folder in Hugging Face GPT-2 layout (`config.json`, `model.safetensors`) plus our optional
- * `tokenizer.json` (GPT-2 BPE when absent), onto core's default backend.
+ * Loads a Hugging Face model folder (`config.json`, `model.safetensors`; any family of io's table) plus our
+ * optional `tokenizer.json` (GPT-2 BPE when absent), onto `options.backend` (core's default when omitted).
  */
-export async function loadModelFolder(folder: string, registry?: Registry): Promise<ModelFolder> {
+export async function loadModelFolder(folder: string, registry?: Registry, options: { backend?: Backend } = {}): Promise<ModelFolder> {
   if (!existsSync(folder)) throw new CliError(`model folder ${folder} does not exist; pass a folder with config.json and model.safetensors`);
   if (!existsSync(join(folder, "config.json"))) {
     throw new CliError(`model folder ${folder} has no config.json; a Hugging Face GPT-2 folder (config.json + model.safetensors) is expected`);
   }
-  const [model, tokenizer] = await Promise.all([loadGpt2(folder), loadFolderTokenizer(folder, registry)]);
+  const [model, tokenizer] = await Promise.all([loadModel(folder, { backend: options.backend }), loadFolderTokenizer(folder, registry)]);
   if (tokenizer.vocabSize > model.config.vocabSize) throw vocabularyMismatch(folder, tokenizer, model.config.vocabSize);
   return { model, tokenizer, source: folder };
 }
 
 /** Saves a model folder: weights (pruned places as zeros), config, then the tokenizer file. */
 export async function saveModelFolder(folder: string, { model, tokenizer, source }: ModelFolder, options: { dtype?: "F32" | "F16" } = {}): Promise<void> {
-  await saveGpt2(model, folder, options);
+  await saveModel(model, folder, options);
   await saveFolderTokenizer(folder, tokenizer, source);
 }

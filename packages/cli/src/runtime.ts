@@ -1,4 +1,4 @@
-import { setDefaultBackend, type Backend, type Registry } from "@adaptive-sparse/core";
+import type { Backend, Registry } from "@adaptive-sparse/core";
 import { enableRelaxedSimdInNode } from "@adaptive-sparse/backend-wasm";
 import { createWindowSampler, type TokenArray } from "@adaptive-sparse/data";
 import type { z } from "zod";
@@ -10,14 +10,13 @@ import type { Tokenizer } from "@adaptive-sparse/data";
 import type { EventHandler, TrainerEvent } from "@adaptive-sparse/trainer";
 
 /**
- * Creates the chosen backend and makes it the default, so models and tensors land on it. On Node 20-21 it
- * first turns on V8's relaxed SIMD (built in from Node 22): the wasm GEMM is 1.2-1.5x faster with it.
+ * Creates the chosen backend. Commands hand it to the loaders, evaluators and `train()` explicitly (core's
+ * default backend is not touched). On Node 20-21 it first turns on V8's relaxed SIMD (built in from Node 22):
+ * the wasm GEMM is 1.2-1.5x faster with it.
  */
 export async function useBackend(name?: string, registry?: Registry): Promise<Backend> {
   await enableRelaxedSimdInNode();
-  const backend = await selectBackend(name, registry);
-  setDefaultBackend(backend);
-  return backend;
+  return selectBackend(name, registry);
 }
 
 /**

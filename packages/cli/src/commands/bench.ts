@@ -15,7 +15,7 @@ export interface BenchOptions {
 /** `adaptive-sparse bench`: forward tokens/s at batch 1 and training-step tokens/s of a model on a backend. */
 export async function bench(options: BenchOptions): Promise<Record<string, number>> {
   const backend = await useBackend(options.backend, options.registry);
-  const { model } = await loadModelFolder(options.model, options.registry);
+  const { model } = await loadModelFolder(options.model, options.registry, { backend });
   const { blockSize, vocabSize } = model.config;
   const forward = await measureThroughput(model, throughputBatch(1, blockSize, vocabSize, backend), { iterations: 3 });
   const batch = options.batchSize ?? 8;

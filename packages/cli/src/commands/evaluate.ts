@@ -1,6 +1,6 @@
-import { noGrad, type Registry } from "@adaptive-sparse/core";
+import type { Registry } from "@adaptive-sparse/core";
 import { formatNMValidity, loadMultipleChoiceTask, type MultipleChoiceResult, type NMValidityReport, type PerplexityResult } from "@adaptive-sparse/eval";
-import { isGptSparseWeight, type GPT } from "@adaptive-sparse/nn";
+import { prunableLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { corpusTokens, datasetFor } from "../corpus.js";
 import { createCliRegistry } from "../registry.js";
 import { CliError } from "../errors.js";
@@ -24,13 +24,14 @@ export interface EvalOptions {
   registry?: Registry;
 }
 
-/** The weights of the layers N:M sparsity applies to (nn's GPT_SPARSE_LAYERS, method.md §1.3), as eval's checker takes them. */
-export function sparseWeights(model: GPT) {
-  return noGrad(() =>
-    model.namedParameters()
-      .filter(([name]) => isGptSparseWeight(name))
-      .map(([name, p]) => ({ name: name.replace(/\.weight$/, ""), data: Float32Array.from(p.dataSync()), rows: p.shape[0], cols: p.shape[1] })),
-  );
+/** The weights of the layers N:M sparsity applies to (the model's `isPrunable`, method.md §1.3), read asynchronously, as eval's checker takes them. */
+export async function sparseWeights(model: CausalLM): Promise<{ name: string; data: Float32Array; rows: number; cols: number }[]> {
+  const out = [];
+  for (const [name, layer] of prunableLayers(model)) {
+    const { weight } = layer;
+    out.push({ name, data: Float32Array.from(await weight.data()), rows: weight.shape[0], cols: weight.shape[1] });
+  }
+  return out;
 }
 
 export function parseNM(text: string): { n: number; m: number } {
@@ -53,8 +54,8 @@ export async function evaluate(options: EvalOptions): Promise<Record<string, unk
   for (const spec of options.corpus ?? []) datasetFor(spec, registry, options.separator); // unknown names and missing paths fail here
   const tasks = [];
   for (const path of options.tasks ?? []) tasks.push({ path, examples: await loadMultipleChoiceTask(path) });
-  await useBackend(options.backend, registry);
-  const { model, tokenizer } = await loadModelFolder(options.model, registry);
+  const backend = await useBackend(options.backend, registry);
+  const { model, tokenizer } = await loadModelFolder(options.model, registry, { backend });
   const corpora = [];
   for (const spec of options.corpus ?? []) {
     const tokens = await corpusTokens(spec, tokenizer, { cacheDir: options.cacheDir ?? ".cache/adaptive-sparse", registry, separator: options.separator, whole: options.whole, vocabSize: model.config.vocabSize });
@@ -67,17 +68,17 @@ export async function evaluate(options: EvalOptions): Promise<Record<string, unk
   const evaluator = (name: string) => registry.get("evaluator", name);
   const results: Record<string, unknown> = {};
   for (const { spec, tokens } of corpora) {
-    const result = (await evaluator("perplexity").run({ model, tokens }, { batchSize: 4, maxWindows: options.maxWindows })).details as PerplexityResult;
+    const result = (await evaluator("perplexity").run({ model, tokens, backend }, { batchSize: 4, maxWindows: options.maxWindows })).details as PerplexityResult;
     results[`perplexity.${shortName(spec)}`] = result.perplexity;
     if (!options.json) console.log(`${shortName(spec)}: perplexity ${result.perplexity.toFixed(3)} (${result.windows} windows, ${result.tokens} predicted tokens)`);
   }
   for (const { path, examples } of tasks) {
-    const result = (await evaluator("zero-shot").run({ model, tokenizer: tokenizer as never, examples })).details as MultipleChoiceResult;
+    const result = (await evaluator("zero-shot").run({ model, tokenizer: tokenizer as never, examples, backend })).details as MultipleChoiceResult;
     results[`zero-shot.${shortName(path)}`] = result;
     if (!options.json) console.log(`${shortName(path)}: acc ${(result.acc * 100).toFixed(1)}%, acc_norm ${(result.acc_norm * 100).toFixed(1)}% over ${examples.length} examples`);
   }
   if (nm) {
-    const report = (await evaluator("nm-validity").run({ weights: sparseWeights(model) }, nm)).details as NMValidityReport;
+    const report = (await evaluator("nm-validity").run({ weights: await sparseWeights(model) }, nm)).details as NMValidityReport;
     results.nm = report;
     if (!options.json) console.log(formatNMValidity(report));
   }

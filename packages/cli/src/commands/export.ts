@@ -22,8 +22,8 @@ export interface ExportOptions {
  * (2:4 values + indices; the weights must already be 2:4, e.g. the output of `prune`).
  */
 export async function exportModel(options: ExportOptions): Promise<void> {
-  await useBackend(options.backend, options.registry);
-  const folder = await loadModelFolder(options.model, options.registry);
+  const backend = await useBackend(options.backend, options.registry);
+  const folder = await loadModelFolder(options.model, options.registry, { backend });
   if (options.dtype && !["f32", "f16"].includes(options.dtype)) throw new CliError(`--dtype "${options.dtype}" is not supported; valid: f32, f16`);
   if (options.format === "hf") return saveModelFolder(options.out, folder, { dtype: options.dtype === "f16" ? "F16" : "F32" });
   if (options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);

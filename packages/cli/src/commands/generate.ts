@@ -18,7 +18,7 @@ export interface GenerateOptions {
 /** `adaptive-sparse generate`: samples a continuation of `prompt` (temperature and top-k, seeded). */
 export async function generateText(options: GenerateOptions): Promise<string> {
   const backend = await useBackend(options.backend, options.registry);
-  const { model, tokenizer } = await loadModelFolder(options.model, options.registry);
+  const { model, tokenizer } = await loadModelFolder(options.model, options.registry, { backend });
   model.eval();
   const ids = Array.from(tokenizer.encode(options.prompt));
   const start = ids.length ? ids : [tokenizer.eotToken ?? 0];

@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Generator, type Registry } from "@adaptive-sparse/core";
 import { splitDocuments, trainBpe, type Tokenizer } from "@adaptive-sparse/data";
-import { GPT, parseGPTConfig } from "@adaptive-sparse/nn";
+import { createModel } from "@adaptive-sparse/io";
+import { parseGPTConfig } from "@adaptive-sparse/nn";
 import { jsonlLogger, train, type TrainerEvent } from "@adaptive-sparse/trainer";
 import type { z } from "zod";
 import { loadCorpus } from "../corpus.js";
@@ -45,14 +46,14 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
     "data.corpus": options.corpus, "data.separator": options.separator, "trainer.steps": options.steps,
   }, { "data.corpus": "--corpus <name|path>" });
   prepareRunFolder(options.out, options);
-  await useBackend(options.backend, registry);
+  const backend = await useBackend(options.backend, registry);
   const checkpointDir = join(options.out, "checkpoint");
   const resume = Boolean(options.resume);
   const tokenizer = resume && existsSync(join(options.out, "tokenizer.json"))
     ? await loadFolderTokenizer(options.out, registry)
     : await makeTokenizer(settings.tokenizer, settings.data, registry);
   const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...settings.model } as never);
-  const model = new GPT(config, { generator: new Generator(settings.seed) });
+  const model = createModel("gpt2", config, { backend, generator: new Generator(settings.seed) });
   const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize });
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
@@ -66,6 +67,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
     const result = await train({
       config: { ...settings.trainer, method: "dense", checkpoint: { dir: checkpointDir, every: 100, ...(settings.trainer.checkpoint as object) } },
       student: model,
+      backend,
       data,
       signal,
       registry,

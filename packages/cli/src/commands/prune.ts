@@ -43,9 +43,9 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
   }, { "data.corpus": "--corpus <name|path>" }, (config) => ({ ...config, trainer: withPruneDefaults((config.trainer ?? {}) as Record<string, unknown>) }));
   prepareRunFolder(options.out, options);
   const backend = await useBackend(options.backend, registry);
-  const { model: student, tokenizer } = await loadModelFolder(options.model, registry);
+  const { model: student, tokenizer } = await loadModelFolder(options.model, registry, { backend });
   const wantsTeacher = settings.trainer.distill !== undefined && settings.trainer.distill !== null;
-  const teacher = wantsTeacher ? (await loadModelFolder(options.teacher ?? options.model, registry)).model : null;
+  const teacher = wantsTeacher ? (await loadModelFolder(options.teacher ?? options.model, registry, { backend })).model : null;
   const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, student.config.blockSize, { registry, vocabSize: student.config.vocabSize });
   const checkpointDir = join(options.out, "checkpoint");
   const { signal, dispose } = abortOnSignals();
@@ -64,6 +64,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
       config: { ...settings.trainer, checkpoint: { dir: checkpointDir, every: 50, ...(settings.trainer.checkpoint as object) } } as never,
       student,
       teacher,
+      backend,
       data,
       signal,
       registry,
