@@ -3,6 +3,7 @@
  * repository) through `@huggingface/tokenizers`, which is pure JS and needs no network. An optional
  * `tokenizer_config.json` next to it supplies the end-of-text token.
  */
+import { createHash } from "node:crypto";
 import { dirname, join } from "node:path";
 import { existsSync } from "node:fs";
 import { validateOptions } from "@adaptive-sparse/core";
@@ -61,7 +62,7 @@ function eosName(config: Record<string, unknown>): string | undefined {
  * const tokenizer = await createHfTokenizer(JSON.parse(readFileSync("gpt2/tokenizer.json", "utf8")));
  * @throws DataFileError when the JSON is not a Hugging Face tokenizer file or the library rejects it.
  */
-export async function createHfTokenizer(json: unknown, config: Record<string, unknown> = {}, where = "tokenizer \"hf\""): Promise<Tokenizer> {
+export async function createHfTokenizer(json: unknown, config: Record<string, unknown> = {}, where = "tokenizer \"hf\""): Promise<Tokenizer & { toJSON(): { type: "hf"; sha256: string } }> {
   if (!isHfTokenizerJson(json)) {
     throw new DataFileError(`${where}: not a Hugging Face tokenizer.json (it has no "model" section); pass the tokenizer.json from the model's Hugging Face repository`);
   }
@@ -76,9 +77,12 @@ export async function createHfTokenizer(json: unknown, config: Record<string, un
   const eosText = eosName(config);
   const candidates = eosText ? [eosText] : EOT_CANDIDATES;
   const eotToken = candidates.map((text) => hf.token_to_id(text)).find((id) => id !== undefined);
+  // Identifies the file (token caches are keyed by it): two tokenizer.json files never share cached ids.
+  const sha256 = createHash("sha256").update(JSON.stringify(json)).digest("hex");
   return {
     name: "hf",
     vocabSize,
+    toJSON: () => ({ type: "hf", sha256 }),
     ...(eotToken === undefined ? {} : { eotToken }),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode(ids) {
