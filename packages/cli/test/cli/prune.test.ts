@@ -18,7 +18,7 @@ describe("adaptive-sparse prune → export → eval on a Hugging Face-layout GPT
     expect(existsSync(join(out, "model.sparse24.safetensors"))).toBe(true);
     const reloaded = await loadModelFolder(join(out, "model"));
     const idx = tensor(Array.from({ length: 32 }, (_, i) => (i * 37) % 257), { shape: [2, 16], dtype: "i32" });
-    const before = tidy(() => result.model.forward(idx).logits.dataSync());
+    const before = tidy(() => result.model.forward(idx.toSync(result.model.backend!)).logits.dataSync()); // the run's model lives on the --backend instance
     const after = tidy(() => reloaded.model.forward(idx).logits.dataSync());
     expect(Array.from(after)).toEqual(Array.from(before));
   });
