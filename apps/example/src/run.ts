@@ -128,7 +128,7 @@ export async function runExample(args: ExampleArgs) {
       const modelDir = join(out, "models", name);
       if (result.layers.length) await exportCompressed24(join(modelDir, "model.sparse24.safetensors"), result, tokenizer);
       if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(modelDir, { model: result.model, tokenizer });
-      if (method === "ast-boosted" && !boostedLayers) boostedLayers = maskSlices(result.layers);
+      if (method === "ast-boosted" && !boostedLayers) boostedLayers = await maskSlices(result.layers);
       say(`${name}: ${sets.map((s) => `${s} ${result.summary.perplexity[s]?.toFixed(2)}`).join(", ")} (${wallSeconds.toFixed(1)} s)`);
     }
   }

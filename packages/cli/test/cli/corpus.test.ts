@@ -1,0 +1,83 @@
+import { existsSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cpuBackendPlugin } from "@adaptive-sparse/core";
+import { createByteTokenizer, writeTokenBin } from "@adaptive-sparse/data";
+import { afterAll, describe, expect, it } from "vitest";
+import { corpusTokens, datasetFor } from "../../src/corpus.js";
+import { createCliRegistry } from "../../src/registry.js";
+import { makeFixture, runCli } from "./helpers.js";
+
+// Issue 16 items 1 and 9, issue 12 item 7: a single text file is a corpus; ids are checked against the
+// model when the corpus loads; corpora and backends come from the one registry, user-registered ones too.
+describe("corpora from the registry: text files, token files, your own datasets", async () => {
+  const { root, model } = await makeFixture();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const cacheDir = join(root, "cache");
+  const byte = createByteTokenizer();
+  const paragraphs = Array.from({ length: 10 }, (_, i) => `Paragraph ${i} of my notes.\nIt has two lines, the second one longer than the first.`);
+  const notes = join(root, "notes.txt");
+  writeFileSync(notes, paragraphs.join("\n\n"));
+
+  it("a .txt file is split into documents on blank lines by default, on --separator when given", async () => {
+    const registry = createCliRegistry();
+    expect(datasetFor(notes, registry)).toEqual({ name: "text-file", options: { path: notes, split: "blank-lines" } });
+    expect(datasetFor(notes, registry, "\n")).toEqual({ name: "text-file", options: { path: notes, separator: "\n" } });
+    expect(datasetFor("sotu", registry)).toEqual({ name: "sotu", options: {} });
+    const { train, validation } = await corpusTokens(notes, byte, { cacheDir, registry });
+    // 10 paragraphs, 1 held out; each document is its bytes plus one end-of-text id.
+    const bytesOf = (text: string) => Buffer.byteLength(text) + 1;
+    expect(train.length + validation.length).toBe(paragraphs.reduce((sum, p) => sum + bytesOf(p), 0));
+    expect(paragraphs.map(bytesOf)).toContain(validation.length);
+    const lines = await corpusTokens(notes, byte, { cacheDir, registry, separator: "\n" });
+    expect(lines.train.length + lines.validation.length).toBe(paragraphs.join("\n").split("\n").filter((l) => l.trim()).reduce((sum, l) => sum + bytesOf(l), 0));
+  });
+
+  it("a file that stays one document says how to cut it, or to score it whole", async () => {
+    const text = "just one paragraph without any blank line in it, long enough to score";
+    writeFileSync(join(root, "one.txt"), text);
+    await expect(corpusTokens(join(root, "one.txt"), byte, { cacheDir })).rejects.toThrow(
+      `corpus "${join(root, "one.txt")}" has 1 document(s) (no blank line separates paragraphs in it), but a train/validation split by document needs at least 2; pass --separator '\\n' to cut it into lines (or another string), or score it as a whole with eval --whole`,
+    );
+    const whole = await corpusTokens(join(root, "one.txt"), byte, { cacheDir, whole: true });
+    expect(whole.validation.length).toBe(text.length + 1); // bytes + end-of-text
+  });
+
+  it("eval --whole scores a single-document file; eval on its held-out split would refuse", async () => {
+    writeFileSync(join(root, "eval.txt"), "The union is strong. ".repeat(8));
+    const { code, stdout, stderr } = await runCli(["eval", "-m", model, "--corpus", join(root, "eval.txt"), "--whole", "--backend", "cpu", "--json"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)["perplexity.eval"]).toBeGreaterThan(1);
+  });
+
+  it("a .bin of another vocabulary fails naming the file, before training and before metrics.jsonl", async () => {
+    const bin = join(root, "gpt2-tokens.bin");
+    await writeTokenBin(bin, Uint16Array.from([15496, 995, 20139, 11, 50256]));
+    const out = join(root, "bin-run");
+    const { code, stderr } = await runCli(["prune", "-m", model, "--corpus", bin, "--method", "naive", "--steps", "2", "--backend", "cpu", "--quiet", "-o", out]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(`adaptive-sparse: corpus "${bin}": token 0 is id 15496, but the model has only 257 embeddings; the file was tokenized with another vocabulary than the model's (byte, 257 ids): tokenize the text with the model's tokenizer, or pass the text corpus instead\n`);
+    expect(existsSync(join(out, "metrics.jsonl"))).toBe(false);
+  });
+
+  it("a dataset and a backend registered by the user are found by name", async () => {
+    const registry = createCliRegistry();
+    registry.register("dataset", "my-notes", {
+      name: "my-notes", apiVersion: 1, description: "the user's notes", options: (await import("zod")).z.strictObject({}), format: "text",
+      load: async () => ({ name: "my-notes", documents: paragraphs }),
+    });
+    registry.register("backend", "my-cpu", { ...cpuBackendPlugin, name: "my-cpu" });
+    const { main } = await import("../../src/main.js");
+    let stdout = "";
+    const log = console.log;
+    console.log = (text: string) => void (stdout += text);
+    try {
+      expect(await main(["node", "adaptive-sparse", "eval", "-m", model, "--corpus", "my-notes", "--backend", "my-cpu", "--json"], { registry })).toBe(0);
+    } finally {
+      console.log = log;
+    }
+    expect(JSON.parse(stdout)["perplexity.my-notes"]).toBeGreaterThan(1);
+    const unknown = await runCli(["eval", "-m", model, "--corpus", "my-notes", "--backend", "cpu"]);
+    expect(unknown.stderr).toContain('corpus "my-notes" is neither a registered corpus (moby-dick, sotu, spam-assassin-ham)');
+  });
+});

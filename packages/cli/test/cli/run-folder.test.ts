@@ -1,0 +1,51 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { withContinueHint } from "../../src/run-folder.js";
+import { CliError } from "../../src/errors.js";
+import { FAST, makeFixture, runCli } from "./helpers.js";
+
+// Issue 16 item 6: --resume without a checkpoint, and an existing run folder without --resume/--force, are refused.
+describe("the run folder: --resume needs a checkpoint, an existing run needs --resume or --force", async () => {
+  const { root, model, corpus } = await makeFixture();
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const prune = (out: string, ...extra: string[]) => runCli(["prune", "-m", model, "--corpus", corpus, "--method", "dense", "--steps", "2", "--backend", "cpu", "--quiet", "-o", out, ...FAST, ...extra]);
+
+  it("--resume with no checkpoint is refused before anything is written", async () => {
+    const out = join(root, "fresh");
+    const { code, stderr } = await prune(out, "--resume");
+    expect(code).toBe(1);
+    expect(stderr).toBe(`adaptive-sparse: --resume needs a checkpoint, and ${join(out, "checkpoint")} does not exist (a run saves one every checkpoint.every steps and when stopped); drop --resume to start a new run\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a second run into the same folder is refused; --force replaces it (one start record, not two)", async () => {
+    const out = join(root, "run");
+    const first = await prune(out);
+    expect(first.stderr).toContain("prune: completed at step 2");
+    expect(first.code).toBe(0);
+    const before = readFileSync(join(out, "metrics.jsonl"), "utf8");
+    const again = await prune(out);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(new RegExp(`^adaptive-sparse: the output folder ${out} already holds a run \\((.*metrics\\.jsonl.*)\\); add --resume to continue it from its checkpoint, --force to replace it, or choose another -o/--out folder\\n$`));
+    expect(readFileSync(join(out, "metrics.jsonl"), "utf8")).toBe(before);
+    writeFileSync(join(out, "notes.txt"), "mine");
+    const forced = await prune(out, "--force");
+    expect(forced.code).toBe(0);
+    const starts = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line)).filter((e) => e.type === "start");
+    expect(starts).toHaveLength(1);
+    expect(starts[0]).toMatchObject({ run: "dense", method: "dense", seed: 1337 });
+    expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine"); // only the run's own outputs are replaced
+    const both = await prune(out, "--force", "--resume");
+    expect(both.stderr).toBe("adaptive-sparse: --resume continues the run in the output folder and --force replaces it; pass only one\n");
+  });
+
+  it("an error after a checkpoint says --resume; a backend fault also says --backend cpu", () => {
+    const trap = Object.assign(new CliError("wasm backend: MatMul trapped"), { code: "E_WASM_KERNEL_TRAP" });
+    const hinted = withContinueHint(trap, { dir: "runs/x/checkpoint", step: 50 }) as Error;
+    expect(hinted.message).toBe("wasm backend: MatMul trapped\nTo continue: the last checkpoint (step 50) is in runs/x/checkpoint: rerun the same command with --resume to continue from it; add --backend cpu to run on the reference backend instead.");
+    expect((withContinueHint(trap, undefined) as Error).message).toBe("wasm backend: MatMul trapped\nTo continue: rerun with --backend cpu to run on the reference backend instead.");
+    const plain = new CliError("something else");
+    expect(withContinueHint(plain, undefined)).toBe(plain);
+  });
+});
