@@ -78,6 +78,70 @@ function countLines(dir) {
   return lines;
 }
 
+// Packages that must work with any model family: they depend on nn's CausalLM interface, never on a model class.
+const MODEL_AGNOSTIC = ["trainer", "eval", "cli"];
+// io's loaders that return one concrete class (thin aliases kept for scripts); the agnostic packages use loadModel/saveModel.
+const CONCRETE_LOADERS = ["loadGpt2", "saveGpt2"];
+
+function sourceFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return entry.endsWith(".ts") && !entry.endsWith(".test.ts") && !entry.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** The model classes: nn classes declared `implements CausalLM` (GPT today; each family adds its own). */
+function concreteModelClasses(root) {
+  const names = new Set();
+  for (const file of sourceFiles(join(root, "packages/nn/src"))) {
+    for (const match of readFileSync(file, "utf8").matchAll(/export\s+(?:abstract\s+)?class\s+(\w+)[^{]*\bimplements\b[^{]*\bCausalLM\b/g)) names.add(match[1]);
+  }
+  return names;
+}
+
+/** Non-test files a package publishes: src/index.ts and every file it imports, transitively (relative imports). */
+function publishedFiles(pkgPath) {
+  const entry = join(pkgPath, "src/index.ts");
+  const seen = new Set();
+  const queue = existsSync(entry) ? [entry] : [];
+  while (queue.length) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const match of readFileSync(file, "utf8").matchAll(/(?:from|import)\s*\(?\s*"(\.{1,2}\/[^"]+)"/g)) {
+      const target = join(file, "..", match[1].replace(/\.js$/, ".ts"));
+      if (existsSync(target) && statSync(target).isFile()) queue.push(target);
+      else if (existsSync(join(target.replace(/\.ts$/, ""), "index.ts"))) queue.push(join(target.replace(/\.ts$/, ""), "index.ts"));
+    }
+  }
+  return [...seen];
+}
+
+/** Concrete model classes (or their loaders) imported by the model-agnostic packages (issue 12, acceptance 5). */
+function modelClassImports(root, packages) {
+  const forbidden = new Set([...concreteModelClasses(root), ...CONCRETE_LOADERS]);
+  const problems = [];
+  for (const pkg of packages.filter((p) => p.folder === "packages" && MODEL_AGNOSTIC.includes(p.entry))) {
+    for (const file of publishedFiles(pkg.path)) {
+      const text = readFileSync(file, "utf8");
+      for (const match of text.matchAll(/import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*"(@adaptive-sparse\/(?:nn|io))"/g)) {
+        for (const spec of match[1].split(",")) {
+          const name = spec.trim().replace(/^type\s+/, "").split(/\s+as\s+/)[0];
+          if (!forbidden.has(name)) continue;
+          const what = CONCRETE_LOADERS.includes(name) ? `the GPT-only loader ${name}` : `the concrete model class ${name}`;
+          problems.push(
+            `${relative(root, file)}: imports ${what} from ${match[2]}; ${pkg.entry} must work with every model family: ` +
+              `use nn's CausalLM interface and io's loadModel/saveModel/createModel (only io's family table names model classes)`,
+          );
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 /** Runs every check on the repository at `root`; returns the problems found (empty when all pass). */
 export function checkRepo(root) {
   const problems = [];
@@ -111,6 +175,8 @@ export function checkRepo(root) {
   const cycle = findCycle(graph);
   if (cycle) problems.push(`dependency cycle: ${cycle.join(" -> ")}`);
 
+  problems.push(...modelClassImports(root, packages));
+
   const coreSrc = join(root, "packages/core/src");
   const coreReadme = join(root, "packages/core/README.md");
   if (existsSync(coreSrc)) {
@@ -128,5 +194,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(`repo check: ${problems.length} problem(s)\n- ${problems.join("\n- ")}`);
     process.exit(1);
   }
-  console.log("repo check: dependency direction, package files and core line budget OK");
+  console.log("repo check: dependency direction, package files, model-agnostic imports and core line budget OK");
 }

@@ -68,4 +68,18 @@ describe("repo check", () => {
     expect(problems).toContain("packages/masks: depends on the app example; nothing may depend on apps/");
     expect(problems.some((p: string) => p.includes("over the budget of 2"))).toBe(true);
   });
+  it("fails when trainer, eval or cli import a concrete model class or a GPT-only loader (issue 12, acceptance 5)", () => {
+    const root = fakeRepo();
+    writeFileSync(join(root, "packages/nn/src/gpt.ts"), "export class GPT extends Module<[Tensor], Out> implements CausalLM {}\nexport class Helper {}\n");
+    fakePackage(root, "trainer", { "@adaptive-sparse/core": "*", "@adaptive-sparse/nn": "*", "@adaptive-sparse/io": "*" });
+    const src = join(root, "packages/trainer/src");
+    writeFileSync(join(src, "index.ts"), 'export { train } from "./train.js";\n');
+    writeFileSync(join(src, "train.ts"), 'import { sparsify, type GPT } from "@adaptive-sparse/nn";\nimport { Helper, type CausalLM } from "@adaptive-sparse/nn";\nimport { loadGpt2 as load } from "@adaptive-sparse/io";\n');
+    // Test support that index.ts never reaches may build a concrete model.
+    writeFileSync(join(src, "test-helpers.ts"), 'import { GPT } from "@adaptive-sparse/nn";\n');
+    expect(checkRepo(root)).toEqual([
+      "packages/trainer/src/train.ts: imports the concrete model class GPT from @adaptive-sparse/nn; trainer must work with every model family: use nn's CausalLM interface and io's loadModel/saveModel/createModel (only io's family table names model classes)",
+      "packages/trainer/src/train.ts: imports the GPT-only loader loadGpt2 from @adaptive-sparse/io; trainer must work with every model family: use nn's CausalLM interface and io's loadModel/saveModel/createModel (only io's family table names model classes)",
+    ]);
+  });
 });
