@@ -40,6 +40,7 @@ export interface CudaDriver {
   eventRecord(event: CuHandle): void;
   eventSynchronize(event: CuHandle): void;
   eventElapsedMs(start: CuHandle, end: CuHandle): number;
+  eventDestroy(event: CuHandle): void;
 }
 
 export function bindDriver(koffi: Koffi, lib: KoffiLibrary, path: string): CudaDriver {
@@ -78,6 +79,7 @@ export function bindDriver(koffi: Koffi, lib: KoffiLibrary, path: string): CudaD
   const cuEventRecord = f("int cuEventRecord(void *event, void *stream)");
   const cuEventSynchronize = f("int cuEventSynchronize(void *event)");
   const cuEventElapsedTime = f("int cuEventElapsedTime(_Out_ float *ms, void *start, void *end)");
+  const cuEventDestroy = f("int cuEventDestroy_v2(void *event)");
 
   check("cuInit", cuInit(0));
   const version = [0];
@@ -162,5 +164,6 @@ export function bindDriver(koffi: Koffi, lib: KoffiLibrary, path: string): CudaD
       check("cuEventElapsedTime", cuEventElapsedTime(out, start, end));
       return out[0]!;
     },
+    eventDestroy: (event) => check("cuEventDestroy", cuEventDestroy(event)),
   };
 }

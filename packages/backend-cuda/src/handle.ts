@@ -20,6 +20,7 @@ export const sizeOfShape = (shape: readonly number[]) => shape.reduce((a, b) => 
 /** Scalar kernel parameters, each in its own typed array as cuLaunchKernel's `void**` wants. */
 export const i32 = (value: number) => Int32Array.of(value);
 export const f32 = (value: number) => Float32Array.of(value);
+export const f64 = (value: number) => Float64Array.of(value);
 export const i64 = (value: number) => BigInt64Array.of(BigInt(value));
 export const NULL_POINTER = new BigUint64Array([0n]);
 

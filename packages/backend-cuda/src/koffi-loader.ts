@@ -9,6 +9,7 @@ export type Koffi = typeof import("koffi");
 export type KoffiLibrary = ReturnType<Koffi["load"]>;
 
 let koffiModule: Koffi | null | undefined;
+let koffiError = "";
 
 /** koffi, or null where it cannot load (not Node, or its native module missing for this platform). */
 export function loadKoffi(): Koffi | null {
@@ -16,8 +17,9 @@ export function loadKoffi(): Koffi | null {
   try {
     const require = createRequire(import.meta.url);
     koffiModule = require("koffi") as Koffi;
-  } catch {
+  } catch (error) {
     koffiModule = null;
+    koffiError = error instanceof Error ? error.message.split("\n")[0]! : String(error);
   }
   return koffiModule;
 }
@@ -86,7 +88,7 @@ function openOne(koffi: Koffi, kind: CudaLibraryKind, places: SearchPlaces): Ope
  */
 export function openLibraries(kinds: readonly CudaLibraryKind[], places: SearchPlaces = searchPlaces()): Record<CudaLibraryKind, OpenedLibrary> {
   const koffi = loadKoffi();
-  if (!koffi) throw new CudaLibraryError("backend-cuda: koffi could not be loaded (it needs Node.js on a platform with koffi's prebuilt module: npm install koffi)", [...kinds]);
+  if (!koffi) throw new CudaLibraryError(`backend-cuda: koffi could not be loaded (${koffiError}); it needs Node.js on a platform with koffi's prebuilt module: npm install koffi`, [...kinds]);
   const result = {} as Record<CudaLibraryKind, OpenedLibrary>;
   const failures: LibraryFailure[] = [];
   for (const kind of kinds) {

@@ -3,6 +3,7 @@ import { bindCublas, type Cublas } from "./cublas.js";
 import { bindDriver, type CudaDriver, type CuHandle } from "./driver.js";
 import type { KernelSource } from "./kernels/common.js";
 import { loadKoffi, openLibraries } from "./koffi-loader.js";
+import { KernelProfiler } from "./profiler.js";
 import { bindNvrtc, compileCached, defaultCacheDir, targetArch, type Nvrtc } from "./nvrtc.js";
 
 /** Options that pick the device and where compiled kernels are cached. */
@@ -28,6 +29,8 @@ export class CudaRuntime {
   errorsPending = false;
   launches = 0;
   compileMs = 0;
+  /** Set to time every launch by kernel name (see `KernelProfiler`); null when off. */
+  profiler: KernelProfiler | null = null;
 
   constructor(options: RuntimeOptions = {}) {
     const libs = openLibraries(["driver", "nvrtc", "cublas"]);
@@ -72,8 +75,23 @@ export class CudaRuntime {
 
   launch(source: KernelSource, blocks: number, threads: number, params: ArrayBufferView[]): void {
     if (blocks <= 0) return;
-    this.driver.launch(this.function(source), [blocks, 1, 1], [threads, 1, 1], 0, params);
+    const fn = this.function(source);
+    const run = () => this.driver.launch(fn, [blocks, 1, 1], [threads, 1, 1], 0, params);
+    if (this.profiler) this.profiler.around(source.name, run);
+    else run();
     this.launches++;
+  }
+
+  /** Runs a library call (cuBLAS) under the profiler when it is on. */
+  timed(name: string, call: () => void): void {
+    if (this.profiler) this.profiler.around(name, call);
+    else call();
+  }
+
+  /** Starts timing every launch by kernel name. */
+  startProfiling(): KernelProfiler {
+    this.profiler = new KernelProfiler(this.driver);
+    return this.profiler;
   }
 
   /** Reads and clears the deferred error word; throws the recorded error (bad index, NaN score, bad target). */

@@ -58,32 +58,34 @@ extern "C" __global__ void k(unsigned char* __restrict__ o, const ${t}* __restri
 export const ADAMW_MODES = { textbook: 0, decoupled: 1, "reference-int-not": 2, gradient: 3, sgd: 4 } as const;
 
 /**
- * AdamW with AST's masked decay, in place over (param, m, v) from grad and an optional u8 mask; scalars as
- * core's cpu kernel computes them (shrink, stepSize, bc2Sqrt come from the host in double, applied in float).
+ * AdamW with AST's masked decay, in place over (param, m, v) from grad and an optional u8 mask. Arithmetic in
+ * double, rounded to float where core's cpu kernel stores a float32 (shrunk p, u, g', the moments, p), so
+ * results match it to rounding (float arithmetic alone drifts ~1e-4 of the parameter over a few steps).
  */
 export const ADAMW_SOURCE = kernel("adamw_step", `
 extern "C" __global__ void k(float* __restrict__ p, float* __restrict__ mu, float* __restrict__ nu, const float* __restrict__ g,
     const unsigned char* __restrict__ mask, int hasMask, int n, int mode,
-    float lr, float beta1, float beta2, float eps, float decay, float shrink, float stepSize, float bc2Sqrt) {
+    double lr, double beta1, double beta2, double eps, double decay, double shrink, double stepSize, double bc2Sqrt) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
   if (i >= n) return;
-  float e = hasMask ? (mode == 2 ? -1.0f - (float)mask[i] : 1.0f - (float)mask[i]) : 0.0f;
-  float old = p[i];
-  float shrunk = old * shrink;
-  if (mode == 4) { p[i] = shrunk - lr * (g[i] + decay * e * shrunk); return; }
+  double e = hasMask ? (mode == 2 ? -1.0 - (double)mask[i] : 1.0 - (double)mask[i]) : 0.0;
+  double old = p[i];
+  double shrunk = (float)(old * shrink);
+  double gi = g[i];
+  if (mode == 4) { p[i] = (float)(shrunk - lr * (gi + decay * e * shrunk)); return; }
   if (mode == 1 || mode == 2) {
-    float m2 = beta1 * mu[i] + (1.0f - beta1) * g[i];
-    float u = m2 + decay * e * shrunk;
-    float v2 = beta2 * nu[i] + (1.0f - beta2) * u * u;
+    float m2 = (float)(beta1 * mu[i] + (1.0 - beta1) * gi);
+    double u = (float)(m2 + decay * e * shrunk);
+    float v2 = (float)(beta2 * nu[i] + (1.0 - beta2) * u * u);
     mu[i] = m2; nu[i] = v2;
-    p[i] = shrunk - (stepSize * u) / (sqrtf(v2) / bc2Sqrt + eps);
+    p[i] = (float)(shrunk - (stepSize * u) / (sqrt((double)v2) / bc2Sqrt + eps));
     return;
   }
-  float gi = mode == 3 ? g[i] + decay * e * old : g[i];
-  float m2 = beta1 * mu[i] + (1.0f - beta1) * gi;
-  float v2 = beta2 * nu[i] + (1.0f - beta2) * gi * gi;
+  if (mode == 3) gi = (float)(gi + decay * e * old);
+  float m2 = (float)(beta1 * mu[i] + (1.0 - beta1) * gi);
+  float v2 = (float)(beta2 * nu[i] + (1.0 - beta2) * gi * gi);
   mu[i] = m2; nu[i] = v2;
-  p[i] = shrunk - (stepSize * m2) / (sqrtf(v2) / bc2Sqrt + eps);
+  p[i] = (float)(shrunk - (stepSize * m2) / (sqrt((double)v2) / bc2Sqrt + eps));
 }`);
 
 /** f32 → bf16 (round to nearest even, NaN kept quiet) for bf16 GEMM operands. */

@@ -4,7 +4,7 @@ import { ADAMW_MODES, ADAMW_SOURCE, gatherSource, groupTopKSource, scatterAddSou
 import { reductionParams } from "../kernels/layout.js";
 import { argMaxSource, reduceBlockSource, reduceThreadSource, type ReduceKind } from "../kernels/reduce.js";
 import { CROSS_ENTROPY_GRAD_SOURCE, CROSS_ENTROPY_SOURCE, ROW_GRAD_SOURCES, ROW_SOURCES } from "../kernels/rows.js";
-import { f32, i32, NULL_POINTER, sizeOfShape, type CudaHandle, type Info } from "../handle.js";
+import { f32, f64, i32, NULL_POINTER, sizeOfShape, type CudaHandle, type Info } from "../handle.js";
 import type { CudaRuntime } from "../runtime.js";
 
 type Table = Pick<
@@ -106,7 +106,7 @@ export function computeOps(rt: CudaRuntime, driver: CudaDriver): Table {
       const n = sizeOfShape(param!.shape);
       const code = ADAMW_MODES[mode];
       if (code === undefined) throw new RangeError(`AdamWStep: unknown mode "${mode}" (expected ${Object.keys(ADAMW_MODES).join(", ")})`);
-      const scalars = [lr, beta1, beta2, eps, decay, 1 - lr * weightDecay, lr / (1 - beta1 ** step), Math.sqrt(1 - beta2 ** step)].map(f32);
+      const scalars = [lr, beta1, beta2, eps, decay, 1 - lr * weightDecay, lr / (1 - beta1 ** step), Math.sqrt(1 - beta2 ** step)].map(f64);
       rt.launchElements(ADAMW_SOURCE, n, [
         param!.handle.arg, m!.handle.arg, v!.handle.arg, grad!.handle.arg, mask ? mask.handle.arg : NULL_POINTER, i32(mask ? 1 : 0), i32(n), i32(code), ...scalars,
       ]);

@@ -44,8 +44,9 @@ export function matMulOp(rt: CudaRuntime, allocator: CachingAllocator, precision
       const first: GemmOperand = { pointer: b + BigInt(bOff * elementBytes), ld: g.ldFirst, stride: sb };
       const second: GemmOperand = { pointer: a + BigInt(aOff * elementBytes), ld: g.ldSecond, stride: sa };
       const c: GemmOperand = { pointer: out.handle.pointer + BigInt(cOff * 4), ld: g.ldC, stride: sc };
-      if (bf16) rt.cublas.gemmBatchedEx(g.transFirst, g.transSecond, g.m, g.n, g.k, first, second, c, count, CUDA_R_16BF);
-      else rt.cublas.sgemmBatched(g.transFirst, g.transSecond, g.m, g.n, g.k, first, second, c, count);
+      const name = `gemm ${transA ? "T" : "N"}${transB ? "T" : "N"} m${mm} n${n} k${k} ×${count}`;
+      if (bf16) rt.timed(name, () => rt.cublas.gemmBatchedEx(g.transFirst, g.transSecond, g.m, g.n, g.k, first, second, c, count, CUDA_R_16BF));
+      else rt.timed(name, () => rt.cublas.sgemmBatched(g.transFirst, g.transSecond, g.m, g.n, g.k, first, second, c, count));
       rt.launches++;
     };
     const dims = batch.shape.length;

@@ -1,0 +1,134 @@
+// The CUDA check, bundled (koffi kept external) into the GPU pack and by cuda-check.mjs. Prints the device, then
+// each section in its own try/catch: conformance fixtures, GPT-2-sized ops vs cpu, GEMM rows (f32/TF32/bf16),
+// a GPT-2 124M training step, PyTorch's figures timed in the same run (python3 + torch), and a markdown table.
+// Usage: node cuda-check.mjs [--small] (--small: tiny sizes, for trying the script quickly)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { setDefaultBackend } from "@adaptive-sparse/core";
+import { createCudaBackend, type CudaBackend } from "../src/index.js";
+import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
+import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
+import { runFixtures } from "../../backend-webgpu/scripts/fixture-runner.js";
+import { randomValues, timeGemms, type GemmRow } from "./check-gemm.js";
+import { checkOps } from "./check-ops.js";
+import { TORCH_REFERENCE_PY } from "./torch-reference.js";
+
+const small = process.argv.includes("--small");
+const started = performance.now();
+const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)} +${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
+const table: [string, string][] = [];
+let failed = false;
+
+async function section<T>(name: string, body: () => Promise<T> | T): Promise<T | null> {
+  log(`— ${name}`);
+  try {
+    return await body();
+  } catch (error) {
+    const message = error instanceof Error ? `${error.message}\n${error.stack?.split("\n").slice(1, 4).join("\n") ?? ""}` : String(error);
+    log(`FAIL ${name}: ${message}`);
+    table.push([name, `failed: ${message.split("\n")[0]}`]);
+    failed = true;
+    return null;
+  }
+}
+
+let gpu: CudaBackend;
+try {
+  gpu = createCudaBackend();
+} catch (error) {
+  console.log(`cuda check: no usable CUDA device here.\n${(error as Error).message}`);
+  process.exit(1);
+}
+const rt = gpu.runtime;
+log(`device: ${gpu.deviceName}, compute capability ${gpu.computeCapability.join(".")} (kernels for sm_${rt.arch}); driver API ${rt.driver.version} (${rt.driver.path}); NVRTC ${rt.nvrtc.version.join(".")} (${rt.nvrtc.path}); cuBLAS ${rt.cublas.version} (${rt.cublas.path})`);
+table.push(["device", `${gpu.deviceName} (sm_${gpu.computeCapability.join("")})`]);
+setDefaultBackend(gpu);
+
+await section("conformance fixtures", async () => {
+  const { passed, failures } = await runFixtures(gpu);
+  const bad = Object.entries(failures);
+  for (const [name, why] of bad) log(`     ${name}: ${why}`);
+  log(`${bad.length ? "FAIL" : "ok  "} conformance fixtures: ${passed} passed, ${bad.length} failed (${rt.compiledKernels} kernels compiled in ${rt.compileMs.toFixed(0)} ms)`);
+  table.push(["conformance fixtures", `${passed} passed, ${bad.length} failed`]);
+  if (bad.length) failed = true;
+});
+
+await section("GPT-2-sized ops vs cpu", async () => {
+  const results = await checkOps(gpu, small, log);
+  table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
+  if (!results.every(Boolean)) failed = true;
+});
+
+const sizes = small ? [256, 512] : [1024, 2048, 4096, 8192];
+const reps = 20;
+const gemmRows: GemmRow[] = [];
+const host = randomValues(sizes[sizes.length - 1]! ** 2 + 1024, 7);
+for (const precision of ["f32", "tf32", "bf16"] as const) {
+  await section(`GEMM ${precision}`, () => gemmRows.push(...timeGemms(precision, sizes, reps, host, log)));
+}
+
+const gptConfig = small ? GPU_GPT_SETUP.config : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
+const [batch, seq] = small ? [4, 32] : [4, 1024];
+const gptSetup = { config: gptConfig, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
+let ours: { ms: number; peak: number; losses: number[] } | null = null;
+gpu.releaseCached();
+await section("GPT-2 124M training step", async () => {
+  const backend = createCudaBackend();
+  const { stepMs, losses } = await measureGpt(backend, gptSetup);
+  const stats = backend.stats();
+  const ms = [...stepMs].sort((a, b) => a - b)[Math.floor(stepMs.length / 2)]!;
+  ours = { ms, peak: stats.peakLiveBytes, losses };
+  const finite = losses.every(Number.isFinite);
+  log(`${finite ? "ok  " : "FAIL"} GPT step ${batch}×${seq}, AdamW, f32: ${ms.toFixed(1)} ms median of ${stepMs.length} (${stepMs.map((x: number) => x.toFixed(0)).join(" ")}), losses ${losses.map((l: number) => l.toFixed(3)).join(" ")}; peak reserved ${(stats.peakReservedBytes / 2 ** 30).toFixed(2)} GiB, peak live ${(stats.peakLiveBytes / 2 ** 30).toFixed(2)} GiB; ${stats.hostToDeviceBytes} B to device, ${stats.deviceToHostBytes} B back; ${stats.kernelLaunches} launches`);
+  if (!finite) failed = true;
+  backend.releaseCached();
+  // One more short run with every launch timed by kernel name: where the step's GPU time goes.
+  const profiled = createCudaBackend();
+  const profiler = profiled.runtime.startProfiling();
+  await measureGpt(profiled, { ...gptSetup, warmup: 1, steps: 1, forwardSteps: 0 });
+  const rows = profiler.report();
+  const total = rows.reduce((sum, row) => sum + row.ms, 0);
+  log(`GPU time per training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top 30):`);
+  for (const row of rows.slice(0, 30)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
+  profiled.releaseCached();
+  setDefaultBackend(gpu);
+});
+
+type TorchResult = { torch: string; gemm: Record<string, number>; gpt: { stepMs: number[]; losses: number[]; peakBytes: number } | null };
+const torch = await section("PyTorch reference (python3)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "cuda-check-"));
+  try {
+    writeFileSync(join(dir, "torch_reference.py"), TORCH_REFERENCE_PY);
+    const args = JSON.stringify({ gemm_sizes: sizes, reps, gpt: gptSetup });
+    const output = execFileSync("python3", [join(dir, "torch_reference.py"), args], { encoding: "utf8", timeout: 150_000, stdio: ["ignore", "pipe", "inherit"] });
+    const line = output.split("\n").find((l) => l.startsWith("TORCH_JSON "));
+    if (!line) throw new Error(`python3 printed no result:\n${output.slice(-2000)}`);
+    const result = JSON.parse(line.slice("TORCH_JSON ".length)) as TorchResult;
+    log(`PyTorch ${result.torch}: ${Object.entries(result.gemm).map(([k, ms]) => `${k} ${ms.toFixed(3)} ms`).join(", ")}`);
+    if (result.gpt) log(`PyTorch GPT step: ${result.gpt.stepMs.map((x) => x.toFixed(1)).join(" ")} ms, losses ${result.gpt.losses.map((l) => l.toFixed(3)).join(" ")}, peak ${(result.gpt.peakBytes / 2 ** 30).toFixed(2)} GiB`);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : "n/a");
+for (const row of gemmRows) {
+  const key = `${row.precision === "bf16-preconverted" ? "bf16" : row.precision}:${row.n}`;
+  const theirs = torch?.gemm[key];
+  const label = row.precision === "bf16-preconverted" ? "bf16 (bf16 operands)" : row.precision === "bf16" ? "bf16 (our MatMul, f32 operands)" : row.precision;
+  table.push([`GEMM ${row.n}³ ${label}`, `${row.tflops.toFixed(1)} TFLOP/s${theirs ? `; PyTorch ${((2 * row.n ** 3) / theirs / 1e9).toFixed(1)}; ratio ${ratio(theirs, row.ms)}` : ""}`]);
+}
+const o = ours as { ms: number; peak: number; losses: number[] } | null;
+if (o) {
+  const tg = torch?.gpt;
+  const theirMs = tg ? [...tg.stepMs].sort((a, b) => a - b)[Math.floor(tg.stepMs.length / 2)]! : undefined;
+  const tokens = batch * seq;
+  table.push([`GPT-2 step ${batch}×${seq} f32 AdamW`, `${(tokens / (o.ms / 1000)).toFixed(0)} tokens/s (${o.ms.toFixed(1)} ms)${theirMs ? `; PyTorch ${(tokens / (theirMs / 1000)).toFixed(0)} tokens/s (${theirMs.toFixed(1)} ms); ratio ${ratio(theirMs, o.ms)}` : ""}`]);
+  table.push(["GPT-2 step peak memory", `${(o.peak / 2 ** 30).toFixed(2)} GiB live (size classes)${tg ? `; PyTorch ${(tg.peakBytes / 2 ** 30).toFixed(2)} GiB allocated; ratio ${(o.peak / tg.peakBytes).toFixed(2)}×` : ""}`]);
+}
+console.log(`\n| check | result |\n| --- | --- |\n${table.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n`);
+log(failed ? "cuda check: FAILED" : "cuda check: all passed");
+process.exit(failed ? 1 : 0);
