@@ -71,6 +71,8 @@ export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference |
     requiredLimits: {
       maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
       maxBufferSize: limits.maxBufferSize,
+      // The 128×128 GEMM tiles need 16.5 KiB of shared memory (the default limit is 16 KiB).
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
     },
   });
   return { device, description: describe((adapter as { info?: GPUAdapterInfo }).info), owned: true };

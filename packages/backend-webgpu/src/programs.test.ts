@@ -33,7 +33,9 @@ function allPrograms(): Record<string, string> {
   }
   programs["copy gather"] = stridedCopyProgram("gather");
   programs["copy scatter"] = stridedCopyProgram("scatter");
-  for (const a of [false, true]) for (const b of [false, true]) programs[`matmul ${a} ${b}`] = matmulProgram(a, b);
+  for (const transA of [false, true]) for (const transB of [false, true]) for (const tileN of [64, 128] as const) for (const vec of [false, true]) {
+    programs[`matmul transA ${transA} transB ${transB} tile 128x${tileN} vec4 ${vec}`] = matmulProgram({ transA, transB, tileN, vecA: vec, vecB: vec, vecC: vec });
+  }
   programs["gather"] = gatherProgram();
   programs["group top-k"] = groupTopKProgram();
   programs["scatter count"] = scatterCountProgram();

@@ -52,7 +52,7 @@ export class Runtime implements KernelContext {
     this.batch = new CommandBatch(device, limits.minStorageBufferOffsetAlignment, 256 * 1024, 256, this.profiler);
     this.pipelines = new PipelineCache(device);
     this.errors = new DeferredErrors(device);
-    this.kernels = createKernelTable(this, limits.maxComputeWorkgroupsPerDimension);
+    this.kernels = createKernelTable(this, limits);
     void device.lost.then((info) => {
       if (!this.disposed) this.lost = info;
     });
@@ -112,8 +112,8 @@ export class Runtime implements KernelContext {
       }
       const { handle, shape, dtype } = arg.info;
       const buffer = this.bufferFor(handle, `${op}: ${arg.role} ${formatShape(shape)} ${dtype}`);
-      if (arg.role === "input" && handle.dirty) this.batch.encoder().clearBuffer(buffer);
-      if (arg.role === "output") handle.dirty = false;
+      if (arg.role !== "output" && handle.dirty) this.batch.encoder().clearBuffer(buffer);
+      handle.dirty = false;
       handle.batch = this.batch.id;
       entries.push({ binding: k + 1, resource: { buffer, offset: 0, size: handle.bytes } });
     });

@@ -10,7 +10,7 @@ import { concatKernel, expandKernel, padKernel, permuteKernel, sliceKernel } fro
 import { argMaxKernel, reduceMaxKernel, reduceSumKernel } from "./reduce.js";
 
 /** Every primitive and the fused last-axis ops as WGSL programs; `SparseMatMul24` is left to core's decomposition. */
-export function createKernelTable(ctx: KernelContext, maxWorkgroupsPerDimension: number): KernelTable<WebGpuHandle> {
+export function createKernelTable(ctx: KernelContext, limits: GPUSupportedLimits): KernelTable<WebGpuHandle> {
   return {
     Neg: unaryKernel(ctx, "Neg"),
     Exp: unaryKernel(ctx, "Exp"),
@@ -35,7 +35,7 @@ export function createKernelTable(ctx: KernelContext, maxWorkgroupsPerDimension:
     Slice: sliceKernel(ctx),
     Pad: padKernel(ctx),
     Concat: concatKernel(ctx),
-    MatMul: matMulKernel(ctx, maxWorkgroupsPerDimension),
+    MatMul: matMulKernel(ctx, limits.maxComputeWorkgroupsPerDimension, limits.maxComputeWorkgroupStorageSize),
     Gather: gatherKernel(ctx),
     ScatterAdd: scatterAddKernel(ctx),
     GroupTopK: groupTopKKernel(ctx),
