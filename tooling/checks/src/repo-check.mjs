@@ -177,6 +177,14 @@ export function checkRepo(root) {
 
   problems.push(...modelClassImports(root, packages));
 
+  // docs/method.md is the repository's copy of the project's method spec; where the shared original sits next
+  // to the checkout, the copy must match it.
+  const method = join(root, "docs/method.md");
+  const shared = join(root, "../shared/docs/method.md");
+  if (existsSync(method) && existsSync(shared) && readFileSync(method, "utf8") !== readFileSync(shared, "utf8")) {
+    problems.push("docs/method.md differs from ../shared/docs/method.md; copy the shared spec over it (cp ../shared/docs/method.md docs/method.md)");
+  }
+
   const coreSrc = join(root, "packages/core/src");
   const coreReadme = join(root, "packages/core/README.md");
   if (existsSync(coreSrc)) {

@@ -82,4 +82,16 @@ describe("repo check", () => {
       "packages/trainer/src/train.ts: imports the GPT-only loader loadGpt2 from @adaptive-sparse/io; trainer must work with every model family: use nn's CausalLM interface and io's loadModel/saveModel/createModel (only io's family table names model classes)",
     ]);
   });
+  it("fails when docs/method.md drifts from the shared spec next to the checkout", () => {
+    const outer = fakeRepo();
+    const root = join(outer, "repo");
+    cpSync(join(outer, "packages"), join(root, "packages"), { recursive: true });
+    mkdirSync(join(root, "docs"));
+    mkdirSync(join(outer, "shared/docs"), { recursive: true });
+    writeFileSync(join(outer, "shared/docs/method.md"), "# spec v2\n");
+    writeFileSync(join(root, "docs/method.md"), "# spec v2\n");
+    expect(checkRepo(root)).toEqual([]);
+    writeFileSync(join(root, "docs/method.md"), "# spec v1\n");
+    expect(checkRepo(root)).toEqual(["docs/method.md differs from ../shared/docs/method.md; copy the shared spec over it (cp ../shared/docs/method.md docs/method.md)"]);
+  });
 });
