@@ -10,7 +10,7 @@ import { formatError, loadModelFolder, useBackend } from "@adaptive-sparse/cli";
 import { noGrad, tensor, tidy } from "@adaptive-sparse/core";
 import { createWindowSampler } from "@adaptive-sparse/data";
 import { klLoss } from "@adaptive-sparse/distill";
-import type { GPT } from "@adaptive-sparse/nn";
+import type { CausalLM } from "@adaptive-sparse/nn";
 import { train } from "@adaptive-sparse/trainer";
 import { loadExampleData } from "./data.js";
 import { methodSpec } from "./methods.js";
@@ -21,18 +21,20 @@ const here = dirname(dirname(fileURLToPath(import.meta.url)));
 const METHODS = ["magnitude", "wanda", "sparsegpt"] as const;
 
 /** Mean over windows of the per-token KL(teacher ‖ student), windows as the perplexity evaluation cuts them. */
-function teacherDistance(teacher: GPT, student: GPT, tokens: ArrayLike<number>, blockSize: number, maxWindows: number): number {
+async function teacherDistance(teacher: CausalLM, student: CausalLM, tokens: ArrayLike<number>, blockSize: number, maxWindows: number): Promise<number> {
   const windows = Math.min(Math.floor(tokens.length / blockSize), maxWindows);
   let total = 0;
   for (let w0 = 0; w0 < windows; w0 += 8) {
     const batch = Math.min(8, windows - w0);
     const ids = Int32Array.from({ length: batch * blockSize }, (_, i) => tokens[w0 * blockSize + i]!);
-    total += noGrad(() =>
+    const kl = noGrad(() =>
       tidy(() => {
-        const x = tensor(ids, { shape: [batch, blockSize], dtype: "i32" });
-        return klLoss(student.forward(x).logits, teacher.forward(x).logits, { temperature: 1 }).item() * batch;
+        const x = tensor(ids, { shape: [batch, blockSize], dtype: "i32", backend: student.backend! });
+        return klLoss(student.forward(x).logits, teacher.forward(x).logits, { temperature: 1 });
       }),
     );
+    total += (await kl.data())[0] * batch;
+    kl.dispose();
   }
   return total / windows;
 }
@@ -40,20 +42,21 @@ function teacherDistance(teacher: GPT, student: GPT, tokens: ArrayLike<number>, 
 async function main() {
   const { set, backend } = parseScriptArgs("one-shot-distance", process.argv.slice(2));
   const settings = await loadExampleSettings(join(here, "config.yaml"), false, set);
-  await useBackend(backend);
+  const placed = await useBackend(backend);
   const teacherFolder = resolve(here, settings.teacher);
-  const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder);
+  const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder, undefined, { backend: placed });
   teacher.eval();
   const { retrain, validation } = await loadExampleData(settings, tokenizer);
   const blockSize = teacher.config.blockSize;
   const names = Object.keys(validation);
   const lines = [`| one-shot method | ${names.map((n) => `${n} PPL | ${n} KL(teacher ‖ pruned)`).join(" | ")} |`, `| --- | ${names.map(() => "--- | ---").join(" | ")} |`];
   for (const method of METHODS) {
-    const { model: student } = await loadModelFolder(teacherFolder);
+    const { model: student } = await loadModelFolder(teacherFolder, undefined, { backend: placed });
     const spec = methodSpec(method, settings, 0);
     const result = await train({ config: spec.config!, student, teacher, data: { train: createWindowSampler(retrain, { blockSize, batchSize: 8, seed: 1000 }), validation, calibration: retrain } });
     result.model.eval();
-    const cells = names.map((n) => `${result.summary.perplexity[n]!.toFixed(2)} | ${teacherDistance(teacher, result.model, validation[n]!, blockSize, settings.evalWindows).toFixed(4)}`);
+    const cells: string[] = [];
+    for (const n of names) cells.push(`${result.summary.perplexity[n]!.toFixed(2)} | ${(await teacherDistance(teacher, result.model, validation[n]!, blockSize, settings.evalWindows)).toFixed(4)}`);
     lines.push(`| ${spec.label} | ${cells.join(" | ")} |`);
   }
   console.log(lines.join("\n"));

@@ -79,9 +79,10 @@ export async function runExample(args: ExampleArgs) {
   let teacherFolder = resolve(here, settings.teacher);
   if (args.pretrain) {
     teacherFolder = join(out, "teacher");
-    await pretrain({ config: join(here, "teacher", "pretrain.yaml"), out: teacherFolder });
+    await pretrain({ config: join(here, "teacher", "pretrain.yaml"), out: teacherFolder, backend: args.backend });
   }
-  const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder);
+  // Every model, batch and evaluation is placed on `backend` explicitly (core's default backend is not used).
+  const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder, undefined, { backend });
   const { retrain, validation } = await loadExampleData(settings, tokenizer);
   const sets = Object.keys(validation);
   const blockSize = teacher.config.blockSize;
@@ -94,12 +95,14 @@ export async function runExample(args: ExampleArgs) {
   // The teacher's own numbers: perplexity per set, and its task loss on retraining batches (the report's dashed line).
   const teacherStart = performance.now();
   const teacherPerplexity: Record<string, number> = {};
-  for (const [name, tokens] of Object.entries(validation)) teacherPerplexity[name] = (await evaluatePerplexity(teacher, tokens, evalOptions)).perplexity;
+  for (const [name, tokens] of Object.entries(validation)) teacherPerplexity[name] = (await evaluatePerplexity(teacher, tokens, evalOptions, backend)).perplexity;
   const probe = createWindowSampler(retrain, { blockSize, batchSize: settings.batchSize, seed: 99 });
   let task = 0;
   for (let i = 0; i < 4; i++) {
     const { x, y, shape } = probe.next();
-    task += tidy(() => teacher.forward(tensor(x, { shape, dtype: "i32" }), tensor(y, { shape, dtype: "i32" })).loss!.item()) / 4;
+    const loss = tidy(() => teacher.forward(tensor(x, { shape, dtype: "i32", backend }), tensor(y, { shape, dtype: "i32", backend })).loss!);
+    task += (await loss.data())[0] / 4;
+    loss.dispose();
   }
   await metrics({ type: "teacher", perplexity: teacherPerplexity, losses: { task } } as never);
   if (settings.methods.includes("dense")) {
@@ -111,7 +114,7 @@ export async function runExample(args: ExampleArgs) {
     for (const seed of methodSpec(method, settings, 0).trained ? settings.seeds : [settings.seeds[0]]) {
       const spec = methodSpec(method, settings, seed);
       const name = spec.trained ? `${method}-s${seed}` : method;
-      const { model: student } = await loadModelFolder(teacherFolder);
+      const { model: student } = await loadModelFolder(teacherFolder, undefined, { backend });
       const runStart = performance.now();
       // The report groups lines by run and wants our method name, seed and config on each run's start event.
       const log = (event: TrainerEvent) => metrics({ ...event, run: name, ...(event.type === "start" ? { method, seed, config: spec.config } : {}) } as never);
@@ -120,6 +123,7 @@ export async function runExample(args: ExampleArgs) {
         config: spec.config!,
         student,
         teacher,
+        backend,
         data: { train: createWindowSampler(retrain, { blockSize, batchSize: settings.batchSize, seed: 1000 + seed }), validation, calibration: retrain },
         onEvent: handlers,
       });

@@ -9,7 +9,7 @@ const webgpu = await isWebGpuAvailable();
 if (!webgpu) console.log("trainer placement: the webgpu case is skipped, no WebGPU adapter (install mesa-vulkan-drivers for lavapipe)");
 
 const lr = { options: { max: 1e-2, min: 1e-3, warmupSteps: 2 } };
-const config = { method: "ast", steps: 6, lr, refresh: { every: 3 }, distill: { wTask: 0.5, wKL: 0.5 }, eval: { every: 0 } } as const;
+const config = { method: "ast", steps: 6, lr, refresh: { every: 3 }, decay: { options: { max: 0.05, rampSteps: 4 } }, distill: { wTask: 0.5, wKL: 0.5 }, eval: { every: 0 } } as const;
 
 /** AST with KL distillation, student and teacher placed explicitly; both start on core's default backend. */
 async function run(backend: Backend, teacherBackend: Backend) {
@@ -35,7 +35,7 @@ describe("train() places student and teacher", () => {
 
   it("refuses a teacher on another backend that reads only asynchronously, before any step", async () => {
     const asyncOnly = Object.assign(Object.create(null) as Backend, createCpuBackend(), { name: "async-cpu", readSync: undefined });
-    const failure = await run(getDefaultBackend(), asyncOnly).catch((error: unknown) => error as Error);
+    const failure = (await run(getDefaultBackend(), asyncOnly).then(() => null, (error: unknown) => error)) as Error;
     expect(failure).toBeInstanceOf(ConfigError);
     expect(failure.message).toMatch(/the teacher runs on backend "async-cpu" and the student on "cpu"; a teacher on another backend must read synchronously \(cpu or wasm\)/);
   });
