@@ -37,18 +37,18 @@ describe("bad input: one clear paragraph, non-zero exit, nothing half-written", 
     expect(stderr).toContain('unknown backend "tpu"; available backends: cpu, gpujs, wasm, webgpu');
   });
 
-  it("a model folder without config.json, and a non-GPT-2 architecture", async () => {
+  it("a model folder without config.json, and an architecture io's family table lacks", async () => {
     mkdirSync(join(root, "empty"), { recursive: true });
     const empty = await runCli(["eval", "-m", join(root, "empty"), "--nm", "2:4", "--backend", "cpu"]);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain("has no config.json; a Hugging Face GPT-2 folder (config.json + model.safetensors) is expected");
-    mkdirSync(join(root, "llama"), { recursive: true });
-    writeFileSync(join(root, "llama/config.json"), JSON.stringify({ model_type: "llama", architectures: ["LlamaForCausalLM"] }));
-    const llama = await runCli(["eval", "-m", join(root, "llama"), "--nm", "2:4", "--backend", "cpu"]);
-    expect(llama.code).toBe(1);
-    expect(llama.stderr).toMatch(/llama/);
-    expect(llama.stderr).toMatch(/GPT2LMHeadModel/);
-    expectOneParagraph(llama.stderr);
+    mkdirSync(join(root, "t5"), { recursive: true });
+    writeFileSync(join(root, "t5/config.json"), JSON.stringify({ model_type: "t5", architectures: ["T5ForConditionalGeneration"] }));
+    const t5 = await runCli(["eval", "-m", join(root, "t5"), "--nm", "2:4", "--backend", "cpu"]);
+    expect(t5.code).toBe(1);
+    expect(t5.stderr).toMatch(/"t5"/);
+    expect(t5.stderr).toMatch(/gpt2/);
+    expectOneParagraph(t5.stderr);
   });
 
   it("a corpus path that does not exist", async () => {

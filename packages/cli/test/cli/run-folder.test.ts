@@ -1,6 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { createCpuBackend } from "@adaptive-sparse/core";
+import { WasmKernelError } from "@adaptive-sparse/backend-wasm";
+import { createCliRegistry } from "../../src/registry.js";
 import { withContinueHint } from "../../src/run-folder.js";
 import { CliError } from "../../src/errors.js";
 import { FAST, makeFixture, runCli } from "./helpers.js";
@@ -38,6 +41,42 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
     expect(readFileSync(join(out, "notes.txt"), "utf8")).toBe("mine"); // only the run's own outputs are replaced
     const both = await prune(out, "--force", "--resume");
     expect(both.stderr).toBe("adaptive-sparse: --resume continues the run in the output folder and --force replaces it; pass only one\n");
+  });
+
+  it("a backend fault after a checkpoint: the message says --resume and --backend cpu, and --resume continues", async () => {
+    // A user-registered backend: core's cpu backend whose MatMul traps (as a wasm kernel would) once a checkpoint exists.
+    const out = join(root, "faulty");
+    const registry = createCliRegistry();
+    registry.register("backend", "faulty", {
+      name: "faulty", apiVersion: 1, priority: 0, isAvailable: () => true,
+      create() {
+        const cpu = createCpuBackend();
+        const kernels = new Proxy(cpu.kernels, {
+          get(target, key) {
+            const kernel = Reflect.get(target, key);
+            if (key !== "MatMul" || typeof kernel !== "function") return kernel;
+            return (...args: unknown[]) => {
+              if (existsSync(join(out, "checkpoint"))) throw new WasmKernelError({ op: "MatMul", reason: "RuntimeError: memory access out of bounds", thread: 1, threads: 2 });
+              return kernel.apply(target, args);
+            };
+          },
+        });
+        return Object.create(cpu, { name: { value: "faulty" }, kernels: { value: kernels } });
+      },
+    });
+    const args = ["prune", "-m", model, "--corpus", corpus, "--method", "dense", "--steps", "6", "--quiet", "-o", out, ...FAST, "--set", "trainer.checkpoint.every=2"];
+    const { main } = await import("../../src/main.js");
+    let stderr = "";
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => ((stderr += chunk), true)) as typeof process.stderr.write;
+    try {
+      expect(await main(["node", "adaptive-sparse", ...args, "--backend", "faulty"], { registry })).toBe(1);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr).toMatch(/^adaptive-sparse: wasm backend: MatMul trapped on worker thread 1 .*\nTo continue: the last checkpoint \(step 2\) is in \S+checkpoint: rerun the same command with --resume to continue from it; add --backend cpu to run on the reference backend instead\.\n$/s);
+    const resumed = await runCli([...args, "--backend", "cpu", "--resume"]);
+    expect(resumed.stderr).toContain("prune: completed at step 6");
   });
 
   it("an error after a checkpoint says --resume; a backend fault also says --backend cpu", () => {

@@ -8,12 +8,12 @@ import { sparseWeights } from "../../src/commands/evaluate.js";
 describe("the prunable weights of a GPT-2", () => {
   const config = { nLayer: 2, nHead: 2, nEmbd: 8, blockSize: 6, vocabSize: 11, dropout: 0, bias: true };
 
-  it("are the same set for sparsify, the Hugging Face mapping and eval --nm", () => {
+  it("are the same set for sparsify, the Hugging Face mapping and eval --nm", async () => {
     const gpt = new GPT(config, { generator: new Generator(5) });
     const expected = [0, 1].flatMap((i) => ["attn.c_attn", "attn.c_proj", "mlp.c_fc", "mlp.c_proj"].map((layer) => `transformer.h.${i}.${layer}.weight`));
     const native = noGrad(() => Object.fromEntries(gpt.namedParameters().map(([name, p]) => [name, { dtype: "F32" as const, shape: [...p.shape], data: Float32Array.from(p.dataSync()) }])));
 
-    const evaluated = sparseWeights(gpt).map((w) => `${w.name}.weight`);
+    const evaluated = (await sparseWeights(gpt)).map((w) => `${w.name}.weight`);
     // A weight is transposed for HF when HF's [0][1] element is our [1][0] (square c_proj too).
     const hf = nativeToHf(native, config, { prefix: "" });
     const transposed = Object.keys(native).filter((name) => {
