@@ -46,7 +46,7 @@ export function perplexityWindows(tokenCount: number, blockSize: number): number
  * @param model a causal LM whose `forward` takes i32 [B, L] and returns logits [B, L, V].
  * @param tokens the whole token stream (e.g. WikiText-2 test tokenised once), ids in [0, V).
  * @param options `{ blockSize?, batchSize = 2, maxWindows? }`.
- * @param backend where the input batches are made (the default backend when omitted).
+ * @param backend where the input batches are made (default: the model's backend, else core's default).
  * @returns `{ perplexity, loss, windows, tokens }`.
  * @throws EvalError when the stream is shorter than one window or holds an id outside the vocabulary;
  *   ConfigError on invalid options or a blockSize larger than the model's.
@@ -55,6 +55,7 @@ export function perplexityWindows(tokenCount: number, blockSize: number): number
  */
 export async function evaluatePerplexity(model: LanguageModel, tokens: ArrayLike<number>, options: PerplexityOptions = {}, backend?: Backend): Promise<PerplexityResult> {
   const checked = validateOptions('evaluator "perplexity"', perplexityOptions, options);
+  backend ??= model.backend ?? undefined;
   const modelBlock = model.config.blockSize;
   const L = checked.blockSize ?? modelBlock;
   if (L > modelBlock) {

@@ -89,7 +89,7 @@ export const throughputEvaluator: EvaluatorPlugin<ThroughputEvaluatorOptions, Th
     if (T > model.config.blockSize) {
       throw new ConfigError(`evaluator "throughput": seqLen ${T} exceeds the model's blockSize ${model.config.blockSize}; set seqLen to at most ${model.config.blockSize}`);
     }
-    const idx = throughputBatch(batchSize, T, model.config.vocabSize, inputs.backend);
+    const idx = throughputBatch(batchSize, T, model.config.vocabSize, inputs.backend ?? model.backend ?? undefined);
     try {
       const details = await measureThroughput(model, idx, { iterations, warmup });
       return { metrics: { tokensPerSecond: details.tokensPerSecond, seconds: details.seconds, tokens: details.tokens }, details };

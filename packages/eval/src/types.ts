@@ -2,11 +2,14 @@ import type { Backend, Tensor } from "@adaptive-sparse/core";
 import type { ZodType } from "zod";
 
 /**
- * The least an evaluator needs from a causal language model. `@adaptive-sparse/nn`'s `GPT` satisfies it
- * structurally; this package does not import nn (plugins never import each other).
+ * The least an evaluator needs from a causal language model. Every `CausalLM` of `@adaptive-sparse/nn`
+ * (GPT and the other families) satisfies it structurally; this package does not import nn (plugins never
+ * import each other).
  */
 export interface LanguageModel {
   readonly config: { readonly blockSize: number; readonly vocabSize: number };
+  /** Where the model's weights live (nn's `Module.backend`); input batches are made there unless `backend` is given. */
+  readonly backend?: Backend | null;
   /**
    * @param idx i32 [B, T] token ids, T <= blockSize
    * @returns logits [B, T, V]; position t must depend on tokens 0..t only (causal), which the
@@ -56,7 +59,7 @@ export interface EvaluatorInputs {
   readonly examples?: readonly MultipleChoiceExample[];
   /** Named weight matrices for `nm-validity`. */
   readonly weights?: readonly NamedWeight[];
-  /** Where input tensors are made; the default backend when omitted. Must be the model's backend. */
+  /** Where input tensors are made; default: the model's `backend`, else core's default backend. Must be the model's backend. */
   readonly backend?: Backend;
 }
 

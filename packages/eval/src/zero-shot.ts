@@ -76,6 +76,7 @@ export async function evaluateMultipleChoice(
   backend?: Backend,
 ): Promise<MultipleChoiceResult> {
   const checked = validateOptions('evaluator "zero-shot"', zeroShotOptions, options);
+  backend ??= model.backend ?? undefined; // batches go where the model lives
   const blockSize = checked.blockSize ?? model.config.blockSize;
   if (blockSize > model.config.blockSize) {
     throw new ConfigError(`evaluator "zero-shot": blockSize ${blockSize} exceeds the model's blockSize ${model.config.blockSize}; set it to at most ${model.config.blockSize} or omit it`);
