@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, memory, noGrad, ones, sub, tensor, tidy, zeros } from "@adaptive-sparse/core";
+import { ShapeError, memory, noGrad, sub, tensor, tidy, zeros } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
 import { Parameter } from "./parameter.js";
 
@@ -25,15 +25,6 @@ describe("Parameter", () => {
     expect(matrix.weightDecay).toBe(true);
     expect(vector.weightDecay).toBe(false);
     expect(new Parameter(zeros([3]), { weightDecay: true }).weightDecay).toBe(true);
-  });
-
-  it("validates its mask's dtype and shape", () => {
-    const p = new Parameter(zeros([2, 4]));
-    expect(() => (p.mask = zeros([2, 4]))).toThrow(DTypeError);
-    expect(() => (p.mask = ones([4, 2], { dtype: "u8" }))).toThrow(/mask is \[4, 2\] but the parameter is \[2, 4\]/);
-    const mask = ones([2, 4], { dtype: "u8" });
-    p.mask = mask;
-    expect(p.mask).toBe(mask);
   });
 
   it("assign overwrites values in place, keeping the object and its gradient", () => {

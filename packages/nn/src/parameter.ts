@@ -1,4 +1,4 @@
-import { DTypeError, Tensor, formatShape, keep, noGrad, shapesEqual, ShapeError } from "@adaptive-sparse/core";
+import { Tensor, formatShape, keep, noGrad } from "@adaptive-sparse/core";
 import { copyInto } from "./copy-into.js";
 
 /** Metadata an optimizer reads from a parameter. */
@@ -8,8 +8,6 @@ export interface ParameterOptions {
    * decay; biases and LayerNorm weights do not), nanoGPT's grouping.
    */
   weightDecay?: boolean;
-  /** u8 keep-mask of the same shape (1 = kept), for the masked decay on pruned weights (method.md §3.3). */
-  mask?: Tensor | null;
 }
 
 /**
@@ -24,7 +22,6 @@ export interface ParameterOptions {
 export class Parameter extends Tensor {
   /** See {@link ParameterOptions.weightDecay}. */
   weightDecay: boolean;
-  #mask: Tensor | null = null;
 
   constructor(data: Tensor, options: ParameterOptions = {}) {
     data.storage.refs++; // share the buffer, as a view does; the caller still owns `data`
@@ -32,21 +29,6 @@ export class Parameter extends Tensor {
     keep(this);
     this.requiresGrad = true;
     this.weightDecay = options.weightDecay ?? data.rank >= 2;
-    this.mask = options.mask ?? null;
-  }
-
-  /** u8 keep-mask (1 = kept) or null; read by optimizers for the pruned-weight decay. */
-  get mask(): Tensor | null {
-    return this.#mask;
-  }
-  set mask(mask: Tensor | null) {
-    if (mask) {
-      if (mask.dtype !== "u8") throw new DTypeError(`Parameter.mask: mask has dtype ${mask.dtype}, expected u8 (1 = kept, 0 = pruned)`);
-      if (!shapesEqual(mask.shape, this.shape)) {
-        throw new ShapeError(`Parameter.mask: mask is ${formatShape(mask.shape)} but the parameter is ${formatShape(this.shape)}; they must match`);
-      }
-    }
-    this.#mask = mask;
   }
 
   /**

@@ -2,6 +2,7 @@ import { BackendError, Generator, createCpuBackend, getDefaultBackend, noGrad, t
 import { describe, expect, it } from "vitest";
 import { captureHiddenStates, isCausalLM, prunableLayers } from "./causal-lm.js";
 import { GPT } from "./gpt.js";
+import type { SparseLinear } from "./sparse-linear.js";
 import { sparsify } from "./sparsify.js";
 
 const tiny = { nLayer: 2, nHead: 2, nEmbd: 8, blockSize: 6, vocabSize: 11 };
@@ -35,7 +36,7 @@ describe("explicit placement", () => {
     expect(weight.backend).toBe(other);
     expect(weight.grad!.backend).toBe(other);
     expect(Array.from(weight.grad!.dataSync())).toEqual(grad);
-    expect(weight.mask!.backend).toBe(other); // the layer's mask buffer, the same tensor object
+    expect((gpt.getModule("transformer.h.0.mlp.c_fc") as SparseLinear).mask.backend).toBe(other); // the layer's mask buffer
     const after = tidy(() => Array.from(noGrad(() => gpt.forward(idsOn(other)).logits).dataSync()));
     expect(after).toEqual(before);
     gpt.toSync(getDefaultBackend());

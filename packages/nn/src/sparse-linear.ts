@@ -24,8 +24,9 @@ export interface SlorbState {
 /**
  * A linear layer with a u8 mask: `y = x · (M ⊙ W)ᵀ + b` (method.md §3.1) with a straight-through
  * gradient to the dense W (§3.2), plus an optional SLoRB branch `(x Pᵀ) Sᵀ` (§5). The mask starts
- * all ones; set it with `setMask`. It is a persistent buffer (`<name>.mask` in the state dict) and is
- * also attached to `weight.mask` for the optimizer's pruned-weight decay.
+ * all ones; set it with `setMask`. It is a persistent buffer (`<name>.mask` in the state dict) and the
+ * one place the mask lives: the forward reads it, and an optimizer gets it as `{ param: layer.weight,
+ * mask: layer.mask }` for the pruned-weight decay (it is updated in place, so that entry stays valid).
  *
  * @example
  * const layer = new SparseLinear(8, 4);
@@ -53,17 +54,11 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
     this.weight = this.registerParameter("weight", source.weight);
     this.bias = source.bias ? this.registerParameter("bias", source.bias) : null;
     this.mask = this.registerBuffer("mask", ones([outFeatures, inFeatures], { dtype: "u8", backend: this.weight.backend }));
-    this.weight.mask = this.mask;
   }
 
   /** A SparseLinear sharing `linear`'s parameters (same objects, so optimizer state carries over). */
   static fromLinear(linear: Linear): SparseLinear {
     return new SparseLinear(linear.inFeatures, linear.outFeatures, { source: linear });
-  }
-
-  /** The dense W [out, in] (the trainable parameter; pruned entries keep their values). */
-  get denseWeight(): Parameter {
-    return this.weight;
   }
 
   /** The SLoRB branch, or null when not enabled. */
@@ -72,7 +67,7 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
   }
 
   /**
-   * Copies `mask` into the layer's mask (in place, so `weight.mask` and the state dict follow).
+   * Copies `mask` into the layer's mask (in place, so the optimizer's entry and the state dict follow).
    * Values must be 0 or 1 (not checked, to avoid a device read).
    * @param mask u8 [out, in]
    */
