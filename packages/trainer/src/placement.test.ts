@@ -40,7 +40,7 @@ describe("train() places student and teacher", () => {
     expect(failure.message).toMatch(/the teacher runs on backend "async-cpu" and the student on "cpu"; a teacher on another backend must read synchronously \(cpu or wasm\)/);
   });
 
-  it.skipIf(!webgpu)("teacher on wasm, student on webgpu (lavapipe): losses follow the all-cpu run within 1e-3 relative", async () => {
+  it.skipIf(!webgpu)("teacher on wasm, student on webgpu (lavapipe): losses follow the all-cpu run within 1e-4 relative", async () => {
     const cpu = createCpuBackend();
     const reference = await run(cpu, cpu);
     const gpu = await createWebGpuBackend();
@@ -49,6 +49,6 @@ describe("train() places student and teacher", () => {
     expect(split.student.parameters().every((p) => p.backend === gpu)).toBe(true);
     expect(split.teacher.parameters().every((p) => p.backend === wasm)).toBe(true);
     expect(split.result.summary.sparsity).toBe(0.5);
-    split.result.losses.forEach((loss, step) => expect(Math.abs(loss - reference.result.losses[step]) / reference.result.losses[step], `step ${step}: ${loss} vs ${reference.result.losses[step]}`).toBeLessThan(1e-3));
+    split.result.losses.forEach((loss, step) => expect(Math.abs(loss - reference.result.losses[step]) / reference.result.losses[step], `step ${step}: ${loss} vs ${reference.result.losses[step]}`).toBeLessThan(1e-4)); // measured 4.6e-7
   });
 });
