@@ -1,7 +1,8 @@
 // The CUDA check, bundled (koffi kept external) into the GPU pack and by cuda-check.mjs. Prints the device, then
 // each section in its own try/catch: conformance fixtures, GPT-2-sized ops vs cpu, GEMM rows (f32/TF32/bf16),
 // a GPT-2 124M training step, PyTorch's figures timed in the same run (python3 + torch), and a markdown table.
-// Usage: node cuda-check.mjs [--small] (--small: tiny sizes, for trying the script quickly)
+// Usage: node cuda-check.mjs [--small] [--sections=conformance,ops,gemm,gpt,torch]
+//   --small: tiny sizes, for trying the script quickly; --sections: run only these sections (default all).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,12 +17,15 @@ import { checkOps } from "./check-ops.js";
 import { TORCH_REFERENCE_PY } from "./torch-reference.js";
 
 const small = process.argv.includes("--small");
+const chosen = process.argv.find((arg) => arg.startsWith("--sections="))?.slice("--sections=".length).split(",");
+const wanted = (key: string) => !chosen || chosen.includes(key);
 const started = performance.now();
 const log = (line: string) => console.log(`[${new Date().toISOString().slice(11, 19)} +${((performance.now() - started) / 1000).toFixed(1)}s] ${line}`);
 const table: [string, string][] = [];
 let failed = false;
 
-async function section<T>(name: string, body: () => Promise<T> | T): Promise<T | null> {
+async function section<T>(name: string, body: () => Promise<T> | T, key: string): Promise<T | null> {
+  if (!wanted(key)) return null;
   log(`— ${name}`);
   try {
     return await body();
@@ -53,20 +57,20 @@ await section("conformance fixtures", async () => {
   log(`${bad.length ? "FAIL" : "ok  "} conformance fixtures: ${passed} passed, ${bad.length} failed (${rt.compiledKernels} kernels compiled in ${rt.compileMs.toFixed(0)} ms)`);
   table.push(["conformance fixtures", `${passed} passed, ${bad.length} failed`]);
   if (bad.length) failed = true;
-});
+}, "conformance");
 
 await section("GPT-2-sized ops vs cpu", async () => {
   const results = await checkOps(gpu, small, log);
   table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
   if (!results.every(Boolean)) failed = true;
-});
+}, "ops");
 
 const sizes = small ? [256, 512] : [1024, 2048, 4096, 8192];
 const reps = 20;
 const gemmRows: GemmRow[] = [];
-const host = randomValues(sizes[sizes.length - 1]! ** 2 + 1024, 7);
+const host = wanted("gemm") ? randomValues(sizes[sizes.length - 1]! ** 2 + 1024, 7) : new Float32Array(0);
 for (const precision of ["f32", "tf32", "bf16"] as const) {
-  await section(`GEMM ${precision}`, () => gemmRows.push(...timeGemms(precision, sizes, reps, host, log)));
+  await section(`GEMM ${precision}`, () => gemmRows.push(...timeGemms(precision, sizes, reps, host, log)), "gemm");
 }
 
 const gptConfig = small ? GPU_GPT_SETUP.config : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
@@ -94,14 +98,14 @@ await section("GPT-2 124M training step", async () => {
   for (const row of rows.slice(0, 30)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
   profiled.releaseCached();
   setDefaultBackend(gpu);
-});
+}, "gpt");
 
 type TorchResult = { torch: string; gemm: Record<string, number>; gpt: { stepMs: number[]; losses: number[]; peakBytes: number } | null };
 const torch = await section("PyTorch reference (python3)", () => {
   const dir = mkdtempSync(join(tmpdir(), "cuda-check-"));
   try {
     writeFileSync(join(dir, "torch_reference.py"), TORCH_REFERENCE_PY);
-    const args = JSON.stringify({ gemm_sizes: sizes, reps, gpt: gptSetup });
+    const args = JSON.stringify({ gemm_sizes: wanted("gemm") ? sizes : [], reps, gpt: wanted("gpt") ? gptSetup : null });
     const output = execFileSync("python3", [join(dir, "torch_reference.py"), args], { encoding: "utf8", timeout: 150_000, stdio: ["ignore", "pipe", "inherit"] });
     const line = output.split("\n").find((l) => l.startsWith("TORCH_JSON "));
     if (!line) throw new Error(`python3 printed no result:\n${output.slice(-2000)}`);
@@ -112,7 +116,7 @@ const torch = await section("PyTorch reference (python3)", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, "torch");
 
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : "n/a");
 for (const row of gemmRows) {

@@ -19,13 +19,13 @@ export class CudaOutOfMemoryError extends Error {
 const MIN_CLASS = 512;
 
 /**
- * Size class of a request: at least 512 bytes, then four classes per power of two (at most 25% slack), so
+ * Size class of a request: at least 512 bytes, then eight classes per power of two (at most 12.5% slack), so
  * a training step's repeated shapes reuse blocks without one class per exact size.
  */
 export function sizeClass(bytes: number): number {
   if (bytes <= MIN_CLASS) return MIN_CLASS;
   const power = 2 ** Math.floor(Math.log2(bytes));
-  const step = Math.max(MIN_CLASS, power / 4);
+  const step = Math.max(MIN_CLASS, power / 8);
   return Math.ceil(bytes / step) * step;
 }
 
