@@ -14,6 +14,9 @@ export interface WebGpuStats {
   /** Tensor/scratch buffer requests served from the pool, and those that created a GPUBuffer. */
   poolHits: number;
   buffersCreated: number;
+  /** Dispatches whose bind group came from the cache, and bind groups created. */
+  bindGroupHits: number;
+  bindGroupsCreated: number;
   /** Milliseconds spent awaiting `mapAsync` in reads and flushes. */
   mapWaitMs: number;
   /** Tensor buffers allocated and not freed (same as `liveBuffers()`). */
@@ -132,6 +135,8 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
       ...rt.moved,
       poolHits: rt.pool.hits,
       buffersCreated: rt.pool.misses,
+      bindGroupHits: rt.bindGroups.hits,
+      bindGroupsCreated: rt.bindGroups.misses,
       liveBuffers: rt.live,
       gpuBuffers: rt.pool.created + rt.staging.created,
       pooledBytes: rt.pool.pooledBytes,

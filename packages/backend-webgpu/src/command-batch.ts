@@ -62,14 +62,14 @@ export class CommandBatch {
   }
 
   /** Records one dispatch; `params` must come from {@link params} in the same batch. */
-  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], label = ""): void {
+  dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, groups: readonly [number, number, number], label = "", offsets: readonly number[] = []): void {
     if (this.profiler?.enabled) {
       // Profiling: a pass per dispatch, so its begin/end timestamps bracket this kernel alone.
       this.#pass?.end();
       this.#encoder ??= this.device.createCommandEncoder();
       this.#pass = this.#encoder.beginComputePass(this.profiler.passFor(label));
       this.#pass.setPipeline(pipeline);
-      this.#pass.setBindGroup(0, bindGroup);
+      this.#pass.setBindGroup(0, bindGroup, offsets);
       this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
       this.#pass.end();
       this.#pass = null;
@@ -81,7 +81,7 @@ export class CommandBatch {
       this.#pass = this.#encoder.beginComputePass();
     }
     this.#pass.setPipeline(pipeline);
-    this.#pass.setBindGroup(0, bindGroup);
+    this.#pass.setBindGroup(0, bindGroup, offsets);
     this.#pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     if (++this.#commands >= this.maxCommands) this.submit();
   }

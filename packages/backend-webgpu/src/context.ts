@@ -6,11 +6,12 @@ export type Grid = readonly [number, number, number];
 
 /**
  * A tensor a program binds. `input`s are read (and zero-filled first if never written); an `output` is
- * written completely by the kernel, possibly over several dispatches (Concat) or after a clear (Pad).
+ * written completely by the kernel, possibly over several dispatches (Concat) or after a clear (Pad); an
+ * `inout` is updated in place (AdamWStep): zero-filled first if never written, like an input.
  */
 export interface TensorArg {
   readonly info: BufferInfo<WebGpuHandle>;
-  readonly role: "input" | "output";
+  readonly role: "input" | "output" | "inout";
 }
 
 /** What kernels see of the backend: recording programs, clearing buffers, scratch space, the error buffer. */

@@ -28,6 +28,8 @@ export class DeferredErrors {
         return new ShapeError(`Gather: index ${b | 0} at position ${a} is out of range for a table of ${c} rows (valid: 0..${c - 1}) ${note}`);
       case ERROR_CODES.scatterIndex:
         return new ShapeError(`ScatterAdd: index ${b | 0} at position ${a} is out of range for a table of ${c} rows (valid: 0..${c - 1}) ${note}`);
+      case ERROR_CODES.crossEntropyTarget:
+        return new ShapeError(`SoftmaxCrossEntropy: target ${b | 0} at row ${a} is out of range for ${c} classes (valid: 0..${c - 1}, or the ignoreIndex) ${note}`);
       case ERROR_CODES.topKNaN:
         return new NonFiniteError(`GroupTopK: score at row ${a}, column ${b} is NaN; masks need finite scores ${note}`);
       default:

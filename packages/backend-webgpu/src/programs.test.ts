@@ -4,6 +4,10 @@ import { castProgram } from "./programs/cast.js";
 import { gatherProgram } from "./programs/gather.js";
 import { groupTopKProgram } from "./programs/group-top-k.js";
 import { matmulProgram } from "./programs/matmul.js";
+import { adamwProgram } from "./programs/adamw.js";
+import { layoutEntries } from "./pipeline-cache.js";
+import { crossEntropyGradProgram, crossEntropyProgram } from "./programs/cross-entropy.js";
+import { fillProgram } from "./programs/fill.js";
 import { reduceProgram } from "./programs/reduce.js";
 import { geluProgram, rowProgram, type RowOp } from "./programs/rows.js";
 import { scatterCountProgram, scatterPlaceProgram, scatterScanProgram, scatterSortProgram, scatterSumProgram } from "./programs/scatter-add.js";
@@ -44,6 +48,10 @@ function allPrograms(): Record<string, string> {
   programs["scatter sort"] = scatterSortProgram();
   programs["scatter sum"] = scatterSumProgram("f32");
   for (const op of ["Softmax", "LogSoftmax", "SoftmaxGrad", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad"] as RowOp[]) programs[`rows ${op}`] = rowProgram(op);
+  programs["cross-entropy"] = crossEntropyProgram();
+  programs["cross-entropy grad"] = crossEntropyGradProgram();
+  for (const mode of ["textbook", "decoupled", "reference-int-not", "gradient", "sgd"] as const) for (const masked of [false, true]) programs[`adamw ${mode} ${masked}`] = adamwProgram(mode, masked);
+  programs["fill"] = fillProgram();
   programs["gelu"] = geluProgram(false);
   programs["gelu grad"] = geluProgram(true);
   return programs;
@@ -60,7 +68,9 @@ describe.runIf(await hasAdapter())("WGSL programs", () => {
     for (const [name, code] of Object.entries(allPrograms())) {
       device.pushErrorScope("validation");
       const module = device.createShaderModule({ code });
-      device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+      // The explicit layout the backend builds from the program's @binding declarations (params with a dynamic offset).
+      const bindGroupLayouts = [device.createBindGroupLayout({ entries: layoutEntries(code) })];
+      device.createComputePipeline({ layout: device.createPipelineLayout({ bindGroupLayouts }), compute: { module, entryPoint: "main" } });
       const error = await device.popErrorScope();
       if (error) failures.push(`${name}: ${error.message}`);
     }

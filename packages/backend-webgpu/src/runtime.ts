@@ -6,6 +6,7 @@ import { DeferredErrors, ERROR_RECORD_BYTES } from "./deferred-errors.js";
 import type { OpenedDevice } from "./device.js";
 import type { WebGpuHandle } from "./handle.js";
 import { createKernelTable } from "./kernels/table.js";
+import { BindGroupCache, type Binding } from "./bind-groups.js";
 import { PipelineCache } from "./pipeline-cache.js";
 import { Profiler } from "./profiler.js";
 import { COPY_DST, COPY_SRC, MAP_MODE_READ, MAP_READ, STORAGE } from "./usage.js";
@@ -25,6 +26,7 @@ export class Runtime implements KernelContext {
   readonly staging: BufferPool;
   readonly batch: CommandBatch;
   readonly pipelines: PipelineCache;
+  readonly bindGroups: BindGroupCache;
   readonly errors: DeferredErrors;
   readonly kernels: KernelTable<WebGpuHandle>;
   readonly profiler: Profiler;
@@ -51,6 +53,7 @@ export class Runtime implements KernelContext {
     this.staging = new BufferPool(device, MAP_READ | COPY_DST, 64 * MiB, limits.maxBufferSize);
     this.batch = new CommandBatch(device, limits.minStorageBufferOffsetAlignment, 256 * 1024, 256, this.profiler);
     this.pipelines = new PipelineCache(device);
+    this.bindGroups = new BindGroupCache(device);
     this.errors = new DeferredErrors(device);
     this.kernels = createKernelTable(this, limits);
     void device.lost.then((info) => {
@@ -104,21 +107,18 @@ export class Runtime implements KernelContext {
     this.assertUsable(op);
     const start = this.profiler.enabled ? performance.now() : 0;
     const paramBinding = this.batch.params(params);
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: paramBinding }];
-    args.forEach((arg, k) => {
-      if (!("info" in arg)) {
-        entries.push({ binding: k + 1, resource: { buffer: arg } });
-        return;
-      }
+    const bindings: Binding[] = args.map((arg) => {
+      if (!("info" in arg)) return { buffer: arg, size: arg.size };
       const { handle, shape, dtype } = arg.info;
       const buffer = this.bufferFor(handle, `${op}: ${arg.role} ${formatShape(shape)} ${dtype}`);
       if (arg.role !== "output" && handle.dirty) this.batch.encoder().clearBuffer(buffer);
       handle.dirty = false;
       handle.batch = this.batch.id;
-      entries.push({ binding: k + 1, resource: { buffer, offset: 0, size: handle.bytes } });
+      return { buffer, size: handle.bytes };
     });
-    const { pipeline, layout } = this.pipelines.get(code);
-    this.batch.dispatch(pipeline, this.device.createBindGroup({ layout, entries }), grid, op);
+    const pipeline = this.pipelines.get(code);
+    const group = this.bindGroups.get(pipeline, { buffer: paramBinding.buffer, size: paramBinding.size! }, bindings);
+    this.batch.dispatch(pipeline.pipeline, group, grid, op, [paramBinding.offset!]);
     if (this.profiler.enabled) this.profiler.recordMs += performance.now() - start;
   }
 

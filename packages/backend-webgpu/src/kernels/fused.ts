@@ -2,6 +2,7 @@ import { sizeOf, type BufferInfo, type KernelTable, type PrimitiveName } from "@
 import { threadGrid, type KernelContext } from "../context.js";
 import type { WebGpuHandle } from "../handle.js";
 import { geluProgram, rowProgram, type RowOp } from "../programs/rows.js";
+import { adamwKernel, crossEntropyKernels } from "./training.js";
 
 type Info = BufferInfo<WebGpuHandle>;
 
@@ -39,5 +40,7 @@ export function fusedKernels(ctx: KernelContext): Omit<KernelTable<WebGpuHandle>
     LayerNormGrad: rowKernel(ctx, "LayerNormGrad", [1, 0]),
     Gelu: geluKernel(ctx, false),
     GeluGrad: geluKernel(ctx, true),
+    ...crossEntropyKernels(ctx),
+    AdamWStep: adamwKernel(ctx),
   };
 }

@@ -3,7 +3,7 @@
  * the first problem in a small error buffer `[code, a, b, c]`; the backend reads it with the next `read` or
  * `flush` and throws there (see `deferred-errors.ts`).
  */
-export const ERROR_CODES = { gatherIndex: 1, scatterIndex: 2, topKNaN: 3 } as const;
+export const ERROR_CODES = { gatherIndex: 1, scatterIndex: 2, topKNaN: 3, crossEntropyTarget: 4 } as const;
 
 /** Declares the error buffer at `binding` and `report(code, a, b, c)`, which keeps the first error only. */
 export function errorBinding(binding: number): string {
