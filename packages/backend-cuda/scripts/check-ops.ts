@@ -1,6 +1,6 @@
 // GPT-2-sized ops on the CUDA backend against the cpu backend, from the same host data (as the WebGPU check).
 import {
-  adamwStep, createCpuBackend, crossEntropy, full, gather, groupTopK, layerNorm, matmul, scatterAdd, softmax, sum, tensor, tidy, type Backend, type Tensor,
+  adamwStep, concat, createCpuBackend, crossEntropy, full, gather, groupTopK, layerNorm, matmul, scatterAdd, softmax, sum, tensor, tidy, type Backend, type Tensor,
 } from "@adaptive-sparse/core";
 import { relativeError } from "../../../tooling/conformance/src/compare.js";
 import { randomValues } from "./check-gemm.js";
@@ -30,7 +30,7 @@ function adamw(backend: Backend, n: number): Tensor {
   const param = tensor(scaled(n, 21, 0.1), { shape, backend });
   const m = full(shape, 0, { backend });
   const v = full(shape, 0, { backend });
-  const mask = tensor(Uint8Array.from({ length: n }, (_, i) => (i % 4 < 2 ? 1 : 0)), { shape, backend });
+  const mask = tensor(Uint8Array.from({ length: n }, (_, i) => (i % 4 < 2 ? 1 : 0)), { shape, dtype: "u8", backend });
   for (let step = 1; step <= 3; step++) {
     const grad = tensor(scaled(n, 30 + step, 0.01), { shape, backend });
     adamwStep({ param, m, v, grad, mask }, { lr: 6e-4, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decay: 0.05, step, mode: "decoupled" });
@@ -40,13 +40,32 @@ function adamw(backend: Backend, n: number): Tensor {
   return param;
 }
 
+const MODES = ["textbook", "decoupled", "reference-int-not", "gradient", "sgd"] as const;
+
+/** AdamWStep in every mode: three steps of a [6, 8] parameter (2:4 mask), as the conformance suite's cases. */
+function adamwMode(backend: Backend, mode: (typeof MODES)[number]): Tensor {
+  const shape = [6, 8];
+  const param = tensor(scaled(48, 1, 1), { shape, backend });
+  const m = full(shape, 0, { backend });
+  const v = full(shape, 0, { backend });
+  const mask = mode === "textbook" ? null : tensor(Uint8Array.from({ length: 48 }, (_, i) => ((i * 7) % 4 < 2 ? 1 : 0)), { shape, dtype: "u8", backend });
+  for (let step = 1; step <= 3; step++) {
+    const grad = tensor(scaled(48, 10 + step, 0.5), { shape, backend });
+    adamwStep({ param, m, v, grad, mask }, { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decay: 0.2, step, mode });
+    grad.dispose();
+  }
+  const all = concat([param, m, v], 0);
+  [param, m, v, mask].forEach((t) => t?.dispose());
+  return all;
+}
+
 export async function checkOps(gpu: Backend, small: boolean, log: (line: string) => void): Promise<boolean[]> {
   const [T, C, V] = small ? [64, 96, 500] : [1024, 768, 50257];
   const f = (count: number, seed: number, scale = 1) => scaled(count, seed, scale);
   const t = (b: Backend, data: Float32Array | Int32Array, shape: number[], dtype: "f32" | "i32" = "f32") => tensor(data, { shape, dtype, backend: b });
   const checks: [string, (b: Backend) => Tensor, number][] = [
     [`linear [${T}, ${C}]·[${4 * C}, ${C}]ᵀ`, (b) => matmul(t(b, f(T * C, 3), [T, C]), t(b, f(4 * C * C, 4), [4 * C, C]), { transB: true }), 1e-4],
-    [`batched linear [4, ${T}, ${C}]·[${C}, ${3 * C}]`, (b) => matmul(t(b, f(4 * T * C, 5), [4, T, C]), t(b, f(3 * C * C, 6), [C, 3 * C])), 1e-4],
+    [`batched linear [2, ${T / 2}, ${C}]·[${C}, ${3 * C}]`, (b) => matmul(t(b, f(T * C, 5), [2, T / 2, C]), t(b, f(3 * C * C, 6), [C, 3 * C])), 1e-4],
     [`attention scores [12, ${T / 4}, 64]·[12, ${T / 4}, 64]ᵀ`, (b) => matmul(t(b, f(3 * T * 64, 7), [12, T / 4, 64]), t(b, f(3 * T * 64, 8), [12, T / 4, 64]), { transB: true }), 1e-4],
     [`softmax [${T / 4}, ${V}]`, (b) => softmax(t(b, f((T / 4) * V, 9, 8), [T / 4, V]), -1), 1e-4],
     [`layer norm [${4 * T}, ${C}]`, (b) => layerNorm(t(b, f(4 * T * C, 10, 3), [4 * T, C]), null, null), 1e-4],
@@ -61,6 +80,7 @@ export async function checkOps(gpu: Backend, small: boolean, log: (line: string)
     [`sum over [${8 * T}, ${4 * C}] axis 1`, (b) => sum(t(b, f(32 * T * C, 18), [8 * T, 4 * C]), 1), 1e-5],
     [`bias gradient: sum over [${4 * T}, ${4 * C}] axis 0`, (b) => sum(t(b, f(16 * T * C, 19), [4 * T, 4 * C]), 0), 1e-5],
     [`AdamWStep decoupled, 3 steps of [${4 * C}, 768]`, (b) => adamw(b, 4 * C * 768), 1e-5],
+    ...MODES.map((mode): [string, (b: Backend) => Tensor, number] => [`AdamWStep ${mode}, 3 steps of [6, 8] (param, m, v)`, (b) => adamwMode(b, mode), 1e-5]),
   ];
   const results: boolean[] = [];
   for (const [name, build, tolerance] of checks) {

@@ -80,7 +80,7 @@ let ours: { ms: number; peak: number; losses: number[] } | null = null;
 gpu.releaseCached();
 await section("GPT-2 124M training step", async () => {
   const backend = createCudaBackend();
-  const { stepMs, losses } = await measureGpt(backend, gptSetup);
+  const { stepMs, losses } = (await measureGpt(backend, gptSetup)) as unknown as { stepMs: number[]; losses: number[] };
   const stats = backend.stats();
   const ms = [...stepMs].sort((a, b) => a - b)[Math.floor(stepMs.length / 2)]!;
   ours = { ms, peak: stats.peakLiveBytes, losses };
