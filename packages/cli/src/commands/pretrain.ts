@@ -11,7 +11,7 @@ import { saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
-import { abortOnSignals, labelled, prepareData, useBackend, yieldEachStep } from "../runtime.js";
+import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend, yieldEachStep } from "../runtime.js";
 import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
@@ -65,7 +65,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   try {
     if (!resume) await saveModelFolder(options.out, { model, tokenizer }); // the tokenizer must outlive an interrupted run
     const result = await train({
-      config: { ...settings.trainer, method: "dense", checkpoint: { dir: checkpointDir, every: 100, ...(settings.trainer.checkpoint as object) } },
+      config: { ...logEveryStep(settings.trainer, backend), method: "dense", checkpoint: { dir: checkpointDir, every: 100, ...(settings.trainer.checkpoint as object) } },
       student: model,
       backend,
       data,

@@ -8,7 +8,7 @@ import { withPruneDefaults } from "../prune-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
-import { abortOnSignals, labelled, prepareData, useBackend, yieldEachStep } from "../runtime.js";
+import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend, yieldEachStep } from "../runtime.js";
 import { loadSettings, pruneSettings } from "../settings.js";
 
 export interface PruneOptions {
@@ -61,7 +61,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
   let failed = false;
   try {
     const result = await train({
-      config: { ...settings.trainer, checkpoint: { dir: checkpointDir, every: 50, ...(settings.trainer.checkpoint as object) } } as never,
+      config: { ...logEveryStep(settings.trainer, backend), checkpoint: { dir: checkpointDir, every: 50, ...(settings.trainer.checkpoint as object) } } as never,
       student,
       teacher,
       backend,

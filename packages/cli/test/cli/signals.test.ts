@@ -35,13 +35,13 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60
 }
 
 describe.skipIf(!built)("signals: SIGINT acted on after the current step; a killed wrapper stops the run", async () => {
-  const { root, corpus } = await makeFixture();
+  const { root, corpus, model: fast } = await makeFixture();
   afterAll(() => rmSync(root, { recursive: true, force: true }));
   // Steps of ~20-60 ms on cpu, so the test's own pipe reading is far quicker than a step.
   const model = join(root, "slower");
   mkdirSync(model);
   await saveModelFolder(model, { model: new GPT({ nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 64, vocabSize: 257 }, { generator: new Generator(4) }), tokenizer: createByteTokenizer() });
-  const args = (out: string) => ["prune", "-m", model, "--method", "dense", "--corpus", corpus, "--steps", "100000", "-o", out, "--backend", "cpu", "--progress", "json", ...FAST, "--set", "trainer.checkpoint.every=100000", "--set", "trainer.eval.every=100000"];
+  const args = (out: string, folder = model) => ["prune", "-m", folder, "--method", "dense", "--corpus", corpus, "--steps", "100000", "-o", out, "--backend", "cpu", "--progress", "json", ...FAST, "--set", "trainer.checkpoint.every=100000", "--set", "trainer.eval.every=100000"];
 
   it("SIGINT stops the run within one step of the last step seen, with a checkpoint", async () => {
     const out = join(root, "sigint");
@@ -69,7 +69,7 @@ describe.skipIf(!built)("signals: SIGINT acted on after the current step; a kill
     ["behind a shell (sh -c, as npm scripts run it)", (command: string) => `${command}; true`],
   ])("kill -9 on the wrapper: the run %s notices, saves a checkpoint and exits", async (_, shape) => {
     const out = join(root, `orphan-${Math.random().toString(36).slice(2)}`);
-    const command = [process.execPath, bin, ...args(out)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
+    const command = [process.execPath, bin, ...args(out, fast)].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ");
     const wrapper = join(tmpdir(), `cli-wrapper-${process.pid}.mjs`);
     // Like npx: starts the command as its child and waits; prints the child's pid for the test.
     writeFileSync(wrapper, `import { spawn } from "node:child_process";\nconst child = spawn("sh", ["-c", ${JSON.stringify(shape(command))}], { stdio: ["ignore", "ignore", "ignore"] });\nconsole.log(child.pid);\nsetInterval(() => {}, 1000);\n`);
