@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setDefaultBackend } from "@adaptive-sparse/core";
 import { createCudaBackend, type CudaBackend } from "../src/index.js";
-import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "../../backend-webgpu/scripts/fixture-runner.js";
 import { randomValues, timeGemms, type GemmRow } from "./check-gemm.js";
 import { checkOps } from "./check-ops.js";
+import { profileGpt, timeGpt, type GptResult } from "./check-gpt.js";
 import { TORCH_REFERENCE_PY } from "./torch-reference.js";
 
 const small = process.argv.includes("--small");
@@ -76,31 +76,16 @@ for (const precision of ["f32", "tf32", "bf16"] as const) {
 const gptConfig = small ? GPU_GPT_SETUP.config : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
 const [batch, seq] = small ? [4, 32] : [4, 1024];
 const gptSetup = { config: gptConfig, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
-let ours: { ms: number; peak: number; losses: number[] } | null = null;
+const ours: GptResult[] = [];
 gpu.releaseCached();
-await section("GPT-2 124M training step", async () => {
-  const backend = createCudaBackend();
-  const { stepMs, losses } = (await measureGpt(backend, gptSetup)) as unknown as { stepMs: number[]; losses: number[] };
-  const stats = backend.stats();
-  const ms = [...stepMs].sort((a, b) => a - b)[Math.floor(stepMs.length / 2)]!;
-  ours = { ms, peak: stats.peakLiveBytes, losses };
-  const finite = losses.every(Number.isFinite);
-  log(`${finite ? "ok  " : "FAIL"} GPT step ${batch}×${seq}, AdamW, f32: ${ms.toFixed(1)} ms median of ${stepMs.length} (${stepMs.map((x: number) => x.toFixed(0)).join(" ")}), losses ${losses.map((l: number) => l.toFixed(3)).join(" ")}; peak reserved ${(stats.peakReservedBytes / 2 ** 30).toFixed(2)} GiB, peak live ${(stats.peakLiveBytes / 2 ** 30).toFixed(2)} GiB; ${stats.hostToDeviceBytes} B to device, ${stats.deviceToHostBytes} B back; ${stats.kernelLaunches} launches`);
-  if (!finite) failed = true;
-  backend.releaseCached();
-  // One more short run with every launch timed by kernel name: where the step's GPU time goes.
-  const profiled = createCudaBackend();
-  const profiler = profiled.runtime.startProfiling();
-  await measureGpt(profiled, { ...gptSetup, warmup: 1, steps: 1, forwardSteps: 0 });
-  const rows = profiler.report();
-  const total = rows.reduce((sum, row) => sum + row.ms, 0);
-  log(`GPU time per training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top 30):`);
-  for (const row of rows.slice(0, 30)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
-  profiled.releaseCached();
-  setDefaultBackend(gpu);
-}, "gpt");
+for (const precision of ["f32", "tf32", "bf16"] as const) {
+  await section(`GPT-2 124M training step ${precision}`, async () => ours.push(await timeGpt(precision, gptSetup, log)), "gpt");
+}
+await section("GPT-2 step profile", () => profileGpt(gptSetup, log), "gpt");
+setDefaultBackend(gpu);
 
-type TorchResult = { torch: string; gemm: Record<string, number>; gpt: { stepMs: number[]; losses: number[]; peakBytes: number } | null };
+type TorchGpt = { stepMs: number[]; losses: number[]; peakBytes: number };
+type TorchResult = { torch: string; gemm: Record<string, number>; gpt: Record<string, TorchGpt> | null };
 const torch = await section("PyTorch reference (python3)", () => {
   const dir = mkdtempSync(join(tmpdir(), "cuda-check-"));
   try {
@@ -111,7 +96,7 @@ const torch = await section("PyTorch reference (python3)", () => {
     if (!line) throw new Error(`python3 printed no result:\n${output.slice(-2000)}`);
     const result = JSON.parse(line.slice("TORCH_JSON ".length)) as TorchResult;
     log(`PyTorch ${result.torch}: ${Object.entries(result.gemm).map(([k, ms]) => `${k} ${ms.toFixed(3)} ms`).join(", ")}`);
-    if (result.gpt) log(`PyTorch GPT step: ${result.gpt.stepMs.map((x) => x.toFixed(1)).join(" ")} ms, losses ${result.gpt.losses.map((l) => l.toFixed(3)).join(" ")}, peak ${(result.gpt.peakBytes / 2 ** 30).toFixed(2)} GiB`);
+    for (const [mode, g] of Object.entries(result.gpt ?? {})) log(`PyTorch GPT step ${mode}: ${g.stepMs.map((x) => x.toFixed(1)).join(" ")} ms, losses ${g.losses.map((l) => l.toFixed(3)).join(" ")}, peak ${(g.peakBytes / 2 ** 30).toFixed(2)} GiB`);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -125,13 +110,13 @@ for (const row of gemmRows) {
   const label = row.precision === "bf16-preconverted" ? "bf16 (bf16 operands)" : row.precision === "bf16" ? "bf16 (our MatMul, f32 operands)" : row.precision;
   table.push([`GEMM ${row.n}³ ${label}`, `${row.tflops.toFixed(1)} TFLOP/s${theirs ? `; PyTorch ${((2 * row.n ** 3) / theirs / 1e9).toFixed(1)}; ratio ${ratio(theirs, row.ms)}` : ""}`]);
 }
-const o = ours as { ms: number; peak: number; losses: number[] } | null;
-if (o) {
-  const tg = torch?.gpt;
-  const theirMs = tg ? [...tg.stepMs].sort((a, b) => a - b)[Math.floor(tg.stepMs.length / 2)]! : undefined;
-  const tokens = batch * seq;
-  table.push([`GPT-2 step ${batch}×${seq} f32 AdamW`, `${(tokens / (o.ms / 1000)).toFixed(0)} tokens/s (${o.ms.toFixed(1)} ms)${theirMs ? `; PyTorch ${(tokens / (theirMs / 1000)).toFixed(0)} tokens/s (${theirMs.toFixed(1)} ms); ratio ${ratio(theirMs, o.ms)}` : ""}`]);
-  table.push(["GPT-2 step peak memory", `${(o.peak / 2 ** 30).toFixed(2)} GiB live (size classes)${tg ? `; PyTorch ${(tg.peakBytes / 2 ** 30).toFixed(2)} GiB allocated; ratio ${(o.peak / tg.peakBytes).toFixed(2)}×` : ""}`]);
+const tokens = batch * seq;
+for (const row of ours) {
+  const tg = torch?.gpt?.[row.precision];
+  const theirMs = tg ? [...tg.stepMs].sort((x, y) => x - y)[Math.floor(tg.stepMs.length / 2)]! : undefined;
+  const label = row.precision === "bf16" ? "bf16 GEMMs (PyTorch: bf16 autocast)" : row.precision;
+  table.push([`GPT-2 124M step ${batch}×${seq} AdamW, ${label}`, `${(tokens / (row.ms / 1000)).toFixed(0)} tokens/s (${row.ms.toFixed(1)} ms)${theirMs ? `; PyTorch ${(tokens / (theirMs / 1000)).toFixed(0)} tokens/s (${theirMs.toFixed(1)} ms); ratio ${ratio(theirMs, row.ms)}` : ""}`]);
+  table.push([`  peak memory, ${row.precision}`, `${(row.peakLiveBytes / 2 ** 30).toFixed(2)} GiB live${tg ? `; PyTorch ${(tg.peakBytes / 2 ** 30).toFixed(2)} GiB allocated; ratio ${(row.peakLiveBytes / tg.peakBytes).toFixed(2)}×` : ""}`]);
 }
 console.log(`\n| check | result |\n| --- | --- |\n${table.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n`);
 log(failed ? "cuda check: FAILED" : "cuda check: all passed");

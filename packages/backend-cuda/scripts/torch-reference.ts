@@ -64,28 +64,35 @@ class GPT(nn.Module):
 
 gpt = args.get("gpt")
 if gpt:
-    torch.manual_seed(0)
-    model = GPT(gpt["config"]).to(dev)
-    # GPT-2's initialisation (as our GPT): N(0, 0.02) weights, zero biases, unit LayerNorms.
-    for mod in model.modules():
-        if isinstance(mod, (nn.Linear, nn.Embedding)):
-            nn.init.normal_(mod.weight, 0.0, 0.02)
-            if getattr(mod, "bias", None) is not None: nn.init.zeros_(mod.bias)
-    opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), weight_decay=0.1)
-    V = gpt["config"]["vocabSize"]
-    idx = torch.randint(0, V, (gpt["batch"], gpt["seq"]), device=dev)
-    tgt = torch.randint(0, V, (gpt["batch"], gpt["seq"]), device=dev)
-    torch.cuda.reset_peak_memory_stats()
-    times, losses = [], []
-    for i in range(gpt["warmup"] + gpt["steps"]):
-        torch.cuda.synchronize(); t0 = time.perf_counter()
-        opt.zero_grad(set_to_none=True)
-        loss = model(idx, tgt)
-        loss.backward()
-        losses.append(loss.item())
-        opt.step()
-        torch.cuda.synchronize()
-        if i >= gpt["warmup"]: times.append((time.perf_counter() - t0) * 1000)
-    out["gpt"] = {"stepMs": times, "losses": losses, "peakBytes": torch.cuda.max_memory_allocated()}
+    out["gpt"] = {}
+    for mode in ["f32", "tf32", "bf16"]:
+        torch.backends.cuda.matmul.allow_tf32 = mode == "tf32"
+        torch.backends.cudnn.allow_tf32 = mode == "tf32"
+        torch.manual_seed(0)
+        model = GPT(gpt["config"]).to(dev)
+        # GPT-2's initialisation (as our GPT): N(0, 0.02) weights, zero biases, unit LayerNorms.
+        for mod in model.modules():
+            if isinstance(mod, (nn.Linear, nn.Embedding)):
+                nn.init.normal_(mod.weight, 0.0, 0.02)
+                if getattr(mod, "bias", None) is not None: nn.init.zeros_(mod.bias)
+        opt = torch.optim.AdamW(model.parameters(), lr=6e-4, betas=(0.9, 0.95), weight_decay=0.1)
+        V = gpt["config"]["vocabSize"]
+        idx = torch.randint(0, V, (gpt["batch"], gpt["seq"]), device=dev)
+        tgt = torch.randint(0, V, (gpt["batch"], gpt["seq"]), device=dev)
+        torch.cuda.empty_cache(); torch.cuda.reset_peak_memory_stats()
+        times, losses = [], []
+        for i in range(gpt["warmup"] + gpt["steps"]):
+            torch.cuda.synchronize(); t0 = time.perf_counter()
+            opt.zero_grad(set_to_none=True)
+            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=mode == "bf16"):
+                loss = model(idx, tgt)
+            loss.backward()
+            losses.append(loss.item())
+            opt.step()
+            torch.cuda.synchronize()
+            if i >= gpt["warmup"]: times.append((time.perf_counter() - t0) * 1000)
+        out["gpt"][mode] = {"stepMs": times, "losses": losses, "peakBytes": torch.cuda.max_memory_allocated()}
+        del model, opt
+    torch.backends.cuda.matmul.allow_tf32 = False
 print("TORCH_JSON " + json.dumps(out), flush=True)
 `;

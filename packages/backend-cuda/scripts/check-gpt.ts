@@ -1,0 +1,55 @@
+// The GPT-2 training step for the CUDA check: npm run bench's measurement (tooling/bench's measureGpt: forward,
+// cross-entropy, backward, AdamW, timed one by one) on a fresh backend per precision, and a per-kernel profile.
+import { createCudaBackend, type Precision } from "../src/index.js";
+import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
+
+export interface GptSetup {
+  config: { vocabSize: number; blockSize: number; nLayer: number; nHead: number; nEmbd: number };
+  batch: number;
+  seq: number;
+  forwardBatch: number;
+  warmup: number;
+  steps: number;
+  forwardSteps: number;
+  optimizer: { lr: number; betas: number[]; weightDecay: number };
+}
+
+export interface GptResult {
+  precision: Precision;
+  ms: number;
+  peakLiveBytes: number;
+  losses: number[];
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+export async function timeGpt(precision: Precision, setup: GptSetup, log: (line: string) => void): Promise<GptResult> {
+  const backend = createCudaBackend({ precision });
+  try {
+    const { stepMs, losses } = (await measureGpt(backend, setup)) as unknown as { stepMs: number[]; losses: number[] };
+    const stats = backend.stats();
+    const ms = median(stepMs);
+    const finite = losses.every(Number.isFinite);
+    log(`${finite ? "ok  " : "FAIL"} GPT step ${setup.batch}×${setup.seq}, AdamW, ${precision}: ${ms.toFixed(1)} ms median of ${stepMs.length} (${stepMs.map((x) => x.toFixed(0)).join(" ")}), losses ${losses.map((l) => l.toFixed(3)).join(" ")}; peak live ${gib(stats.peakLiveBytes)}, reserved ${gib(stats.peakReservedBytes)}; ${stats.hostToDeviceBytes} B to device, ${stats.deviceToHostBytes} B back (logits of the forward passes); ${stats.kernelLaunches} launches`);
+    if (!finite) throw new Error(`GPT step ${precision}: non-finite loss ${losses.join(", ")}`);
+    return { precision, ms, peakLiveBytes: stats.peakLiveBytes, losses };
+  } finally {
+    backend.releaseCached();
+  }
+}
+
+/** Two f32 steps with every launch timed by kernel name: where the step's GPU time goes. */
+export async function profileGpt(setup: GptSetup, log: (line: string) => void): Promise<void> {
+  const backend = createCudaBackend();
+  try {
+    const profiler = backend.runtime.startProfiling();
+    await measureGpt(backend, { ...setup, warmup: 1, steps: 1, forwardSteps: 0 });
+    const rows = profiler.report();
+    const total = rows.reduce((sum, row) => sum + row.ms, 0);
+    log(`GPU time per f32 training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top 25):`);
+    for (const row of rows.slice(0, 25)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
+  } finally {
+    backend.releaseCached();
+  }
+}
