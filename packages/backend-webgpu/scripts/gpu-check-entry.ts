@@ -77,7 +77,7 @@ async function checkRows(c: Tensor, a: Float32Array, b: Float32Array, n: number)
  * any timer), timed by timestamp queries when the adapter has them, and by wall time to onSubmittedWorkDone;
  * the first sample warms up. The result is checked against the host.
  */
-async function timeMatmul(gpu: WebGpuBackend, n: number): Promise<boolean> {
+async function timeMatmul(gpu: WebGpuBackend, n: number, note = ""): Promise<boolean> {
   const DISPATCHES = 20;
   const [ha, hb] = [values(n * n, 1), values(n * n, 2)];
   const a = tensor(ha, { shape: [n, n], backend: gpu });
@@ -108,10 +108,10 @@ async function timeMatmul(gpu: WebGpuBackend, n: number): Promise<boolean> {
     const best = stamped.length ? median(stamped) : median(wall);
     const source = stamped.length ? "GPU timestamps" : "wall time";
     console.log(
-      `${ok ? "ok  " : "FAIL"} matmul ${n}×${n}×${n}: ${best.toFixed(3)} ms per product (${source}, median of ${wall.length} samples × ${DISPATCHES}) = ${tflops(best).toPrecision(3)} TFLOP/s; ` +
+      `${ok ? "ok  " : "FAIL"} matmul ${n}×${n}×${n}${note}: ${best.toFixed(3)} ms per product (${source}, median of ${wall.length} samples × ${DISPATCHES}) = ${tflops(best).toPrecision(3)} TFLOP/s; ` +
         `wall ${median(wall).toFixed(3)} ms = ${tflops(median(wall)).toPrecision(3)} TFLOP/s; rows vs host: relative error ${error.toExponential(2)}`,
     );
-    table.push([`GEMM ${n}³ f32`, `${tflops(best).toPrecision(3)} TFLOP/s (${best.toFixed(3)} ms, ${source}; wall ${tflops(median(wall)).toPrecision(3)})${ok ? "" : `, WRONG: error ${error.toExponential(2)}`}`]);
+    table.push([`GEMM ${n}³ f32${note}`, `${tflops(best).toPrecision(3)} TFLOP/s (${best.toFixed(3)} ms, ${source}; wall ${tflops(median(wall)).toPrecision(3)})${ok ? "" : `, WRONG: error ${error.toExponential(2)}`}`]);
     return ok;
   } finally {
     gpu.profiler.enabled = false;
@@ -200,6 +200,20 @@ const results = [
 table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
 const timings: boolean[] = [];
 for (const n of small ? [128, 256] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
+// The same products on a device without Dawn's robustness transform (no index clamps in the inner loop).
+timings.push(
+  await section("GEMM without robustness", async () => {
+    const fast = await createWebGpuBackend({ powerPreference: "high-performance", profile: true, robustness: false });
+    fast.profiler.enabled = false;
+    try {
+      let ok = true;
+      for (const n of small ? [256] : [2048, 4096, 8192]) ok = (await timeMatmul(fast, n, ", robustness off")) && ok;
+      return ok;
+    } finally {
+      fast.dispose();
+    }
+  }),
+);
 timings.push(await section("GPT training step", () => timeGptStep(gpu)));
 console.log(`stats: ${JSON.stringify(gpu.stats())}`);
 const ok = failed.length === 0 && results.every(Boolean) && timings.every(Boolean);

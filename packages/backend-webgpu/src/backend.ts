@@ -69,8 +69,8 @@ function fromWords(words: Uint32Array, dtype: DType): TypedArray {
  * @throws BackendError when no adapter is found (the message says which driver to install).
  */
 export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promise<WebGpuBackend> {
-  const { device, gpu, powerPreference, maxPooledBytes, profile = false } = checkOptions(options);
-  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu(profile)), powerPreference, profile);
+  const { device, gpu, powerPreference, maxPooledBytes, profile = false, robustness = true } = checkOptions(options);
+  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu({ profile, robustness })), powerPreference, profile);
   const rt = new Runtime(opened, maxPooledBytes, profile);
   const limits = opened.device.limits;
   return {

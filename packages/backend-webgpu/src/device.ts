@@ -6,22 +6,36 @@ import { BackendError } from "@adaptive-sparse/core";
  */
 const dawn = new Map<string, GPU>();
 
-/** Dawn flags for profiling: unsafe APIs allowed and timestamps at full resolution (not quantised to 100 µs). */
-const PROFILE_FLAGS = ["enable-dawn-features=allow_unsafe_apis", "disable-dawn-features=timestamp_quantization"];
-
 export const NO_ADAPTER_HINT =
   "In Node on Linux install a Vulkan driver: Mesa's CPU driver with `apt-get install mesa-vulkan-drivers` " +
   "(Mesa 23 or newer; on Debian bookworm take it from bookworm-backports with `-t bookworm-backports`), or your GPU vendor's driver. " +
   "In a browser use one with WebGPU enabled (Chrome/Edge 113+). Otherwise pick the wasm, gpujs or cpu backend.";
 
+/** What the Dawn instance is started with: profiling (full-resolution timestamps) and/or no robustness. */
+export interface DawnFlags {
+  readonly profile?: boolean;
+  readonly robustness?: boolean;
+}
+
 /**
- * `navigator.gpu` where it exists (browsers, Deno), else Dawn through the `webgpu` package (Node); `profile`
- * asks Dawn for full-resolution timestamps (one Dawn instance per flag set, each kept for the process).
+ * Dawn's toggles for `flags`: profiling allows unsafe APIs and keeps timestamps at full resolution (not
+ * quantised to 100 µs); `robustness: false` drops the bounds clamp Dawn adds to every array access and the
+ * zero-fill of workgroup memory (this backend's kernels check their own bounds).
  */
-export async function findGpu(profile = false): Promise<GPU> {
+export function dawnToggles({ profile = false, robustness = true }: DawnFlags): string[] {
+  const enable = [...(profile || !robustness ? ["allow_unsafe_apis"] : []), ...(robustness ? [] : ["disable_robustness", "disable_workgroup_init"])];
+  return [...(enable.length ? [`enable-dawn-features=${enable.join(",")}`] : []), ...(profile ? ["disable-dawn-features=timestamp_quantization"] : [])];
+}
+
+/**
+ * `navigator.gpu` where it exists (browsers, Deno), else Dawn through the `webgpu` package (Node) started with
+ * {@link dawnToggles} (one Dawn instance per toggle set, each kept for the life of the process).
+ */
+export async function findGpu(flags: DawnFlags = {}): Promise<GPU> {
   const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
   if (nav?.gpu) return nav.gpu;
-  const key = profile ? "profile" : "plain";
+  const toggles = dawnToggles(flags);
+  const key = toggles.join(" ");
   const existing = dawn.get(key);
   if (existing) return existing;
   const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string";
@@ -37,7 +51,7 @@ export async function findGpu(profile = false): Promise<GPU> {
         `Install it with \`npm install webgpu@0.6.2\` (0.2.x needs a newer libstdc++ than Debian 12 has).`,
     );
   }
-  const created = mod.create(profile ? PROFILE_FLAGS : []);
+  const created = mod.create(toggles);
   dawn.set(key, created);
   return created;
 }

@@ -18,9 +18,16 @@ export interface WebGpuBackendOptions {
    * counters; read them with `backend.profiler.report()`. Costs a compute pass per dispatch while enabled.
    */
   profile?: boolean;
+  /**
+   * `false` starts Dawn (Node) without its robustness transform, which clamps every array index in every kernel,
+   * and without zero-filling workgroup memory: faster kernels, but an out-of-range access would read or write
+   * other memory instead of a clamped element. This backend's kernels check their own bounds. Default true;
+   * ignored where the device comes from `navigator.gpu` or the `device`/`gpu` options.
+   */
+  robustness?: boolean;
 }
 
-const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes", "profile"];
+const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes", "profile", "robustness"];
 const POWER = ["low-power", "high-performance"];
 
 /** Checks options by hand (this package has no zod dependency); errors list the valid keys and values. */
@@ -38,8 +45,8 @@ export function checkOptions(options: unknown): WebGpuBackendOptions {
   if (pooled !== undefined && (typeof pooled !== "number" || !Number.isFinite(pooled) || pooled < 0)) {
     throw new ConfigError(`${where}: maxPooledBytes must be a non-negative number of bytes, got ${JSON.stringify(pooled)}`);
   }
-  if (record.profile !== undefined && typeof record.profile !== "boolean") {
-    throw new ConfigError(`${where}: profile must be true or false, got ${JSON.stringify(record.profile)}`);
+  for (const key of ["profile", "robustness"]) {
+    if (record[key] !== undefined && typeof record[key] !== "boolean") throw new ConfigError(`${where}: ${key} must be true or false, got ${JSON.stringify(record[key])}`);
   }
   for (const key of ["device", "gpu"]) {
     if (record[key] !== undefined && (typeof record[key] !== "object" || record[key] === null)) {
