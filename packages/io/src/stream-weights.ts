@@ -1,5 +1,5 @@
 import type { FileHandle } from "node:fs/promises";
-import { DTypeError } from "@adaptive-sparse/core";
+import { DTypeError, type Tensor } from "@adaptive-sparse/core";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { assertLittleEndian, openForRead, readExactly } from "./file-io.js";
@@ -22,12 +22,15 @@ export interface WeightLoadReport {
 
 /** A checkpoint whose names and shapes were checked against the config, ready to stream into a model. */
 export interface CheckedWeights {
-  /** Copies every tensor into the parameter of the same name (model's backend), one tensor at a time. */
-  loadInto(model: CausalLM): Promise<WeightLoadReport>;
+  /**
+   * Copies every tensor into the parameter of the same name (model's backend), one tensor at a time.
+   * `onTensor(name)` runs when a tensor is read and widened, before it is written: when the loader holds most.
+   */
+  loadInto(model: CausalLM, options?: { onTensor?: (name: string) => void }): Promise<WeightLoadReport>;
 }
 
 /** Default size of the reads of a 16-bit or integer tensor (its float32 copy is the only full-size buffer). */
-const CHUNK_BYTES = 16 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /** Widens `count` stored values of `dtype` in `bytes` into `out` from `at` on (16-bit floats exactly). */
 function widen(dtype: SafetensorsDType, bytes: ArrayBuffer, count: number, out: Float32Array, at: number): void {
@@ -67,10 +70,23 @@ async function readAsFloat32(handle: FileHandle, path: string, offset: number, e
 }
 
 /**
+ * Reads one tensor and writes it straight into the parameter's buffer (no second full-size copy on the
+ * host or the device). Its own frame, so the values are garbage once it returns: held in the loop's
+ * async frame, the previous tensor stayed reachable until the next one replaced it (measured).
+ * @returns the host bytes held at the peak
+ */
+async function readInto(parameter: Tensor, read: () => Promise<[Float32Array, number]>, onRead: () => void): Promise<number> {
+  const [values, held] = await read();
+  onRead();
+  parameter.backend.write(parameter.storage.handle, values);
+  return held;
+}
+
+/**
  * Reads a Hugging Face folder's weights (`model.safetensors` or a sharded checkpoint) for a model family:
  * checks every tensor name and shape against `expected` (what the config describes) before any data is
  * read, then {@link CheckedWeights.loadInto} streams them tensor by tensor, each written straight into its
- * parameter's buffer, so the loader holds one tensor as float32 (plus one `chunkBytes` read, 16 MiB by
+ * parameter's buffer, so the loader holds one tensor as float32 (plus one `chunkBytes` read, 1 MiB by
  * default, for 16-bit weights) beyond the model: peak ≈ the f32 model + its largest tensor, ≤ 1.2× when
  * that tensor is ≤ 20% of the model (LLaMA-2-7B 2%, TinyLlama 6%, OPT-1.3B 8%; OPT-125M's embedding is 31%).
  * @throws FileMissingError (no weights, a missing shard, named), StateDictError (missing/unexpected
@@ -83,7 +99,7 @@ export async function checkWeights(folder: string, expected: ReadonlyMap<string,
   const shapes = new Map(files.flatMap((file) => [...file.tensors].map(([name, entry]) => [name, entry.shape] as const)));
   const mapping = matchNames(shapes, expected, names, where);
   return {
-    async loadInto(model) {
+    async loadInto(model, { onTensor } = {}) {
       let [tensors, storedBytes, peakHostBytes] = [0, 0, 0];
       const storedDTypes: Record<string, number> = {};
       for (const { path, header, tensors: entries } of files) {
@@ -92,12 +108,10 @@ export async function checkWeights(folder: string, expected: ReadonlyMap<string,
           for (const [hfName, entry] of entries) {
             const native = mapping.get(hfName);
             if (native === undefined) continue;
-            const [values, held] = await readAsFloat32(handle, path, header.dataStart, entry, chunkBytes);
-            peakHostBytes = Math.max(peakHostBytes, held);
             const parameter = model.getParameter(native);
             if (parameter.dtype !== "f32") throw new DTypeError(`${where}: parameter "${native}" is ${parameter.dtype}; the family loader fills f32 parameters`);
-            // Straight into the parameter's buffer: no second full-size copy on the host or the device.
-            parameter.backend.write(parameter.storage.handle, values);
+            const held = await readInto(parameter, () => readAsFloat32(handle, path, header.dataStart, entry, chunkBytes), () => onTensor?.(native));
+            peakHostBytes = Math.max(peakHostBytes, held);
             tensors += 1;
             storedBytes += entry.dataOffsets[1] - entry.dataOffsets[0];
             storedDTypes[entry.dtype] = (storedDTypes[entry.dtype] ?? 0) + 1;
