@@ -55,7 +55,7 @@ export function createProgram(options: MainOptions = {}): Command {
 
   common(program.command("prune"))
     .description("prune a model folder to N:M with a trainer method (ast, naive, imp, gmp, one-shot)")
-    .requiredOption("-m, --model <folder>", "dense model folder (Hugging Face GPT-2 layout)")
+    .requiredOption("-m, --model <folder>", "dense model folder in Hugging Face layout (model_type gpt2, llama, mistral, qwen2 or opt)")
     .option("--teacher <folder>", "teacher for distillation (default: the model itself)")
     .addOption(new Option("--method <name>", "pruning method").choices(METHODS))
     .option("--corpus <name|path>", "retraining corpus (required): a registered name or a file/folder/.jsonl(.gz)/.parquet/.bin")
@@ -64,7 +64,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .requiredOption("-o, --out <folder>", "run folder (model/, model.sparse24.safetensors, metrics.jsonl, checkpoint/, results.json)")
     .option("--resume", "continue from <out>/checkpoint")
     .option("--force", "replace the outputs of an earlier run in <out>")
-    .addHelpText("after", `${PRUNE_DEFAULTS_HELP}\n\nExamples:\n  adaptive-sparse prune -m models/gpt2 --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/gpt2-ast\n  adaptive-sparse prune -m models/gpt2 -c prune.yaml --set trainer.slorb.k=16 -o runs/boosted --resume\n  adaptive-sparse report runs/gpt2-ast\n`)
+    .addHelpText("after", `${PRUNE_DEFAULTS_HELP}\n\nExamples:\n  adaptive-sparse prune -m models/gpt2 --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/gpt2-ast\n  adaptive-sparse prune -m models/TinyLlama-1.1B --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/tinyllama-ast\n  adaptive-sparse prune -m models/opt-125m --method ast --corpus c4.jsonl.gz --steps 2000 -o runs/opt-ast\n  adaptive-sparse prune -m models/gpt2 -c prune.yaml --set trainer.slorb.k=16 -o runs/boosted --resume\n  adaptive-sparse report runs/gpt2-ast\n`)
     .action((flags) => prune({ ...flags, progress: progressOf(flags), registry }).then(() => undefined));
 
   program.command("eval")
