@@ -52,7 +52,9 @@ export function toolkitFolders(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /** Python site-packages folders where pip's `nvidia-*` wheels put their libraries (`nvidia/<name>/lib`). */
 export function pythonSiteFolders(env: NodeJS.ProcessEnv = process.env): string[] {
-  const prefixes = [env.VIRTUAL_ENV, env.CONDA_PREFIX, "/opt/torch/.venv", "/usr/local", "/usr", join(homedir(), ".local"), "/opt/conda"];
+  const pyenv = env.PYENV_ROOT || join(homedir(), ".pyenv");
+  const pyenvVersions = listDir(join(pyenv, "versions")).map((version) => join(pyenv, "versions", version));
+  const prefixes = [env.VIRTUAL_ENV, env.CONDA_PREFIX, "/opt/torch/.venv", "/usr/local", "/usr", join(homedir(), ".local"), "/opt/conda", ...pyenvVersions];
   const sites: string[] = [];
   for (const prefix of prefixes) {
     if (!prefix) continue;
