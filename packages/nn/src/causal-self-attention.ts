@@ -1,5 +1,6 @@
 import { Generator, causalMask, matmul, mul, permute, reshape, softmax, split, where, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Dropout } from "./dropout.js";
+import { LengthCache } from "./length-cache.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
 import type { SparseLinear } from "./sparse-linear.js";
@@ -32,6 +33,7 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
   readonly nEmbd: number;
   readonly attnDropout: Dropout;
   readonly residDropout: Dropout;
+  readonly #causal = new LengthCache();
 
   constructor(options: CausalSelfAttentionOptions) {
     super();
@@ -62,10 +64,20 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
     const scores = mul(matmul(q, k, { transB: true }), 1 / Math.sqrt(hs)); // (B, nh, T, T)
     // Position i sees j <= i; the rest get −∞ so softmax gives them exactly 0.
-    const masked = where(causalMask(T, x.backend), scores, -Infinity);
+    const masked = where(this.#causal.get(T, x.backend, () => causalMask(T, x.backend)), scores, -Infinity); // mask built once per length
     const att = this.attnDropout.call(softmax(masked, -1));
     const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     return this.residDropout.call(this.cProj.call(merged));
+  }
+
+  /** Frees the cached causal mask (also done by `dispose()`). */
+  releaseCache(): void {
+    this.#causal.dispose();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.releaseCache();
   }
 }

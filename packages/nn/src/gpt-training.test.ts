@@ -13,6 +13,8 @@ describe("GPT training", () => {
     const targets = tensor(rows.map((r) => r.slice(1)), { dtype: "i32" });
     const params = gpt.parameters();
     const lr = 0.2;
+    // One forward first: it builds the position ids and causal masks the model keeps per length.
+    noGrad(() => tidy(() => void gpt.forward(idx)));
     const live = memory().tensors;
     const losses: number[] = [];
     for (let step = 0; step < 30; step++) {

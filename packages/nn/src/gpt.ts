@@ -1,5 +1,6 @@
 import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Block } from "./block.js";
+import { CausalSelfAttention } from "./causal-self-attention.js";
 import type { CausalLM, CausalLMOutput } from "./causal-lm.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
@@ -7,6 +8,7 @@ import { generate, type GenerateOptions } from "./generate.js";
 import { parseGPTConfig, type GPTConfig, type GPTConfigInput } from "./gpt-config.js";
 import { isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { LayerNorm } from "./layer-norm.js";
+import { LengthCache } from "./length-cache.js";
 import { ModuleDict } from "./module-dict.js";
 import { ModuleList } from "./module-list.js";
 import { Module } from "./module.js";
@@ -50,6 +52,7 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
   readonly modelType = "gpt2";
   readonly config: GPTConfig;
   readonly transformer: ModuleDict<GPTTransformer>;
+  readonly #positions = new LengthCache();
 
   /** @throws ConfigError for an invalid config (see {@link parseGPTConfig}) */
   constructor(config: GPTConfigInput, options: GPTOptions = {}) {
@@ -99,7 +102,7 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
     if (idx.backend !== wte.weight.backend) {
       throw new BackendError(`GPT.forward: idx lives on backend "${idx.backend.name}" but the model on "${wte.weight.backend.name}"; make idx with { backend } or move it with await idx.to(backend)`);
     }
-    const pos = arange(0, T, 1, { backend: idx.backend }); // (T)
+    const pos = this.#positions.get(T, idx.backend, () => arange(0, T, 1, { backend: idx.backend })); // (T), built once per length
     return this.transformer.get("drop").call(add(wte.call(idx), this.transformer.get("wpe").call(pos))); // (B, T, C) + (T, C) -> (B, T, C)
   }
 
@@ -133,5 +136,12 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
   override numParameters(options: { nonEmbedding?: boolean } = {}): number {
     const total = super.numParameters();
     return options.nonEmbedding ? total - this.transformer.get("wpe").weight.size : total;
+  }
+
+  /** Frees parameters, buffers and the cached position ids and causal masks. */
+  override dispose(): void {
+    super.dispose();
+    this.#positions.dispose();
+    for (const [, module] of this.namedModules()) if (module instanceof CausalSelfAttention) module.releaseCache();
   }
 }

@@ -10,6 +10,7 @@ describe("README example", () => {
     const gpt = new GPT({ nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 }, { generator: new Generator(0) });
     const idx = tensor([[1, 2, 3, 4]], { dtype: "i32" });
     const targets = tensor([[2, 3, 4, 5]], { dtype: "i32" });
+    noGrad(() => tidy(() => void gpt.forward(idx))); // builds the per-length position ids and causal masks once
     const live = memory().tensors;
 
     const loss = tidy(() => {

@@ -1,4 +1,4 @@
-import { magnitudeMask } from "@adaptive-sparse/masks";
+import { computeMaskHost, magnitudeMask } from "@adaptive-sparse/masks";
 import type { SparseLinear } from "@adaptive-sparse/nn";
 import { describe, expect, it } from "vitest";
 import type { TrainerConfigInput } from "./config.js";
@@ -58,18 +58,19 @@ describe("AST mask refresh and flip rates (method.md §3.9–3.10, §10.1 items 
     it(`${phase}: the mask a step's forward uses comes from the weights after the refresh step`, async () => {
       const used: Uint8Array[] = []; // mask of LAYER in each training forward (one per step)
       const after: Float32Array[] = []; // LAYER's weights after each step's update
-      const { weights } = await ast({ steps: 9, refresh: { every: 3, phase }, decay: { options: { max: 0.2, rampSteps: 4 } } }, (event, student) => {
+      // log.every 1: each step event is emitted right after its step, before an after-step refresh, so it sees that step's weights.
+      const { weights } = await ast({ steps: 9, log: { every: 1 }, refresh: { every: 3, phase }, decay: { options: { max: 0.2, rampSteps: 4 } } }, (event, student) => {
         const layer = student.getModule(LAYER) as SparseLinear;
         if (event.type === "start") layer.registerForwardHook((module) => void (module.training && used.push(layer.mask.dataSync() as Uint8Array)));
         if (event.type === "step") after.push(layer.weight.dataSync() as Float32Array);
       });
-      const magnitude = (data: Float32Array) => magnitudeMask.compute({ data, rows: 128, cols: 32 }, { n: 2, m: 4 });
+      const magnitude = (data: Float32Array) => computeMaskHost(magnitudeMask, { data, rows: 128, cols: 32 }, { n: 2, m: 4 });
       expect(used).toHaveLength(9);
-      expect(used[0]).toEqual(magnitude(weights.get(`${LAYER}.weight`)!.data as Float32Array)); // M₀
+      expect(used[0]).toEqual(await magnitude(weights.get(`${LAYER}.weight`)!.data as Float32Array)); // M₀
       for (let t = 1; t < 9; t++) {
         const refreshed = phase === "after-step" ? (t - 1) % 3 === 0 : t % 3 === 0;
         // after-step: refresh after steps 0, 3, 6 → used from steps 1, 4, 7; before-step: before steps 3, 6.
-        expect(used[t], `step ${t}`).toEqual(refreshed ? magnitude(after[t - 1]) : used[t - 1]);
+        expect(used[t], `step ${t}`).toEqual(refreshed ? await magnitude(after[t - 1]) : used[t - 1]);
       }
       expect(used.slice(1).some((mask, i) => mask.some((bit, j) => bit !== used[i][j]))).toBe(true); // masks did change
     });

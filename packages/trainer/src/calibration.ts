@@ -66,7 +66,7 @@ function embedWindows(model: CausalLM, windows: WindowSet, batchSize: number, ba
 export async function collectCalibration(options: CalibrationOptions): Promise<Map<string, LayerStatistics>> {
   const { model, sparse, windows, batchSize, needs, onBlock } = options;
   const backend = sparse.backend;
-  const saved = sparse.layers.map((entry) => entry.mask);
+  const saved = await Promise.all(sparse.layers.map((entry) => sparse.readMask(entry)));
   for (const entry of sparse.layers) sparse.setMask(entry, new Uint8Array(entry.rows * entry.cols).fill(1));
   const wasTraining = model.training;
   model.eval();

@@ -51,9 +51,9 @@ export async function saveTrainerCheckpoint(dir: string, ctx: RunContext, hooks:
     if (!dtype) throw new TrainerError(`checkpoint: model entry "${name}" has dtype ${value.dtype}, which a checkpoint cannot store`);
     tensors[`model.${name}`] = { dtype, shape: [...value.shape], data: (await value.data()) as TypedArrayTensor["data"] };
   }
-  const optimizer = ctx.optimizer.state();
+  const optimizer = await ctx.optimizer.state();
   for (const [key, data] of Object.entries(optimizer.arrays)) tensors[`optimizer.${key}`] = { dtype: "F32", shape: [data.length], data };
-  for (const entry of ctx.sparse?.layers ?? []) tensors[`initial_mask.${entry.name}`] = { dtype: "U8", shape: [entry.rows, entry.cols], data: entry.initial };
+  for (const entry of ctx.sparse?.layers ?? []) tensors[`initial_mask.${entry.name}`] = { dtype: "U8", shape: [entry.rows, entry.cols], data: (await entry.initial.data()) as Uint8Array };
   // Calibration statistics were taken from the pretrained weights, which a resumed run no longer has.
   for (const [name, { inputNormSq, hessian }] of ctx.stats) {
     if (inputNormSq) tensors[`stats.${name}.inputNormSq`] = { dtype: "F32", shape: [inputNormSq.length], data: inputNormSq };
@@ -125,8 +125,10 @@ export function restoreTrainerCheckpoint(loaded: LoadedCheckpoint<TrainerCheckpo
     throw new TrainerError(`resume: the checkpoint's sparse layers (${state.layers.join(", ")}) differ from the run's (${layers.map((e) => e.name).join(", ")})`);
   }
   for (const entry of layers) {
-    entry.mask = Uint8Array.from(tensors.get(`model.${entry.name}.mask`)!.data as Uint8Array);
-    entry.initial = Uint8Array.from(tensors.get(`initial_mask.${entry.name}`)!.data as Uint8Array);
+    // The current mask came back with the state dict (the layer's buffer); M₀ goes beside it.
+    const initial = tensor(tensors.get(`initial_mask.${entry.name}`)!.data as Uint8Array, { shape: [entry.rows, entry.cols], dtype: "u8", backend: ctx.backend });
+    ctx.sparse!.setInitial(entry, initial);
+    initial.dispose();
   }
   ctx.stats.clear();
   for (const entry of layers) {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { TrainerConfig } from "./config.js";
 
 /** Sections that do not change what a run computes, so a resume may change them. */
-const NOT_HASHED = new Set(["checkpoint", "eval"]);
+const NOT_HASHED = new Set(["checkpoint", "eval", "log"]);
 
 /** JSON with object keys sorted, so equal configs always give equal text. */
 function canonical(value: unknown): string {
@@ -16,13 +16,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
-/** The part of a config that determines the computation (everything but `checkpoint` and `eval`). */
+/** The part of a config that determines the computation (everything but `checkpoint`, `eval` and `log`). */
 export function hashedConfig(config: TrainerConfig): Record<string, unknown> {
   return Object.fromEntries(Object.entries(config).filter(([key]) => !NOT_HASHED.has(key)));
 }
 
 /**
- * SHA-256 (hex) of a parsed config, ignoring the `checkpoint` and `eval` sections (a resumed run may
+ * SHA-256 (hex) of a parsed config, ignoring the `checkpoint`, `eval` and `log` sections (a resumed run may
  * save elsewhere or evaluate differently and still continue bit-identically). Stored in checkpoints.
  * @example configHash(parseTrainerConfig({ method: "ast", steps: 100 })) // "3f1c…"
  */

@@ -101,6 +101,9 @@ const sections = {
     batchSize: count.default(2).describe("windows per forward pass (reference: 2)"),
     blockSize: z.number().int().min(2).optional().describe("window length; default the model's blockSize"),
   }),
+  log: z.strictObject({
+    every: count.default(10).describe("read loss and metrics from the device every this many steps (and before checkpoints, evaluations and the end); a non-finite loss stops the run there"),
+  }),
   checkpoint: z
     .strictObject({
       dir: z.string().min(1).optional().describe("checkpoint folder (overwritten atomically at each save)"),
@@ -132,6 +135,7 @@ export const trainerConfigSchema = z
     imp: sections.imp.prefault({}),
     gmp: sections.gmp.prefault({}),
     eval: sections.eval.prefault({}),
+    log: sections.log.prefault({}),
     checkpoint: sections.checkpoint.prefault({}),
   })
   .superRefine((config, ctx) => {

@@ -1,5 +1,5 @@
-import { ConfigError, validateOptions } from "@adaptive-sparse/core";
-import { assertIs24, magnitudeScores, nmMaskFromScores, type MaskStrategy } from "@adaptive-sparse/masks";
+import { ConfigError, Tensor, add, arange, groupTopK, noGrad, sub, tidy, validateOptions, zeros } from "@adaptive-sparse/core";
+import { assertIs24, hostWeight, magnitudeScores, nmMaskFromScores, type MaskStrategy } from "@adaptive-sparse/masks";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createDefaultRegistry } from "./default-registry.js";
@@ -9,7 +9,10 @@ import { train } from "./train.js";
 
 const stripeOptions = z.strictObject({ offset: z.union([z.literal(0), z.literal(1)]).default(0) });
 
-/** Keeps columns offset and offset + 2 of every 4-group, whatever the weights: a fixed 2:4 stripe. */
+/**
+ * Keeps columns offset and offset + 2 of every 4-group, whatever the weights: a fixed 2:4 stripe, computed
+ * on the weight's backend (scores from core ops, selection by groupTopK; nothing read back).
+ */
 const stripes: MaskStrategy<z.input<typeof stripeOptions>> = {
   name: "stripes",
   apiVersion: 1,
@@ -17,12 +20,24 @@ const stripes: MaskStrategy<z.input<typeof stripeOptions>> = {
   options: stripeOptions,
   compute(weight, context, options) {
     const { offset } = validateOptions('mask "stripes"', stripeOptions, options);
-    const scores = new Float32Array(weight.data.length).map((_, i) => ((i % context.m) % 2 === offset ? 1 : 0));
-    return nmMaskFromScores(scores, weight.rows, weight.cols, context);
+    const [rows, cols] = weight.shape;
+    return noGrad(() =>
+      tidy(() => {
+        // Column c scores 1 when c mod 2 == offset (the 2:4 stripe for m = 4): the pair [0, 1] (or [1, 0]) broadcast over every row and pair of columns.
+        const ramp = arange(0, 2, 1, { dtype: "f32", backend: weight.backend }); // [0, 1]
+        const pair = offset === 1 ? ramp : sub(1, ramp);
+        const scores = add(zeros([rows, cols / 2, 2], { backend: weight.backend }), pair).reshape([rows, cols]);
+        return groupTopK(scores, context.n, context.m);
+      }),
+    );
   },
 };
 
-/** Magnitude weighted by the calibration activations (Wanda-like), to see that custom strategies get statistics. */
+/**
+ * Magnitude weighted by the calibration activations (Wanda-like) on a host view: it reads the weight and
+ * the statistic once per call and returns a Uint8Array (the trainer uploads it). Shows that custom
+ * strategies get statistics and that host strategies still work.
+ */
 const seen: number[] = [];
 const activationAware: MaskStrategy = {
   name: "activation-aware",
@@ -30,10 +45,13 @@ const activationAware: MaskStrategy = {
   description: "|W| times the input norm (needs activations).",
   options: z.strictObject({}),
   needs: { activations: true },
-  compute(weight, context) {
-    seen.push(context.inputNormSq!.length);
-    const scores = magnitudeScores(weight).map((s, i) => s * Math.sqrt(context.inputNormSq![i % weight.cols]));
-    return nmMaskFromScores(scores, weight.rows, weight.cols, context);
+  async compute(weight, context) {
+    const host = await hostWeight(weight);
+    const a = context.inputNormSq!;
+    const norms = Tensor.isTensor(a) ? await a.data() : a;
+    seen.push(norms.length);
+    const scores = magnitudeScores(host).map((s, i) => s * Math.sqrt(norms[i % host.cols]));
+    return nmMaskFromScores(scores, host.rows, host.cols, context);
   },
 };
 

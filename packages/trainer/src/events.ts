@@ -30,10 +30,20 @@ export interface StepEvent {
   readonly gradNorm: number;
   /** Training tokens consumed so far (including before a resume). */
   readonly tokens: number;
-  /** Tokens of this step divided by its wall time. */
+  /**
+   * Training throughput over the logging interval this step belongs to (steps are queued on the device
+   * and their metrics read every `log.every` steps, so a single step's wall time means little).
+   */
   readonly tokensPerSecond: number;
-  /** Seconds since this call started. */
+  /** Seconds since this call started, when the step was queued. */
   readonly elapsed: number;
+  /**
+   * Bytes the student's backend moved host→device and device→host since the previous logging point
+   * (`Backend.stats()` deltas, including this log's own reads); set on the last step of each logging
+   * interval, null on the others.
+   */
+  readonly hostToDeviceBytes?: number | null;
+  readonly deviceToHostBytes?: number | null;
 }
 
 /** Flip counts of one layer at a refresh. */

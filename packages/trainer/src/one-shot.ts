@@ -19,7 +19,11 @@ export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins
   const setup = await prepareSparse(config, plugins, student, data, false);
   const { sparse, masks } = setup;
   const prune = async (layers: readonly SparseLayerState[]) => {
-    for (const entry of layers) sparse.setMask(entry, await masks.computeLayer(entry, -1, true));
+    for (const entry of layers) {
+      const mask = await masks.computeLayer(entry, -1, true);
+      sparse.setMask(entry, mask);
+      mask.dispose();
+    }
     enableSlorbOn(config, sparse, new Set(layers.map((entry) => entry.name)));
     for (const entry of layers) entry.layer.applyMask();
   };

@@ -53,7 +53,7 @@ describe("checkpoint and resume (bit-identical)", () => {
     const controller = new AbortController();
     const events: TrainerEvent[] = [];
     const b1 = await train({
-      config: { ...RESUME_CONFIG, checkpoint: { dir, every: 4 } },
+      config: { ...RESUME_CONFIG, checkpoint: { dir, every: 4 }, log: { every: 1 } }, // abort right after step 5's event
       student: modelFrom(weights, RESUME_MODEL),
       teacher: modelFrom(weights, RESUME_MODEL),
       data: resumeData(),

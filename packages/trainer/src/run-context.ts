@@ -1,8 +1,9 @@
-import type { Backend } from "@adaptive-sparse/core";
+import { tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { TypedArrayTensor, LoadedTensor } from "@adaptive-sparse/io";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import type { AdamW } from "@adaptive-sparse/optim";
 import type { TrainerConfig } from "./config.js";
+import type { DeviceLog } from "./device-log.js";
 import type { TrainerEvent } from "./events.js";
 import type { LayerStatistics } from "./calibration.js";
 import type { MaskComputer } from "./mask-computer.js";
@@ -27,6 +28,8 @@ export interface RunContext {
   /** Builds a fresh optimizer over the student's parameters (same grouping and masks). */
   readonly createOptimizer: () => AdamW;
   readonly emit: (event: TrainerEvent) => Promise<void>;
+  /** Step metrics and refresh flip counts waiting on the device for the next logging point. */
+  readonly log: DeviceLog;
 }
 
 /** A method's extra checkpoint content: JSON state and named host tensors. */
@@ -56,13 +59,23 @@ export interface MethodHooks {
 }
 
 /**
- * Sets new masks (when given), counts flips against the previous and initial masks, and emits a
- * `refresh` event. With `next` null the current masks are reported unchanged (fixed-mask runs: 0 flips).
+ * Sets new masks (when given; host arrays are uploaded once, device tensors copied on the device and
+ * disposed), counts flips against the previous and initial masks on the device, and reports a `refresh`
+ * event. With `next` null the current masks are reported unchanged (fixed-mask runs: 0 flips). The
+ * counts are read at the next logging point, except with `decide` (a flip-rate controller sets λ from
+ * this refresh's ratio, so they are read now).
  */
-export async function refreshMasks(ctx: RunContext, step: number, next: readonly Uint8Array[] | null, decide?: (ratioPrevious: number) => FlipRateDecision): Promise<void> {
+export async function refreshMasks(ctx: RunContext, step: number, next: readonly (Tensor | Uint8Array)[] | null, decide?: (ratioPrevious: number) => FlipRateDecision): Promise<void> {
   const sparse = ctx.sparse!;
-  const stats = sparse.flips(next ?? undefined);
-  if (next) sparse.layers.forEach((entry, i) => sparse.setMask(entry, next[i]));
-  const decision = decide ? decide(stats.ratioPrevious) : null;
-  await ctx.emit({ type: "refresh", step, ...stats, decision });
+  const masks = next?.map((mask, i) => (mask instanceof Uint8Array ? tensor(mask, { shape: [sparse.layers[i].rows, sparse.layers[i].cols], dtype: "u8", backend: sparse.backend }) : mask));
+  const counts = sparse.flipCounts(masks);
+  if (masks) {
+    sparse.layers.forEach((entry, i) => sparse.setMask(entry, masks[i]));
+    for (const mask of masks) mask.dispose();
+  }
+  if (!decide) return ctx.log.refresh(step, counts, (values) => sparse.flipStats(values));
+  await ctx.log.flush();
+  const stats = sparse.flipStats(await counts.data());
+  counts.dispose();
+  await ctx.emit({ type: "refresh", step, ...stats, decision: decide(stats.ratioPrevious) });
 }

@@ -1,18 +1,16 @@
-import { noGrad, tensor, tidy, type Backend } from "@adaptive-sparse/core";
-import { assertNM, countNonzeroPerGroup, flipCount, MaskPatternError, type WeightMatrix } from "@adaptive-sparse/masks";
+import { add, cast, concat, keep, noGrad, sum, tensor, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { assertNM, countNonzeroPerGroup, flipCountTensor, MaskPatternError, type WeightMatrix } from "@adaptive-sparse/masks";
 import type { SparseLayerEntry, SparseLinear } from "@adaptive-sparse/nn";
 import type { LayerFlips } from "./events.js";
 
-/** One sparse layer with host copies of its current mask and of the initial mask M₀. */
+/** One sparse layer: its current mask lives in the layer (`layer.mask`, on the device); M₀ beside it. */
 export interface SparseLayerState {
   readonly name: string;
   readonly layer: SparseLinear;
   readonly rows: number;
   readonly cols: number;
-  /** The mask the layer holds now (kept in sync by {@link SparseModel.setMask}). */
-  mask: Uint8Array;
-  /** M₀, the mask flips-vs-initial are counted against (method.md §3.10). */
-  initial: Uint8Array;
+  /** M₀, the mask flips-vs-initial are counted against (method.md §3.10): a u8 tensor on the layer's backend. */
+  initial: Tensor;
 }
 
 /** Model-wide flip counts of one refresh. */
@@ -24,10 +22,14 @@ export interface FlipStats {
   readonly layers: LayerFlips[];
 }
 
+/** A kept device copy of a u8 mask (through i32: a cast to the same dtype would not copy). */
+const copyOf = (mask: Tensor): Tensor => keep(noGrad(() => tidy(() => cast(cast(mask, "i32"), "u8"))));
+
 /**
- * The sparse layers of a model as the trainer sees them: masks mirrored on the host (for flip
- * counting and checkpoints), weights read and written as typed arrays (for mask strategies, which work
- * on plain arrays), and the prunable-weight total that normalises flip ratios.
+ * The sparse layers of a model as the trainer sees them. Masks stay on the model's backend: the
+ * current one is the layer's own buffer (`layer.mask`, the one place the optimizer and the forward
+ * read it), M₀ a device copy; flips are counted there. Host views (weights, masks) are read only where a
+ * host algorithm needs them (SparseGPT, GMP, IMP, checkpoints, the final check).
  */
 export class SparseModel {
   readonly layers: SparseLayerState[];
@@ -36,13 +38,9 @@ export class SparseModel {
     this.layers = layers;
   }
 
-  /** Wraps sparse layers, reading their current masks (which also become M₀ until set otherwise). */
+  /** Wraps sparse layers; their current masks also become M₀ until set otherwise. */
   static async attach(entries: readonly SparseLayerEntry[]): Promise<SparseModel> {
-    const layers: SparseLayerState[] = [];
-    for (const { name, layer } of entries) {
-      const mask = Uint8Array.from(await layer.mask.data());
-      layers.push({ name, layer, rows: layer.outFeatures, cols: layer.inFeatures, mask, initial: mask.slice() });
-    }
+    const layers = entries.map(({ name, layer }) => ({ name, layer, rows: layer.outFeatures, cols: layer.inFeatures, initial: copyOf(layer.mask) }));
     return new SparseModel(layers);
   }
 
@@ -55,38 +53,66 @@ export class SparseModel {
     return this.layers[0].layer.weight.backend;
   }
 
-  /** A host copy of a layer's dense weight `[out, in]`. */
+  /** A host copy of a layer's dense weight `[out, in]` (one read). */
   async readWeight(entry: SparseLayerState): Promise<WeightMatrix> {
     return { data: Float32Array.from(await entry.layer.weight.data()), rows: entry.rows, cols: entry.cols };
   }
 
-  /** Overwrites a layer's dense weight in place (same Parameter object). */
+  /** A host copy of a layer's current mask (one read). */
+  async readMask(entry: SparseLayerState): Promise<Uint8Array> {
+    return Uint8Array.from(await entry.layer.mask.data());
+  }
+
+  /** Overwrites a layer's dense weight in place (same Parameter object) from host values. */
   writeWeight(entry: SparseLayerState, data: Float32Array): void {
     noGrad(() => tidy(() => void entry.layer.weight.assign(tensor(data, { shape: [entry.rows, entry.cols], backend: this.backend }))));
   }
 
-  /** Sets a layer's mask (device and host copy). */
-  setMask(entry: SparseLayerState, mask: Uint8Array): void {
-    tidy(() => entry.layer.setMask(tensor(mask, { shape: [entry.rows, entry.cols], dtype: "u8", backend: this.backend })));
-    entry.mask = mask.slice();
+  /** Sets a layer's mask in place: a device tensor is copied on the device, a host array uploaded once. */
+  setMask(entry: SparseLayerState, mask: Tensor | Uint8Array): void {
+    tidy(() => entry.layer.setMask(mask instanceof Uint8Array ? tensor(mask, { shape: [entry.rows, entry.cols], dtype: "u8", backend: this.backend }) : mask));
   }
 
-  /** Makes the current masks the initial masks M₀. */
+  /** Makes the current masks the initial masks M₀ (device copies). */
   markInitial(): void {
-    for (const entry of this.layers) entry.initial = entry.mask.slice();
+    for (const entry of this.layers) {
+      entry.initial.dispose();
+      entry.initial = copyOf(entry.layer.mask);
+    }
+  }
+
+  /** Sets M₀ of a layer (a checkpoint's), replacing the old one. */
+  setInitial(entry: SparseLayerState, mask: Tensor): void {
+    entry.initial.dispose();
+    entry.initial = copyOf(mask);
   }
 
   /**
    * Flip counts of `next` masks (one per layer, or the current ones when omitted) against the current
-   * masks and against M₀, normalised by the prunable total (method.md §3.10).
+   * masks and against M₀, on the device: an i32 tensor `[layers, 2]` (previous, initial) per layer
+   * (method.md §3.10). Read it with {@link SparseModel.flipStats}.
    */
-  flips(next?: readonly Uint8Array[]): FlipStats {
+  flipCounts(next?: readonly Tensor[]): Tensor {
+    return keep(
+      noGrad(() =>
+        tidy(() => {
+          const counts = this.layers.flatMap((entry, i) => {
+            const mask = next ? next[i] : entry.layer.mask;
+            return [flipCountTensor(entry.layer.mask, mask), flipCountTensor(entry.initial, mask)].map((count) => count.reshape([1]));
+          });
+          return concat(counts).reshape([this.layers.length, 2]);
+        }),
+      ),
+    );
+  }
+
+  /** Flip statistics from the values of a {@link SparseModel.flipCounts} tensor, normalised by the prunable total. */
+  flipStats(counts: ArrayLike<number>): FlipStats {
     let flipsPrevious = 0;
     let flipsInitial = 0;
     const layers = this.layers.map((entry, i) => {
-      const mask = next ? next[i] : entry.mask;
-      const previous = flipCount(entry.mask, mask);
-      const initial = flipCount(entry.initial, mask);
+      const previous = counts[2 * i];
+      const initial = counts[2 * i + 1];
       flipsPrevious += previous;
       flipsInitial += initial;
       return { name: entry.name, flipsPrevious: previous, flipsInitial: initial };
@@ -100,10 +126,19 @@ export class SparseModel {
     for (const entry of this.layers) entry.layer.applyMask();
   }
 
-  /** Fraction of prunable weights that the masks prune. */
-  sparsity(): number {
-    const pruned = this.layers.reduce((total, entry) => total + entry.mask.reduce((zeros, bit) => zeros + (bit === 0 ? 1 : 0), 0), 0);
-    return pruned / this.prunable;
+  /** Fraction of prunable weights that the masks prune (one scalar read). */
+  async sparsity(): Promise<number> {
+    const kept = noGrad(() =>
+      tidy(() => this.layers.map((entry) => sum(cast(entry.layer.mask, "i32")).reshape([1])).reduce((total, count) => add(total, count))),
+    );
+    const value = (await kept.data())[0];
+    kept.dispose();
+    return (this.prunable - value) / this.prunable;
+  }
+
+  /** Frees the M₀ copies. */
+  dispose(): void {
+    for (const entry of this.layers) entry.initial.dispose();
   }
 
   /**
@@ -113,7 +148,7 @@ export class SparseModel {
    */
   async verify(n: number, m: number): Promise<void> {
     for (const entry of this.layers) {
-      const mask = Uint8Array.from(await entry.layer.mask.data());
+      const mask = await this.readMask(entry);
       assertNM(mask, entry.rows, entry.cols, { n, m, layerName: entry.name });
       const { data } = await this.readWeight(entry);
       const counts = countNonzeroPerGroup(data, entry.rows, entry.cols, m);

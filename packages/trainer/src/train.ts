@@ -11,6 +11,7 @@ import { runLoop, type LoopOutcome } from "./loop.js";
 import { createMethod } from "./methods/create-method.js";
 import { runOneShot } from "./one-shot.js";
 import { enableSlorbOn, prepareSparse } from "./prepare-sparse.js";
+import { DeviceLog } from "./device-log.js";
 import type { RunContext } from "./run-context.js";
 import type { SparseModel } from "./sparse-model.js";
 import type { TrainOptions, TrainResult } from "./types.js";
@@ -26,7 +27,8 @@ function optimizerFactory(config: TrainerConfig, ctx: Pick<RunContext, "student"
     const masked = new Map<Parameter, (typeof layers)[number]>(layers.map((entry) => [entry.layer.weight, entry]));
     const entries: ParamEntry[] = ctx.student.parameters().map((param) => {
       const entry = masked.get(param);
-      return entry ? { param, mask: () => entry.layer.mask } : param;
+      // The layer's own mask buffer (updated in place at every refresh): the one place the mask lives.
+      return entry ? { param, mask: entry.layer.mask } : param;
     });
     const { betas, eps, weightDecay } = config.optimizer;
     return new AdamW(entries, { lr: 0, betas, eps, weightDecay, decayMode: config.decay.mode });
@@ -72,7 +74,7 @@ export async function train<M extends CausalLM>(options: TrainOptions<M>): Promi
     const setup = config.method === "dense" ? null : await prepareSparse(config, plugins, student, data, !loaded);
     sparse = setup?.sparse ?? null;
     const base = { student, sparse };
-    const ctx: RunContext = { config, plugins, student, backend, sparse, masks: setup?.masks ?? null, stats: setup?.stats ?? new Map(), optimizer: null!, createOptimizer: optimizerFactory(config, base), emit };
+    const ctx: RunContext = { config, plugins, student, backend, sparse, masks: setup?.masks ?? null, stats: setup?.stats ?? new Map(), optimizer: null!, createOptimizer: optimizerFactory(config, base), emit, log: new DeviceLog(backend, emit) };
     const hooks = createMethod(ctx);
     if (sparse && !loaded) {
       await hooks.initialize();
@@ -97,8 +99,11 @@ export async function train<M extends CausalLM>(options: TrainOptions<M>): Promi
       outcome = await runLoop({ ctx, hooks, sampler, losses, data, startStep, signal: options.signal, started });
     } finally {
       losses.dispose();
+      ctx.log.dispose(); // metrics of a run that stopped with an error (empty otherwise: the loop flushed)
     }
     if (outcome.status === "completed" && sparse) await hooks.finalize(config.steps);
+    await ctx.log.flush(); // the final refresh's flip counts
+    setup?.masks.dispose();
   }
 
   const completed = outcome === null || outcome.status === "completed";
@@ -122,10 +127,11 @@ export async function train<M extends CausalLM>(options: TrainOptions<M>): Promi
     steps: step,
     finalLoss: losses.length ? losses[losses.length - 1] : null,
     perplexity,
-    sparsity: sparse ? sparse.sparsity() : 0,
+    sparsity: sparse ? await sparse.sparsity() : 0,
     elapsed: (performance.now() - started) / 1000,
     checkpoint,
   };
+  sparse?.dispose(); // the M₀ copies
   await emit({ type: "done", step, summary });
   return { status: summary.status, step, model: student, layers: sparse?.layers.map(({ name, layer }) => ({ name, layer })) ?? [], losses, summary };
 }

@@ -22,7 +22,11 @@ export function baseHooks(ctx: RunContext): MethodHooks {
 /** M₀ from the configured strategy; a strategy that returns updated weights (SparseGPT) has them written. */
 export async function initialMasksFromStrategy(ctx: RunContext): Promise<void> {
   const sparse = ctx.sparse!;
-  for (const entry of sparse.layers) sparse.setMask(entry, await ctx.masks!.computeLayer(entry, -1, true));
+  for (const entry of sparse.layers) {
+    const mask = await ctx.masks!.computeLayer(entry, -1, true);
+    sparse.setMask(entry, mask);
+    mask.dispose();
+  }
 }
 
 /** True when a refresh is due at `step` in `phase` (method.md §3.9: after steps 0, Δt, …; or before steps Δt, 2Δt, …). */

@@ -15,10 +15,11 @@ export function gmpHooks(ctx: RunContext): MethodHooks {
   const prune = async (step: number, sparsity: number) => {
     const next: Uint8Array[] = [];
     for (const entry of sparse.layers) {
+      // GMP's global ordering of survivors runs on host views of the weight and mask (once per pruning step).
       const { data } = await sparse.readWeight(entry);
       const size = entry.rows * entry.cols;
       const target = sparsity >= window.target ? (size / m) * (m - n) : Math.round(sparsity * size);
-      next.push(gmpPruneLayer(data, entry.mask, m, m - n, target, entry.name));
+      next.push(gmpPruneLayer(data, await sparse.readMask(entry), m, m - n, target, entry.name));
     }
     await refreshMasks(ctx, step, next);
     sparse.applyMasks();
@@ -32,7 +33,7 @@ export function gmpHooks(ctx: RunContext): MethodHooks {
     afterUpdate: () => sparse.applyMasks(),
     // t₁ may lie at or past the last step; the final masks must reach exactly n:m either way.
     finalize: async (steps) => {
-      if (sparse.sparsity() < window.target) await prune(steps, window.target);
+      if ((await sparse.sparsity()) < window.target) await prune(steps, window.target);
     },
   };
 }

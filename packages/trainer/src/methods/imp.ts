@@ -15,9 +15,9 @@ export function impRoundStarts(steps: number, rounds: number): number[] {
 }
 
 /** Magnitude N:M mask over the surviving weights only (pruned ones score below every survivor). */
-function survivorMask(entry: SparseLayerState, weight: Float32Array, keep: number, m: number): Uint8Array {
+function survivorMask(entry: SparseLayerState, weight: Float32Array, mask: Uint8Array, keep: number, m: number): Uint8Array {
   const scores = new Float32Array(weight.length);
-  for (let i = 0; i < weight.length; i++) scores[i] = entry.mask[i] === 1 ? Math.abs(weight[i]) : -1;
+  for (let i = 0; i < weight.length; i++) scores[i] = mask[i] === 1 ? Math.abs(weight[i]) : -1;
   return nmMaskFromScores(scores, entry.rows, entry.cols, { n: keep, m, layerName: entry.name });
 }
 
@@ -40,7 +40,8 @@ export function impHooks(ctx: RunContext): MethodHooks {
 
   const prune = async (round: number): Promise<Uint8Array[]> => {
     const next: Uint8Array[] = [];
-    for (const entry of sparse.layers) next.push(survivorMask(entry, (await sparse.readWeight(entry)).data, impKeep(round, rounds, n, m), m));
+    // Host views once per round (IMP's rounds are few): the survivors' magnitudes and the current mask.
+    for (const entry of sparse.layers) next.push(survivorMask(entry, (await sparse.readWeight(entry)).data, await sparse.readMask(entry), impKeep(round, rounds, n, m), m));
     return next;
   };
   return {
@@ -61,10 +62,12 @@ export function impHooks(ctx: RunContext): MethodHooks {
       if (round === 0 || step !== starts[round]) return;
       await refreshMasks(ctx, step, await prune(round));
       for (const entry of sparse.layers) {
-        const values = rewind ? pretrained.get(entry.name)!.map((w, i) => (entry.mask[i] === 1 ? w : 0)) : null;
-        if (values) sparse.writeWeight(entry, values);
+        if (!rewind) continue;
+        const mask = await sparse.readMask(entry);
+        sparse.writeWeight(entry, pretrained.get(entry.name)!.map((w, i) => (mask[i] === 1 ? w : 0)));
       }
       sparse.applyMasks();
+      ctx.optimizer.dispose();
       ctx.optimizer = ctx.createOptimizer(); // a new round starts from fresh moments, as a new training run
     },
     afterUpdate: () => sparse.applyMasks(),
