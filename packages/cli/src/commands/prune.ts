@@ -76,7 +76,8 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
       if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(join(options.out, "model"), { model: result.model, tokenizer, source: options.model });
       const sets = Object.keys(result.summary.perplexity);
       const outcome = { method, label: method, trained: method !== "one-shot" && method !== "dense", seed, perplexity: { ...result.summary.perplexity }, wallSeconds: (performance.now() - started) / 1000, tokens: result.step * settings.data.batchSize * (settings.data.blockSize ?? student.config.blockSize) };
-      await writeResults(options.out, { title: `prune ${options.model} with ${method}`, machine: machineFacts(backend.name), validationSets: sets, rows: aggregate([outcome], sets) });
+      if (sets.length === 0) process.stderr.write(`prune: no validation set (the corpus has no held-out split), so no results.json for the report; add one with --set 'eval.corpora=["<corpus>"]'\n`);
+      else await writeResults(options.out, { title: `prune ${options.model} with ${method}`, machine: machineFacts(backend.name), validationSets: sets, rows: aggregate([outcome], sets) });
       await writeMasks(options.out, result.layers);
       for (const [name, perplexity] of Object.entries(result.summary.perplexity)) {
         process.stderr.write(`prune: ${name} perplexity ${perplexity.toFixed(2)}\n`);
