@@ -11,6 +11,7 @@ import { saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
+import { aggregate, machineFacts, writeResults } from "../run-results.js";
 import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend, yieldEachStep } from "../runtime.js";
 import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
@@ -75,6 +76,12 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
       onEvent: [progressReporter("pretrain", options.progress), labelled("pretrain", metrics, { method: "dense", seed: settings.seed, config: settings.trainer }), track, yieldEachStep()],
     });
     await saveModelFolder(options.out, { model: result.model, tokenizer });
+    // The same run-folder files as prune's, so `adaptive-sparse report` renders a pretraining run too.
+    const sets = Object.keys(result.summary.perplexity);
+    if (result.status === "completed" && sets.length) {
+      const outcome = { method: "dense", label: "pretrain", trained: true, seed: settings.seed, perplexity: { ...result.summary.perplexity }, wallSeconds: result.summary.elapsed, tokens: result.step * settings.data.batchSize * (settings.data.blockSize ?? config.blockSize) };
+      await writeResults(options.out, { title: `pretrain on ${settings.data.corpus}`, machine: machineFacts(backend.name), validationSets: sets, rows: aggregate([outcome], sets) });
+    }
     process.stderr.write(`pretrain: ${result.status} at step ${result.step}; model folder ${options.out}\n`);
   } catch (error) {
     failed = true;
