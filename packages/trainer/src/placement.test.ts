@@ -9,9 +9,9 @@ const webgpu = await isWebGpuAvailable();
 if (!webgpu) console.log("trainer placement: the webgpu case is skipped, no WebGPU adapter (install mesa-vulkan-drivers for lavapipe)");
 
 const lr = { options: { max: 1e-2, min: 1e-3, warmupSteps: 2 } };
-const config = { method: "ast", steps: 6, lr, refresh: { every: 3 }, decay: { options: { max: 0.05, rampSteps: 4 } }, distill: { wTask: 0.5, wKL: 0.5 }, eval: { every: 0 } } as const;
+const config = { method: "ast", steps: 6, lr, refresh: { every: 3 }, decay: { options: { max: 0.05, rampSteps: 4 } }, distill: { wTask: 0.4, wKL: 0.4, wSq: 0.2 }, eval: { every: 0 } } as const;
 
-/** AST with KL distillation, student and teacher placed explicitly; both start on core's default backend. */
+/** AST with KL and layerwise distillation (teacher logits and hidden states cross backends), both models placed explicitly. */
 async function run(backend: Backend, teacherBackend: Backend) {
   const weights = await pretrainedWeights();
   const student = modelFrom(weights);
