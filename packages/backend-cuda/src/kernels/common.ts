@@ -31,25 +31,28 @@ __device__ __forceinline__ float nanf_() { return __int_as_float(0x7fc00000); }
 __device__ __forceinline__ float inff_() { return __int_as_float(0x7f800000); }
 // Loops fully unrolled with a rank guard, so every struct index is a compile-time constant: a dynamically
 // indexed by-value parameter would be copied to local memory by every thread (10x slower on an H200).
-__device__ __forceinline__ void offsets3(const Strided& t, int i, int& o0, int& o1, int& o2) {
+// Unsigned division, and none for the outermost axis (what is left of i is its coordinate): integer division
+// costs about as much as the memory traffic of a simple elementwise kernel.
+__device__ __forceinline__ void offsets3(const Strided& t, int index, int& o0, int& o1, int& o2) {
+  unsigned int i = (unsigned int)index;
   o0 = 0; o1 = 0; o2 = 0;
-  if (t.rank == 1) { o0 = i * t.s[0][0]; o1 = i * t.s[1][0]; o2 = i * t.s[2][0]; return; }
 #pragma unroll
-  for (int d = MAXR - 1; d >= 0; d--) {
+  for (int d = MAXR - 1; d >= 1; d--) {
     if (d < t.rank) {
-      int n = t.shape[d]; int c = i % n; i /= n;
+      unsigned int n = (unsigned int)t.shape[d]; int c = (int)(i % n); i /= n;
       o0 += c * t.s[0][d]; o1 += c * t.s[1][d]; o2 += c * t.s[2][d];
     }
   }
+  o0 += (int)i * t.s[0][0]; o1 += (int)i * t.s[1][0]; o2 += (int)i * t.s[2][0];
 }
-__device__ __forceinline__ int offset1(int rank, const int* shape, const int* stride, int i) {
-  if (rank == 1) return i * stride[0];
+__device__ __forceinline__ int offset1(int rank, const int* shape, const int* stride, int index) {
+  unsigned int i = (unsigned int)index;
   int o = 0;
 #pragma unroll
-  for (int d = MAXR - 1; d >= 0; d--) {
-    if (d < rank) { int n = shape[d]; o += (i % n) * stride[d]; i /= n; }
+  for (int d = MAXR - 1; d >= 1; d--) {
+    if (d < rank) { unsigned int n = (unsigned int)shape[d]; o += (int)(i % n) * stride[d]; i /= n; }
   }
-  return o;
+  return o + (int)i * stride[0];
 }
 __device__ __forceinline__ double warpSum(double v) {
   for (int k = 16; k > 0; k >>= 1) v += __shfl_down_sync(0xffffffffu, v, k);

@@ -9,12 +9,14 @@ import { broadcastStridesTo, collapse, contiguousStrides, reductionParams, strid
 function offsets3(st: Int32Array, i: number): [number, number, number] {
   const rank = st[0]!;
   const o: [number, number, number] = [0, 0, 0];
-  for (let d = rank - 1; d >= 0; d--) {
+  for (let d = rank - 1; d >= 1; d--) {
     const n = st[1 + d]!;
     const c = i % n;
     i = Math.floor(i / n);
     for (let k = 0; k < 3; k++) o[k] += c * st[1 + MAX_RANK * (k + 1) + d]!;
   }
+  // The outermost axis takes what is left of i, with no division (as the kernel).
+  for (let k = 0; k < 3; k++) o[k] += i * st[1 + MAX_RANK * (k + 1)]!;
   return o;
 }
 
