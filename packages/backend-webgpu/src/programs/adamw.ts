@@ -1,5 +1,5 @@
 import type { AdamWStepMode } from "@adaptive-sparse/core";
-import { elementwiseMain, PARAMS, storage } from "./wgsl.js";
+import { elementwiseMain, PARAMS, storage, memo } from "./wgsl.js";
 
 /**
  * AdamWStep in place, one thread per element, f32 arithmetic in the order of core's cpu kernel
@@ -7,7 +7,7 @@ import { elementwiseMain, PARAMS, storage } from "./wgsl.js";
  * `masked`. Params `[n, lr, beta1, beta2, eps, shrink, stepSize, bc2Sqrt, decay]`, the scalars as f32 bits;
  * the mode is baked into the source.
  */
-export function adamwProgram(mode: AdamWStepMode, masked: boolean): string {
+function adamwProgramSource(mode: AdamWStepMode, masked: boolean): string {
   // E = 1 − M (the paper) or −1 − M (the reference code's bitwise NOT on an int mask); no mask: no decay term.
   const pruned = masked ? (mode === "reference-int-not" ? "(-1.0 - f32(Mask[i]))" : "(1.0 - f32(Mask[i]))") : "0.0";
   let body: string;
@@ -44,3 +44,5 @@ export function adamwProgram(mode: AdamWStepMode, masked: boolean): string {
   ${body}`),
   ].join("\n");
 }
+
+export const adamwProgram = memo(adamwProgramSource);

@@ -1,6 +1,6 @@
 import type { PrimitiveName } from "@adaptive-sparse/core";
 import { readIndex, type ReadMode } from "./operands.js";
-import { elementwiseMain, ISNAN, OFFSET_OF, PARAMS, SPECIAL_FLOATS, storage, type WgslType } from "./wgsl.js";
+import { elementwiseMain, ISNAN, OFFSET_OF, PARAMS, SPECIAL_FLOATS, storage, type WgslType, memo } from "./wgsl.js";
 
 export type BinaryOp = Extract<PrimitiveName, "Add" | "Mul" | "Pow" | "Maximum" | "CmpLt" | "CmpLe" | "CmpEq">;
 
@@ -56,7 +56,7 @@ function expression(op: BinaryOp, type: WgslType): string {
 }
 
 /** `y[i] = a[ia] ∘ b[ib]` with broadcasting by strides (params from `planBroadcast`). Comparisons write u32 0/1. */
-export function binaryProgram(op: BinaryOp, type: WgslType, modes: readonly ReadMode[]): string {
+function binaryProgramSource(op: BinaryOp, type: WgslType, modes: readonly ReadMode[]): string {
   const outType = op.startsWith("Cmp") ? "u32" : type;
   return [
     PARAMS,
@@ -70,3 +70,5 @@ export function binaryProgram(op: BinaryOp, type: WgslType, modes: readonly Read
     elementwiseMain(`  let a = A[${readIndex(modes[0], 0)}];\n  let b = B[${readIndex(modes[1], 1)}];\n  Y[i] = ${expression(op, type)};`),
   ].join("\n");
 }
+
+export const binaryProgram = memo(binaryProgramSource);

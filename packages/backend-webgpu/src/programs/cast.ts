@@ -1,5 +1,5 @@
 import type { DType } from "@adaptive-sparse/core";
-import { elementwiseMain, ISNAN, PARAMS, storage, wgslType } from "./wgsl.js";
+import { elementwiseMain, ISNAN, PARAMS, storage, wgslType, memo } from "./wgsl.js";
 
 /**
  * Conversion rules of the cpu backend: floats truncate toward zero into i32 (NaN becomes 0, as
@@ -17,7 +17,7 @@ function conversion(from: DType, to: DType): string {
 }
 
 /** `y[i] = cast(x[i])` (params `[n]`). */
-export function castProgram(from: DType, to: DType): string {
+function castProgramSource(from: DType, to: DType): string {
   return [
     PARAMS,
     storage(1, "x", wgslType(from), "read"),
@@ -26,3 +26,5 @@ export function castProgram(from: DType, to: DType): string {
     elementwiseMain(`  let v = x[i];\n  y[i] = ${conversion(from, to)};`),
   ].join("\n");
 }
+
+export const castProgram = memo(castProgramSource);

@@ -1,5 +1,5 @@
 import { errorBinding, ERROR_CODES } from "./errors.js";
-import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain } from "./wgsl.js";
+import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
 
 /**
  * Each thread's online max and Σexp over its strided share of row `base..base+w`, then a workgroup merge of
@@ -46,7 +46,7 @@ const TARGET = `let t = T[g];
  * SoftmaxCrossEntropy: `loss[n] = logsumexp(x[n]) − x[n, t[n]]`, 0 where `t[n]` is ignoreIndex; a workgroup
  * per row with an online max/log-sum-exp (one pass over the row, no log-probability tensor). Params `[N, V, ignoreIndex bits]`.
  */
-export function crossEntropyProgram(): string {
+function crossEntropyProgramSource(): string {
   return [
     PARAMS,
     storage(1, "X", "f32", "read"),
@@ -65,7 +65,7 @@ export function crossEntropyProgram(): string {
 }
 
 /** SoftmaxCrossEntropyGrad: `dx[n, j] = g[n]·(softmax(x[n])[j] − [j = t[n]])`, a zero row where ignored. Same params. */
-export function crossEntropyGradProgram(): string {
+function crossEntropyGradProgramSource(): string {
   return [
     PARAMS,
     storage(1, "G", "f32", "read"),
@@ -88,3 +88,6 @@ export function crossEntropyGradProgram(): string {
   }`),
   ].join("\n");
 }
+
+export const crossEntropyProgram = memo(crossEntropyProgramSource);
+export const crossEntropyGradProgram = memo(crossEntropyGradProgramSource);

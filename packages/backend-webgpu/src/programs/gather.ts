@@ -1,11 +1,11 @@
 import { errorBinding, ERROR_CODES } from "./errors.js";
-import { elementwiseMain, PARAMS, storage } from "./wgsl.js";
+import { elementwiseMain, PARAMS, storage, memo } from "./wgsl.js";
 
 /**
  * Rows of a table picked by i32 indices: `y[r, c] = table[idx[r], c]`. Params `[n, width, rows]`.
  * An index outside `[0, rows)` writes 0 and records the error (thrown on the next read).
  */
-export function gatherProgram(): string {
+function gatherProgramSource(): string {
   return [
     PARAMS,
     storage(1, "T", "u32", "read"),
@@ -24,3 +24,5 @@ export function gatherProgram(): string {
   Y[i] = T[u32(row) * width + i % width];`),
   ].join("\n");
 }
+
+export const gatherProgram = memo(gatherProgramSource);

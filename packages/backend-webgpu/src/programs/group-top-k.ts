@@ -1,12 +1,12 @@
 import { errorBinding, ERROR_CODES } from "./errors.js";
-import { elementwiseMain, ISNAN, PARAMS, storage } from "./wgsl.js";
+import { elementwiseMain, ISNAN, PARAMS, storage, memo } from "./wgsl.js";
 
 /**
  * N:M keep-mask, one thread per group of `m`: element `e` ranks by (score, index) ascending among its group,
  * and the `m − n` lowest ranks are pruned, so among equal scores the lower index goes first (the cpu rule).
  * O(m²) per group, no sorting. Params `[groups, m, n, width]`. A NaN score records an error.
  */
-export function groupTopKProgram(): string {
+function groupTopKProgramSource(): string {
   return [
     PARAMS,
     storage(1, "S", "f32", "read"),
@@ -30,3 +30,5 @@ export function groupTopKProgram(): string {
   }`),
   ].join("\n");
 }
+
+export const groupTopKProgram = memo(groupTopKProgramSource);

@@ -1,4 +1,4 @@
-import { OFFSET_OF, PARAMS } from "./wgsl.js";
+import { OFFSET_OF, PARAMS, memo } from "./wgsl.js";
 
 /** Rows of C per workgroup, reduction slice per step, threads per workgroup (16 × 16). */
 export const TILE_M = 128;
@@ -74,7 +74,7 @@ function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: str
  * Params: `[M, N, K, batchStart, batchRank, batchShape..., aBatchStrides..., bBatchStrides...]`, the batch
  * strides in elements (0 along broadcast axes). Grid: `(ceil(N/tileN), ceil(M/128), batches)`.
  */
-export function matmulProgram(v: MatmulVariant): string {
+function matmulProgramSource(v: MatmulVariant): string {
   const { transA, transB, tileN } = v;
   const aAt = (i: string, k: string) => (transA ? `aBase + (${k}) * M + ${i}` : `aBase + (${i}) * K + ${k}`);
   const bAt = (j: string, k: string) => (transB ? `bBase + (${j}) * K + ${k}` : `bBase + (${k}) * N + ${j}`);
@@ -165,3 +165,5 @@ ${step}
 ${storesFixed}
 }`;
 }
+
+export const matmulProgram = memo(matmulProgramSource);

@@ -1,4 +1,4 @@
-import { elementwiseMain, ISNAN, lowest, OFFSET_OF, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, type WgslType } from "./wgsl.js";
+import { elementwiseMain, ISNAN, lowest, OFFSET_OF, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, type WgslType, memo } from "./wgsl.js";
 
 export type ReduceOp = "sum" | "max" | "argmax";
 
@@ -38,7 +38,7 @@ function combine(op: ReduceOp, type: WgslType, acc: string, v: string): string {
   return type === "f32" ? `if (isnan_(${v}) || ${v} > ${acc}) { ${acc} = ${v}; }` : `${acc} = max(${acc}, ${v});`;
 }
 
-export function reduceProgram(op: ReduceOp, type: WgslType, strategy: ReduceStrategy): string {
+function reduceProgramSource(op: ReduceOp, type: WgslType, strategy: ReduceStrategy): string {
   const init = op === "sum" ? `${type}(0)` : lowest(type);
   const outType = op === "argmax" ? "i32" : type;
   const result = op === "argmax" ? "i32(best)" : "acc";
@@ -88,3 +88,5 @@ ${HEADER}
   );
   return parts.join("\n");
 }
+
+export const reduceProgram = memo(reduceProgramSource);

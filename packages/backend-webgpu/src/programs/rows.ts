@@ -1,4 +1,4 @@
-import { elementwiseMain, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain } from "./wgsl.js";
+import { elementwiseMain, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
 
 /** The fused last-axis ops core may hand a backend (forward and gradient kernels). */
 export type RowOp = "Softmax" | "LogSoftmax" | "SoftmaxGrad" | "LogSoftmaxGrad" | "LayerNorm" | "LayerNormGrad";
@@ -68,7 +68,7 @@ const BODIES: Record<RowOp, { inputs: number; body: string }> = {
 };
 
 /** One workgroup per row of the last axis. Params `[rows, width, eps as f32 bits]`. */
-export function rowProgram(op: RowOp): string {
+function rowProgramSource(op: RowOp): string {
   const { inputs, body } = BODIES[op];
   const bindings = inputs === 1 ? [storage(1, "A", "f32", "read"), storage(2, "Y", "f32", "read_write")] : [storage(1, "A", "f32", "read"), storage(2, "B", "f32", "read"), storage(3, "Y", "f32", "read_write")];
   return [
@@ -88,7 +88,7 @@ const GELU_C = Math.sqrt(2 / Math.PI).toPrecision(9);
 const TANH = "fn tanh_(u: f32) -> f32 { return select(tanh(u), sign(u), abs(u) > 10.0); }";
 
 /** GELU (tanh form) and its derivative, elementwise; params `[n]`. GeluGrad binds (gradient, x). */
-export function geluProgram(grad: boolean): string {
+function geluProgramSource(grad: boolean): string {
   const inner = `let v = X[i];\n  let t = tanh_(${GELU_C} * (v + 0.044715 * v * v * v));`;
   const body = grad
     ? `  ${inner}\n  Y[i] = G[i] * (0.5 * (1.0 + t) + 0.5 * v * (1.0 - t * t) * ${GELU_C} * (1.0 + 3.0 * 0.044715 * v * v));`
@@ -96,3 +96,6 @@ export function geluProgram(grad: boolean): string {
   const bindings = grad ? [storage(1, "G", "f32", "read"), storage(2, "X", "f32", "read"), storage(3, "Y", "f32", "read_write")] : [storage(1, "X", "f32", "read"), storage(2, "Y", "f32", "read_write")];
   return [PARAMS, ...bindings, TANH, elementwiseMain(body)].join("\n");
 }
+
+export const rowProgram = memo(rowProgramSource);
+export const geluProgram = memo(geluProgramSource);

@@ -1,5 +1,5 @@
 import { errorBinding, ERROR_CODES } from "./errors.js";
-import { elementwiseMain, PARAMS, storage, WORKGROUP, workgroupMain, type WgslType } from "./wgsl.js";
+import { elementwiseMain, PARAMS, storage, WORKGROUP, workgroupMain, type WgslType, memo } from "./wgsl.js";
 
 /*
  * ScatterAdd without float atomics, and deterministic: a counting sort groups the source rows by target
@@ -13,7 +13,7 @@ import { elementwiseMain, PARAMS, storage, WORKGROUP, workgroupMain, type WgslTy
  */
 
 /** Pass 1, params `[N, rows]`. */
-export function scatterCountProgram(): string {
+function scatterCountProgramSource(): string {
   return [
     PARAMS,
     storage(1, "I", "i32", "read"),
@@ -29,7 +29,7 @@ export function scatterCountProgram(): string {
 }
 
 /** Pass 2, one workgroup; params `[1, rows]`: each thread scans a contiguous chunk of rows. */
-export function scatterScanProgram(): string {
+function scatterScanProgramSource(): string {
   return [
     PARAMS,
     storage(1, "counts", "u32", "read"),
@@ -63,7 +63,7 @@ export function scatterScanProgram(): string {
 }
 
 /** Pass 3, params `[N, rows]`. */
-export function scatterPlaceProgram(): string {
+function scatterPlaceProgramSource(): string {
   return [
     PARAMS,
     storage(1, "I", "i32", "read"),
@@ -76,7 +76,7 @@ export function scatterPlaceProgram(): string {
 }
 
 /** Pass 4, params `[rows]`. */
-export function scatterSortProgram(): string {
+function scatterSortProgramSource(): string {
   return [
     PARAMS,
     storage(1, "offsets", "u32", "read"),
@@ -96,7 +96,7 @@ export function scatterSortProgram(): string {
 }
 
 /** Pass 5, params `[rows * width, width]`. */
-export function scatterSumProgram(type: WgslType): string {
+function scatterSumProgramSource(type: WgslType): string {
   return [
     PARAMS,
     storage(1, "S", type, "read"),
@@ -111,3 +111,9 @@ export function scatterSumProgram(type: WgslType): string {
   Y[i] = acc;`),
   ].join("\n");
 }
+
+export const scatterCountProgram = memo(scatterCountProgramSource);
+export const scatterScanProgram = memo(scatterScanProgramSource);
+export const scatterPlaceProgram = memo(scatterPlaceProgramSource);
+export const scatterSortProgram = memo(scatterSortProgramSource);
+export const scatterSumProgram = memo(scatterSumProgramSource);

@@ -1,5 +1,5 @@
 import type { PrimitiveName } from "@adaptive-sparse/core";
-import { elementwiseMain, ISNAN, PARAMS, storage, type WgslType } from "./wgsl.js";
+import { elementwiseMain, ISNAN, PARAMS, storage, type WgslType, memo } from "./wgsl.js";
 
 export type UnaryOp = Extract<PrimitiveName, "Neg" | "Exp" | "Log" | "Sqrt" | "Reciprocal" | "Tanh">;
 
@@ -14,7 +14,7 @@ const EXPRESSIONS: Record<UnaryOp, (type: WgslType) => string> = {
 };
 
 /** `y[i] = f(x[i])` (params `[n]`). */
-export function unaryProgram(op: UnaryOp, type: WgslType): string {
+function unaryProgramSource(op: UnaryOp, type: WgslType): string {
   return [
     PARAMS,
     storage(1, "x", type, "read"),
@@ -23,3 +23,5 @@ export function unaryProgram(op: UnaryOp, type: WgslType): string {
     elementwiseMain(`  let v = x[i];\n  y[i] = ${EXPRESSIONS[op](type)};`),
   ].join("\n");
 }
+
+export const unaryProgram = memo(unaryProgramSource);

@@ -80,3 +80,18 @@ fn inf_() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }`;
 export function lowest(type: WgslType): string {
   return type === "f32" ? "-inf_()" : type === "i32" ? "i32(-2147483647 - 1)" : "0u";
 }
+
+/**
+ * A program generator that builds each specialisation once: kernels ask for their source on every dispatch,
+ * and the GEMM's takes ~0.1 ms to generate; the same string object also keeps its hash for the pipeline
+ * and bind-group caches.
+ */
+export function memo<A extends readonly unknown[]>(generate: (...args: A) => string): (...args: A) => string {
+  const sources = new Map<string, string>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    let code = sources.get(key);
+    if (code === undefined) sources.set(key, (code = generate(...args)));
+    return code;
+  };
+}

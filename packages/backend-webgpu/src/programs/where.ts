@@ -1,11 +1,11 @@
 import { readIndex, type ReadMode } from "./operands.js";
-import { elementwiseMain, OFFSET_OF, PARAMS, storage } from "./wgsl.js";
+import { elementwiseMain, OFFSET_OF, PARAMS, storage, memo } from "./wgsl.js";
 
 /**
  * `y[i] = cond[ic] != 0 ? a[ia] : b[ib]` with broadcasting. Works on raw 32-bit words, so one shader serves
  * every dtype.
  */
-export function whereProgram(modes: readonly ReadMode[]): string {
+function whereProgramSource(modes: readonly ReadMode[]): string {
   return [
     PARAMS,
     storage(1, "C", "u32", "read"),
@@ -18,3 +18,5 @@ export function whereProgram(modes: readonly ReadMode[]): string {
     ),
   ].join("\n");
 }
+
+export const whereProgram = memo(whereProgramSource);
