@@ -1,4 +1,5 @@
 import { ConfigError, createCpuBackend, validateOptions, type Backend, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
+import { WasmKernelError } from "./errors.js";
 import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
@@ -114,11 +115,12 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     gemmPath: blas ? "blas" : "wasm",
     blasLibrary: blas?.library ?? null,
     relaxedSimd: engine.relaxed,
-    gemm: (a, b, c, dims) => hostGemm(a, b, c, dims, [0], [0]),
+    gemm: (a, b, c, dims) =>
+      withTrapContext("backend.gemm", () => `m ${dims.m}, n ${dims.n}, k ${dims.k}, transA ${dims.transA}, transB ${dims.transB}`, () => hostGemm(a, b, c, dims, [0], [0])),
     sparseMatMul24(x, weight) {
       const m = checkSparse24("sparseMatMul24", x, weight);
       const y = new Float32Array(m * weight.rows);
-      hostSparse(x, weight, m, y);
+      withTrapContext("backend.sparseMatMul24", () => `x f32[${m},${weight.cols}], W 2:4 [${weight.rows},${weight.cols}]`, () => hostSparse(x, weight, m, y));
       return y;
     },
     residentBytes: () => engine.resident.residentBytes,
@@ -129,10 +131,26 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
 /** Default of the residentBytes option. */
 const DEFAULT_RESIDENT_BYTES = 2 ** 30;
 
+/** "inputs f32[512,128], f32[384,128]; output f32[512,384]": what a trap message reports of a kernel call. */
+export function describeOperands(out: BufferInfo<TypedArray>, inputs: readonly BufferInfo<TypedArray>[]): string {
+  const one = (info: BufferInfo<TypedArray>) => `${info.dtype}[${info.shape.join(",")}]`;
+  return `inputs ${inputs.map(one).join(", ") || "none"}; output ${one(out)}`;
+}
+
+/** Runs `body`; a kernel trap inside it is rethrown naming `op` and its operands (described lazily). */
+export function withTrapContext<T>(op: string, operands: () => string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof WasmKernelError && error.trap.op === undefined) throw error.with({ op, operands: operands() });
+    throw error;
+  }
+}
+
 /**
  * Wraps every kernel so that its output buffer's resident copy is dropped after it runs: kernels are,
  * with write(), the only way a buffer's contents change (nn's copyInto, for one, writes parameters
- * through the Cast kernel into an existing buffer).
+ * through the Cast kernel into an existing buffer). A trap is rethrown naming the op and its operands.
  */
 function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
   const wrapped: Record<string, unknown> = {};

@@ -16,4 +16,5 @@ export { enableRelaxedSimdInNode, relaxedSimdSupported } from "./wasm/kernel-mod
 export type { GemmDims } from "./kernels/wasm-gemm.js";
 export { sparseMatMul24 } from "./sparse24/sparse-matmul24.js";
 export type { Compressed24Weight } from "./sparse24/compressed24.js";
-export { WasmMemoryError, BlasUnavailableError } from "./errors.js";
+export { WasmMemoryError, BlasUnavailableError, WasmKernelError } from "./errors.js";
+export type { KernelTrap } from "./errors.js";

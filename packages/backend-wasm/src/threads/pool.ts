@@ -1,6 +1,7 @@
 import { BackendError } from "@adaptive-sparse/core";
+import { WasmKernelError } from "../errors.js";
 import type { KernelExports } from "../wasm/kernel-module.js";
-import { CONTROL, INDEX_BITS, MAX_TASKS, TAG_MASK, drainTasks } from "./control.js";
+import { CONTROL, ERROR_TEXT_BYTES, INDEX_BITS, MAX_TASKS, TAG_MASK, drainTasks, readFailure, trapReason } from "./control.js";
 import { WORKER_SOURCE } from "./worker-source.js";
 
 /** Runs task descriptors that sit in WebAssembly memory. */
@@ -18,9 +19,17 @@ export interface Scratch {
   readonly stride: number;
 }
 
-function rethrow(error: unknown): never {
-  const detail = error instanceof Error ? error.message : String(error);
-  throw new BackendError(`wasm backend: a kernel trapped (${detail}); this is a bug in @adaptive-sparse/backend-wasm, please report the op and shapes`);
+/** "task 3 of 8": the descriptor's place in its run (the engine adds its kind). */
+const taskLabel = (index: number, count: number) => `task ${index + 1} of ${count}`;
+
+/**
+ * Test hooks of the pool (never set by the backend): `callerRuns: false` leaves every task to the
+ * workers, so a test knows which thread ran it; `publishStep` is called between the stores that publish
+ * a run, so a test can stall the caller there as a preempted thread would be.
+ */
+export interface PoolTestHooks {
+  readonly callerRuns?: boolean;
+  readonly publishStep?: (step: number) => void;
 }
 
 /** The single-thread runner: browsers without cross-origin isolation, `threads: 1`, or small problems. */
@@ -29,10 +38,12 @@ export function createSerialRunner(kernels: KernelExports, scratch: Scratch): Ta
   return {
     threads: 1,
     run(tasks, count) {
-      try {
-        for (let i = 0; i < count; i++) kernels.runTask(tasks + i * taskBytes, scratch.base);
-      } catch (error) {
-        rethrow(error);
+      for (let i = 0; i < count; i++) {
+        try {
+          kernels.runTask(tasks + i * taskBytes, scratch.base);
+        } catch (error) {
+          throw new WasmKernelError({ reason: trapReason(error), thread: 0, threads: 1, task: taskLabel(i, count), taskIndex: i });
+        }
       }
     },
     dispose() {},
@@ -55,14 +66,16 @@ export async function startThreadPool(
   kernels: KernelExports,
   threads: number,
   scratch: Scratch,
+  hooks: PoolTestHooks = {},
 ): Promise<TaskRunner> {
   const control = new Int32Array(new SharedArrayBuffer(CONTROL.LENGTH * 4));
+  const errorText = new Uint8Array(new SharedArrayBuffer(ERROR_TEXT_BYTES));
   const taskBytes = kernels.TASK_BYTES.value as number;
   control[CONTROL.SCRATCH] = scratch.base;
   control[CONTROL.SCRATCH_STRIDE] = scratch.stride;
   control[CONTROL.TASK_BYTES] = taskBytes;
   const workers = Array.from({ length: threads - 1 }, (_, i) =>
-    new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer, index: i + 1 } }),
+    new workerThreads.Worker(WORKER_SOURCE, { eval: true, workerData: { module, memory, control: control.buffer, errorText: errorText.buffer, index: i + 1 } }),
   );
   try {
     await Promise.all(
@@ -82,27 +95,35 @@ export async function startThreadPool(
   }
   let generation = 0;
   let disposed = false;
+  const { callerRuns = true, publishStep = () => {} } = hooks;
   return {
     threads,
     run(tasks, count) {
       if (disposed) throw new BackendError("wasm backend: used after dispose(); create a new backend");
-      if (count > MAX_TASKS) throw new BackendError(`wasm backend: ${count} tasks in one run, over the limit of ${MAX_TASKS}`);
+      if (count >= MAX_TASKS) throw new BackendError(`wasm backend: ${count} tasks in one run, over the limit of ${MAX_TASKS - 1} (WasmEngine.runTasks splits longer lists)`);
       if (count === 0) return;
       generation = (generation + 1) & 0x3fffffff;
+      // NEXT first: from here on no worker still holding the previous generation can claim anything,
+      // so COUNT and TASKS may change under it (control.ts explains the race this order closes).
+      Atomics.store(control, CONTROL.NEXT, (generation & TAG_MASK) << INDEX_BITS);
+      publishStep(1);
       Atomics.store(control, CONTROL.COUNT, count);
+      publishStep(2);
       Atomics.store(control, CONTROL.TASKS, tasks);
+      publishStep(3);
       Atomics.store(control, CONTROL.DONE, 0);
       Atomics.store(control, CONTROL.ERROR, 0);
-      Atomics.store(control, CONTROL.NEXT, (generation & TAG_MASK) << INDEX_BITS);
+      publishStep(4);
       Atomics.store(control, CONTROL.GEN, generation);
       Atomics.notify(control, CONTROL.GEN);
-      const failure = drainTasks(control, generation, count, (i) => kernels.runTask(tasks + i * taskBytes, scratch.base));
+      if (callerRuns) drainTasks(control, errorText, generation, count, (i) => kernels.runTask(tasks + i * taskBytes, scratch.base));
       for (let spins = 0; ; spins++) {
         const done = Atomics.load(control, CONTROL.DONE);
         if (done >= count) break;
         if (spins >= SPIN) Atomics.wait(control, CONTROL.DONE, done);
       }
-      if (failure !== undefined || Atomics.load(control, CONTROL.ERROR)) rethrow(failure ?? "in a worker thread");
+      const failure = readFailure(control, errorText);
+      if (failure) throw new WasmKernelError({ reason: failure.reason, thread: failure.thread, threads, task: taskLabel(failure.task, count), taskIndex: failure.task });
     },
     dispose() {
       if (disposed) return;

@@ -6,17 +6,28 @@ const SPIN = 20000;
 /**
  * Source of a pool worker (Node worker_threads, `eval: true`). It instantiates the kernels over the
  * shared memory, then loops: wait for a new generation, claim tasks, run them. Being a string, it needs
- * no file next to the bundle and no TypeScript at run time. Its claim loop mirrors `drainTasks` in
- * control.ts (keep the two in step; the pool tests in backend.test.ts and gemm.test.ts run both).
+ * no file next to the bundle and no TypeScript at run time. Its claim loop and failure record mirror
+ * `drainTasks` and `recordFailure` in control.ts (keep them in step; src/threads/pool.test.ts runs both).
+ * COUNT and TASKS are read before NEXT: control.ts says why that order, with the caller re-tagging NEXT
+ * before it changes them, keeps a late worker out of the next run.
  */
 export const WORKER_SOURCE = `
 "use strict";
 const { parentPort, workerData } = require("node:worker_threads");
 const C = ${JSON.stringify(CONTROL)};
 const MAX_TASKS = ${1 << INDEX_BITS};
-const { module, memory, control: buffer, index } = workerData;
+const { module, memory, control: buffer, errorText, index } = workerData;
 const control = new Int32Array(buffer);
+const text = new Uint8Array(errorText);
 const { runTask } = new WebAssembly.Instance(module, { env: { memory } }).exports;
+function fail(task, error) {
+  if (Atomics.compareExchange(control, C.ERROR, 0, 1) !== 0) return;
+  const reason = error instanceof Error ? error.name + ": " + error.message : String(error);
+  const { written } = new TextEncoder().encodeInto(reason, text);
+  control[C.ERROR_THREAD] = index;
+  control[C.ERROR_TASK] = task;
+  control[C.ERROR_LENGTH] = written;
+}
 parentPort.postMessage("ready");
 let seen = Atomics.load(control, C.GEN);
 for (;;) {
@@ -35,8 +46,8 @@ for (;;) {
     if (Atomics.compareExchange(control, C.NEXT, next, next + 1) !== next) continue;
     try {
       runTask(tasks + (next % MAX_TASKS) * taskBytes, work);
-    } catch {
-      Atomics.store(control, C.ERROR, 1);
+    } catch (error) {
+      fail(next % MAX_TASKS, error);
     }
     if (Atomics.add(control, C.DONE, 1) + 1 === count) Atomics.notify(control, C.DONE);
   }

@@ -1,4 +1,6 @@
-import { createSerialRunner, startThreadPool, type TaskRunner } from "../threads/pool.js";
+import { WasmKernelError } from "../errors.js";
+import { MAX_TASKS } from "../threads/control.js";
+import { createSerialRunner, startThreadPool, type PoolTestHooks, type TaskRunner } from "../threads/pool.js";
 import { Arena } from "./arena.js";
 import { MAXIMUM_PAGES, instantiateKernels, kernelModule, kernelModuleSync, relaxedSimdSupported, type KernelExports } from "./kernel-module.js";
 import { ResidentOperands, temporaryOperands, type OperandSource } from "./operands.js";
@@ -124,14 +126,14 @@ export class WasmEngine {
    * is false). Falls back to one thread where a blocking pool is impossible (browsers, no
    * SharedArrayBuffer).
    */
-  static async create(threads?: number, residentBytes = 0, relaxed?: boolean): Promise<WasmEngine> {
+  static async create(threads?: number, residentBytes = 0, relaxed?: boolean, hooks?: PoolTestHooks): Promise<WasmEngine> {
     const wanted = threads ?? (await defaultThreadCount());
     const workerThreads = wanted > 1 ? await workerThreadsModule() : null;
     const variant = { shared: workerThreads !== null, relaxed: relaxed ?? relaxedSimdSupported() };
     const module = await kernelModule(variant);
     const parts = setUp(module, variant.shared, workerThreads ? wanted : 1);
     const runner = workerThreads
-      ? await startThreadPool(workerThreads, module, parts.memory, parts.kernels, wanted, parts.scratch)
+      ? await startThreadPool(workerThreads, module, parts.memory, parts.kernels, wanted, parts.scratch, hooks)
       : createSerialRunner(parts.kernels, parts.scratch);
     return new WasmEngine(parts.kernels, parts.memory, parts.arena, runner, residentBytes, variant.relaxed);
   }
@@ -153,17 +155,39 @@ export class WasmEngine {
     return new Float32Array(this.memory.buffer, pointer, length);
   }
 
-  /** Runs task descriptors (TASK_FIELDS int32 each) on the runner's threads. */
+  /** "relaxed SIMD" or "baseline SIMD": the build, as trap messages name it. */
+  get build(): string {
+    return this.relaxed ? "relaxed SIMD" : "baseline SIMD";
+  }
+
+  /**
+   * Runs task descriptors (TASK_FIELDS int32 each) on the runner's threads, in runs of fewer than
+   * MAX_TASKS. A trap comes out as WasmKernelError naming the task's kind and the SIMD build.
+   */
   runTasks(tasks: Int32Array): void {
     const count = tasks.length / TASK_FIELDS;
-    if (count === 0) return;
-    const pointer = this.arena.alloc(count * this.taskBytes);
-    try {
-      new Int32Array(this.memory.buffer, pointer, tasks.length).set(tasks);
-      this.runner.run(pointer, count);
-    } finally {
-      this.arena.free(pointer);
+    const most = MAX_TASKS - 1;
+    for (let first = 0; first < count; first += most) {
+      const part = tasks.subarray(first * TASK_FIELDS, Math.min(count, first + most) * TASK_FIELDS);
+      const pointer = this.arena.alloc(part.length * 4);
+      try {
+        new Int32Array(this.memory.buffer, pointer, part.length).set(part);
+        this.runner.run(pointer, part.length / TASK_FIELDS);
+      } catch (error) {
+        if (!(error instanceof WasmKernelError)) throw error;
+        const { task, taskIndex } = error.trap;
+        const kind = taskIndex === undefined ? undefined : this.kindName(part[taskIndex * TASK_FIELDS]!);
+        throw new WasmKernelError({ ...error.trap, build: this.build, task: kind ? `${task}, kind ${kind}` : task });
+      } finally {
+        this.arena.free(pointer);
+      }
     }
+  }
+
+  /** The name of a task kind code ("gemm", "rowwise", ...), or the code itself when unknown. */
+  private kindName(code: number): string {
+    const entry = Object.entries(this.kinds).find(([, value]) => value === code);
+    return entry ? entry[0] : `unknown (${code})`;
   }
 
   /** Runs `body` with blocks of the given sizes, freeing them afterwards even when it throws. */
