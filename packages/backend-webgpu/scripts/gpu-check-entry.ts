@@ -156,10 +156,11 @@ async function timeGptStep(gpu: WebGpuBackend): Promise<boolean> {
   const shape = `V${config.vocabSize} d${config.nEmbd} L${config.nLayer} H${config.nHead}, ${batch}×${seq}`;
   console.log(`${finite ? "ok  " : "FAIL"} GPT step (${shape}, AdamW): ${ms.toFixed(0)} ms median of ${stepMs.length}, losses ${losses.map((l) => l.toFixed(3)).join(" ")}`);
   console.log(profile);
-  const peak = gpu.stats().peakLiveBytes / 2 ** 20;
+  const { peakLiveBytes, peakHeldBytes } = gpu.stats();
+  const [peak, held] = [peakLiveBytes / 2 ** 20, peakHeldBytes / 2 ** 20];
   table.push([`GPT training step, ${shape}`, `${((batch * seq) / (ms / 1000)).toFixed(0)} tokens/s (${ms.toFixed(0)} ms)${finite ? "" : ", NON-FINITE LOSS"}`]);
   table.push([`GPT forward, 1×${seq} (logits stay on the GPU)`, `${(seq / (median(forwardMs) / 1000)).toFixed(0)} tokens/s`]);
-  table.push(["peak GPU memory in tensor buffers", `${peak.toFixed(0)} MiB (PyTorch f32: 8.27 GiB = 8468 MiB)`]);
+  table.push(["peak GPU memory in tensor buffers", `${peak.toFixed(0)} MiB live, ${held.toFixed(0)} MiB with the pool (PyTorch f32: 8.27 GiB = 8468 MiB)`]);
   return finite;
 }
 

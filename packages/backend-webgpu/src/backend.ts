@@ -27,6 +27,8 @@ export interface WebGpuStats {
   /** Bytes of tensor buffers in use now and their peak since creation (size classes included). */
   liveBytes: number;
   peakLiveBytes: number;
+  /** Peak of live plus pooled tensor buffer bytes (what the backend holds on the GPU, scratch aside). */
+  peakHeldBytes: number;
   pipelines: number;
   submits: number;
 }
@@ -142,6 +144,7 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
       pooledBytes: rt.pool.pooledBytes,
       liveBytes: rt.liveBytes,
       peakLiveBytes: rt.peakLiveBytes,
+      peakHeldBytes: rt.peakHeldBytes,
       pipelines: rt.pipelines.size,
       submits: rt.batch.submits,
     }),

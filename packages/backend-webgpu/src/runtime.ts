@@ -34,6 +34,8 @@ export class Runtime implements KernelContext {
   /** Bytes of tensor buffers in use now, and their peak (the default pool cap follows the peak). */
   liveBytes = 0;
   peakLiveBytes = 0;
+  /** Peak of live plus pooled (idle) tensor buffer bytes: the GPU memory the pool holds at most. */
+  peakHeldBytes = 0;
   /** Host↔device transfer counters and time spent waiting on maps (`stats()`). */
   readonly moved = { hostToDeviceBytes: 0, deviceToHostBytes: 0, mapWaitMs: 0 };
   disposed = false;
@@ -97,6 +99,7 @@ export class Runtime implements KernelContext {
       const { buffer, reused } = this.pool.acquire(handle.bytes);
       this.liveBytes += buffer.size;
       this.peakLiveBytes = Math.max(this.peakLiveBytes, this.liveBytes);
+      this.peakHeldBytes = Math.max(this.peakHeldBytes, this.liveBytes + this.pool.pooledBytes);
       handle.buffer = buffer;
       handle.dirty = reused;
     }
