@@ -53,7 +53,7 @@ export function timeGemms(precision: Precision, sizes: readonly number[], reps: 
       const ms = timeCalls(backend, () => backend.kernels.MatMul(info(c), [info(a), info(b)], { transA: false, transB: false }), reps);
       const tflops = (2 * n ** 3) / ms / 1e9;
       rows.push({ precision, n, ms, tflops });
-      log(`GEMM ${n}³ ${precision} (our MatMul${precision === "bf16" ? ", converting f32 operands each call" : ""}): ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s`);
+      log(`GEMM ${n}³ ${precision} (our MatMul${precision === "bf16" ? " on f32 tensors, bf16 copies made once and cached" : ""}): ${ms.toFixed(3)} ms = ${tflops.toFixed(1)} TFLOP/s`);
       if (precision === "bf16") {
         // Operands converted once, as a bf16 model holds them: the GEMM alone.
         const a16 = backend.alloc("f32", Math.ceil((n * n) / 2));

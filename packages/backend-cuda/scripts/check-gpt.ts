@@ -39,16 +39,16 @@ export async function timeGpt(precision: Precision, setup: GptSetup, log: (line:
   }
 }
 
-/** Two f32 steps with every launch timed by kernel name: where the step's GPU time goes. */
-export async function profileGpt(setup: GptSetup, log: (line: string) => void): Promise<void> {
-  const backend = createCudaBackend();
+/** Two steps with every launch timed by kernel name: where the step's GPU time goes. */
+export async function profileGpt(setup: GptSetup, precision: Precision, top: number, log: (line: string) => void): Promise<void> {
+  const backend = createCudaBackend({ precision });
   try {
     const profiler = backend.runtime.startProfiling();
     await measureGpt(backend, { ...setup, warmup: 1, steps: 1, forwardSteps: 0 });
     const rows = profiler.report();
     const total = rows.reduce((sum, row) => sum + row.ms, 0);
-    log(`GPU time per f32 training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top 25):`);
-    for (const row of rows.slice(0, 25)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
+    log(`GPU time per ${precision} training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top ${top}):`);
+    for (const row of rows.slice(0, top)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
   } finally {
     backend.releaseCached();
   }

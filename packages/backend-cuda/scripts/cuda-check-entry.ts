@@ -81,7 +81,8 @@ gpu.releaseCached();
 for (const precision of ["f32", "tf32", "bf16"] as const) {
   await section(`GPT-2 124M training step ${precision}`, async () => ours.push(await timeGpt(precision, gptSetup, log)), "gpt");
 }
-await section("GPT-2 step profile", () => profileGpt(gptSetup, log), "gpt");
+await section("GPT-2 step profile f32", () => profileGpt(gptSetup, "f32", 25, log), "gpt");
+await section("GPT-2 step profile bf16", () => profileGpt(gptSetup, "bf16", 15, log), "gpt");
 setDefaultBackend(gpu);
 
 type TorchGpt = { stepMs: number[]; losses: number[]; peakBytes: number };
@@ -107,7 +108,7 @@ const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}Ã
 for (const row of gemmRows) {
   const key = `${row.precision === "bf16-preconverted" ? "bf16" : row.precision}:${row.n}`;
   const theirs = torch?.gemm[key];
-  const label = row.precision === "bf16-preconverted" ? "bf16 (bf16 operands)" : row.precision === "bf16" ? "bf16 (our MatMul, f32 operands)" : row.precision;
+  const label = row.precision === "bf16-preconverted" ? "bf16 (bf16 operands)" : row.precision === "bf16" ? "bf16 (our MatMul on f32 tensors, cached bf16 copies)" : row.precision;
   table.push([`GEMM ${row.n}Â³ ${label}`, `${row.tflops.toFixed(1)} TFLOP/s${theirs ? `; PyTorch ${((2 * row.n ** 3) / theirs / 1e9).toFixed(1)}; ratio ${ratio(theirs, row.ms)}` : ""}`]);
 }
 const tokens = batch * seq;

@@ -1,5 +1,6 @@
 import { BackendError, bytesPerElement, typedArrayFor, type Backend, type BackendStats, type DType, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
 import { CachingAllocator, type AllocatorStats } from "./allocator.js";
+import { Bf16Cache } from "./bf16-cache.js";
 import { CUBLAS_DEFAULT_MATH, CUBLAS_TF32_TENSOR_OP_MATH } from "./cublas.js";
 import { CUDA_ERROR_OUT_OF_MEMORY, CudaError } from "./driver.js";
 import { MAX_ELEMENTS, type CudaHandle } from "./handle.js";
@@ -51,9 +52,22 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     info: () => driver.memGetInfo(),
     isOutOfMemory: (error) => error instanceof CudaError && error.code === CUDA_ERROR_OUT_OF_MEMORY,
   });
+  let liveHandles = 0;
   let hostToDeviceBytes = 0;
   let deviceToHostBytes = 0;
-  const kernels = { ...elementwiseOps(rt), ...computeOps(rt, driver), MatMul: matMulOp(rt, allocator, precision) } as KernelTable<CudaHandle>;
+  const cache = precision === "bf16" ? new Bf16Cache(rt, allocator) : null;
+  const compute = computeOps(rt, driver);
+  const adamw = compute.AdamWStep!;
+  const kernels = {
+    ...elementwiseOps(rt),
+    ...compute,
+    // In place: the targets' bf16 copies are stale afterwards.
+    AdamWStep: (targets, inputs, attrs) => {
+      adamw(targets, inputs, attrs);
+      if (cache) for (const target of targets) cache.invalidate(target.handle);
+    },
+    MatMul: matMulOp(rt, precision, cache),
+  } as KernelTable<CudaHandle>;
 
   const check = (handle: CudaHandle, what: string) => {
     if (handle.freed) throw new BackendError(`backend-cuda: ${what} of a freed buffer (${handle.dtype} × ${handle.size})`);
@@ -82,12 +96,14 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
       const block = allocator.allocate(bytes, `${dtype} × ${size}`);
       // Zero-filled by contract (a reused block holds old data).
       if (bytes) driver.memsetD32(block.pointer, 0, Math.ceil(bytes / 4));
+      liveHandles++;
       return { block, pointer: block.pointer, arg: new BigUint64Array([block.pointer]), dtype, size, bytes, freed: false };
     },
     write(handle, data) {
       check(handle, "write");
       if (data.byteLength > handle.bytes) throw new BackendError(`backend-cuda: write of ${data.byteLength} bytes into a buffer of ${handle.bytes} bytes (${handle.dtype} × ${handle.size})`);
       if (data.byteLength) driver.copyHtoD(handle.pointer, data, data.byteLength);
+      cache?.invalidate(handle);
       hostToDeviceBytes += data.byteLength;
     },
     async read(handle, dtype, size) {
@@ -97,6 +113,8 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     free(handle) {
       check(handle, "free");
       handle.freed = true;
+      liveHandles--;
+      cache?.invalidate(handle);
       allocator.release(handle.block);
     },
     kernels,
@@ -104,10 +122,11 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
       driver.synchronize();
       rt.checkErrors();
     },
-    liveBuffers: () => allocator.stats().liveBlocks,
+    // Tensor buffers only (the allocator's live blocks also count bf16 operand copies).
+    liveBuffers: () => liveHandles,
     stats() {
       const a = allocator.stats();
-      return { hostToDeviceBytes, deviceToHostBytes, liveBuffers: a.liveBlocks, ...a, kernelLaunches: rt.launches, compiledKernels: rt.compiledKernels, compileMs: rt.compileMs };
+      return { hostToDeviceBytes, deviceToHostBytes, liveBuffers: liveHandles, ...a, kernelLaunches: rt.launches, compiledKernels: rt.compiledKernels, compileMs: rt.compileMs };
     },
     synchronize: () => driver.synchronize(),
     releaseCached: () => allocator.releaseCached(),

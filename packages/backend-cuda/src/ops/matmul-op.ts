@@ -1,19 +1,19 @@
 import { DTypeError } from "@adaptive-sparse/core";
-import type { CachingAllocator } from "../allocator.js";
+import type { Bf16Cache } from "../bf16-cache.js";
 import { CUDA_R_16BF, rowMajorGemm, type GemmOperand } from "../cublas.js";
-import { TO_BF16_SOURCE } from "../kernels/indexing.js";
 import { broadcastStridesTo, collapse, contiguousStrides } from "../kernels/layout.js";
-import { i64, sizeOfShape, type Info } from "../handle.js";
+import { sizeOfShape, type Info } from "../handle.js";
 import type { CudaRuntime } from "../runtime.js";
 
 export type Precision = "f32" | "tf32" | "bf16";
 
 /**
  * Batched `op(A) · op(B)` through cuBLAS with no copies: the row-major swap, broadcast batch axes as
- * stride 0, a weight shared by every batch member folded into one large GEMM, and bf16 operands converted
- * into temporary buffers when `precision` is bf16 (f32 output, f32 accumulation).
+ * stride 0, a weight shared by every batch member folded into one large GEMM, and bf16 copies of the operands
+ * (see `Bf16Cache`) when `precision` is bf16 (f32 output, f32 accumulation).
  */
-export function matMulOp(rt: CudaRuntime, allocator: CachingAllocator, precision: Precision) {
+export function matMulOp(rt: CudaRuntime, precision: Precision, cache: Bf16Cache | null) {
+  if (precision === "bf16" && !cache) throw new Error("backend-cuda: bf16 MatMul needs its operand cache");
   return (out: Info, [x, y]: readonly Info[], { transA, transB }: { transA: boolean; transB: boolean }) => {
     if (x!.dtype !== "f32" || y!.dtype !== "f32") throw new DTypeError(`MatMul: backend-cuda multiplies f32 only, got ${x!.dtype} and ${y!.dtype} (cast to f32 first)`);
     const rank = out.shape.length;
@@ -27,18 +27,7 @@ export function matMulOp(rt: CudaRuntime, allocator: CachingAllocator, precision
     const batch = collapse(batchShape, [aStrides, bStrides, cStrides]);
     const bf16 = precision === "bf16";
     const elementBytes = bf16 ? 2 : 4;
-    let [a, b] = [x!.handle.pointer, y!.handle.pointer];
-    const temporaries: ReturnType<CachingAllocator["allocate"]>[] = [];
-    if (bf16) {
-      for (const [which, info] of [["a", x!], ["b", y!]] as const) {
-        const count = sizeOfShape(info.shape);
-        const block = allocator.allocate(count * 2, `bf16 copy of a MatMul operand [${info.shape.join(", ")}]`);
-        temporaries.push(block);
-        rt.launchElements(TO_BF16_SOURCE, count, [new BigUint64Array([block.pointer]), info.handle.arg, i64(count)]);
-        if (which === "a") a = block.pointer;
-        else b = block.pointer;
-      }
-    }
+    const [a, b] = bf16 ? [cache!.pointer(x!.handle, x!.shape), cache!.pointer(y!.handle, y!.shape)] : [x!.handle.pointer, y!.handle.pointer];
     const call = (mm: number, count: number, aOff: number, bOff: number, cOff: number, sa: number, sb: number, sc: number) => {
       const g = rowMajorGemm(transA, transB, mm, n, k);
       const first: GemmOperand = { pointer: b + BigInt(bOff * elementBytes), ld: g.ldFirst, stride: sb };
@@ -71,6 +60,5 @@ export function matMulOp(rt: CudaRuntime, allocator: CachingAllocator, precision
         call(m, last, offsets[0]!, offsets[1]!, offsets[2]!, sa, sb, sc);
       }
     }
-    for (const block of temporaries) allocator.release(block);
   };
 }
