@@ -4,7 +4,7 @@ import { createWindowSampler, type TokenArray } from "@adaptive-sparse/data";
 import type { z } from "zod";
 import { selectBackend } from "./backends.js";
 import { corpusTokens } from "./corpus.js";
-import { watchParent } from "./parent-watch.js";
+import { shouldWatchParent, watchParent } from "./parent-watch.js";
 import type { dataSettings } from "./settings.js";
 import type { Tokenizer } from "@adaptive-sparse/data";
 import type { EventHandler, TrainerEvent } from "@adaptive-sparse/trainer";
@@ -37,8 +37,9 @@ export const shortName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).p
 
 /**
  * Aborts the run on SIGINT/SIGTERM (the trainer saves a checkpoint, then stops); a second signal exits at once.
- * The same happens when the process that started us dies (`kill -9` on an `npx` wrapper cannot forward a
- * signal): the parent is polled, and an orphaned run checkpoints and stops instead of running on unseen.
+ * The same happens under npm/npx when the process that started us dies (`kill -9` on an `npx` wrapper cannot
+ * forward a signal): the parent is polled, and an orphaned run checkpoints and stops instead of running on
+ * unseen (see {@link shouldWatchParent}; ADAPTIVE_SPARSE_PARENT_WATCH=0/1 overrides).
  */
 export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
@@ -52,7 +53,7 @@ export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
   const handler = (name: NodeJS.Signals) => stop(`${name} received`);
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
-  const stopWatching = watchParent(() => stop("the parent process exited"));
+  const stopWatching = shouldWatchParent() ? watchParent(() => stop("the parent process exited")) : () => {};
   return { signal: controller.signal, dispose: () => { process.off("SIGINT", handler); process.off("SIGTERM", handler); stopWatching(); } };
 }
 

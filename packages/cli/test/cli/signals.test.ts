@@ -73,7 +73,8 @@ describe.skipIf(!built)("signals: SIGINT acted on after the current step; a kill
     const wrapper = join(tmpdir(), `cli-wrapper-${process.pid}.mjs`);
     // Like npx: starts the command as its child and waits; prints the child's pid for the test.
     writeFileSync(wrapper, `import { spawn } from "node:child_process";\nconst child = spawn("sh", ["-c", ${JSON.stringify(shape(command))}], { stdio: ["ignore", "ignore", "ignore"] });\nconsole.log(child.pid);\nsetInterval(() => {}, 1000);\n`);
-    const parent = spawn(process.execPath, [wrapper], { stdio: ["ignore", "pipe", "inherit"] });
+    // npm and npx set npm_command for what they run; the run watches its parent only then (or when told to).
+    const parent = spawn(process.execPath, [wrapper], { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, npm_command: "exec", ADAPTIVE_SPARSE_PARENT_WATCH: "" } });
     let printed = "";
     parent.stdout.on("data", (chunk) => (printed += chunk));
     const shellPid = await until("the child's pid", () => (/^\d+\n/.test(printed) ? Number(printed.trim()) : undefined));
@@ -85,5 +86,13 @@ describe.skipIf(!built)("signals: SIGINT acted on after the current step; a kill
     console.log(`cli signals test: orphaned run exited ${((Date.now() - started) / 1000).toFixed(2)} s after kill -9 on its wrapper`);
     expect(existsSync(join(out, "checkpoint"))).toBe(true);
     rmSync(wrapper, { force: true });
+  });
+
+  it("who watches: under npm/npx yes, nohup or ADAPTIVE_SPARSE_PARENT_WATCH=0 no, =1 always", async () => {
+    const { shouldWatchParent } = await import("../../src/parent-watch.js");
+    expect(shouldWatchParent({ npm_command: "exec" })).toBe(true);
+    expect(shouldWatchParent({})).toBe(false); // a shell's own rules (SIGHUP, disown) apply
+    expect(shouldWatchParent({ npm_command: "exec", ADAPTIVE_SPARSE_PARENT_WATCH: "0" })).toBe(false);
+    expect(shouldWatchParent({ ADAPTIVE_SPARSE_PARENT_WATCH: "1" })).toBe(true);
   });
 });
