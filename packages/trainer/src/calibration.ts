@@ -79,16 +79,26 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
       const captured = new Map<SparseLayerState, Tensor[]>(layers.map((entry) => [entry, []]));
       const byLayer = new Map(layers.map((entry) => [entry.layer, entry]));
       const remove = captureInputs([...byLayer.keys()], (layer, input) => void captured.get(byLayer.get(layer)!)!.push(keep(input)));
+      // Layers fed the same tensor (LLaMA's q/k/v and gate/up, OPT's q/k/v) share one statistic: owner[i] is
+      // the first layer that read layer i's input; only owners accumulate.
+      const owner = layers.map((_, i) => i);
       const wanda = layers.map((entry) => (needs.activations ? createWandaStatistic(entry.cols) : null));
       const hessian = layers.map((entry) => (needs.hessian ? createHessianAccumulator(entry.cols) : null));
       let outputs: Tensor[] = [];
       try {
-        for (const x of hidden) {
+        for (const [batch, x] of hidden.entries()) {
           outputs.push(noGrad(() => tidy(() => block.call(x))));
+          const readBy = new Map<Tensor, number>();
           for (const [i, entry] of layers.entries()) {
             for (const input of captured.get(entry)!.splice(0)) {
+              const first = readBy.get(input);
+              if (first !== undefined) {
+                if (batch === 0) [owner[i], wanda[i], hessian[i]] = [first, null, null];
+                continue;
+              }
+              readBy.set(input, i);
               const values = await input.data(); // [b, T, cols] as [tokens, cols]
-              input.dispose();
+              if (input !== x) input.dispose(); // post-LN OPT feeds the block's own input to q/k/v: re-run below
               wanda[i]?.addBatch(values, x.shape[0]);
               hessian[i]?.addBatch(values, x.shape[0]);
             }
@@ -98,7 +108,12 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
         remove();
         for (const list of captured.values()) dispose(list);
       }
-      layers.forEach((entry, i) => stats.set(entry.name, { inputNormSq: wanda[i]?.value(), hessian: hessian[i]?.value() }));
+      const values = layers.map((_, i) => (owner[i] === i ? { inputNormSq: wanda[i]?.value(), hessian: hessian[i]?.value() } : null));
+      // Copies for the sharers: a strategy may work on its statistic in place (SparseGPT's Cholesky).
+      layers.forEach((entry, i) => {
+        const shared = values[owner[i]!]!;
+        stats.set(entry.name, owner[i] === i ? shared : { inputNormSq: shared.inputNormSq?.slice(), hessian: shared.hessian?.slice() });
+      });
       if (onBlock) {
         await onBlock(layers, stats);
         // Block ℓ+1 must see what the pruned block ℓ produces (method.md §6.2, step "re-run the pruned block").
