@@ -49,6 +49,6 @@ describe("train() places student and teacher", () => {
     expect(split.student.parameters().every((p) => p.backend === gpu)).toBe(true);
     expect(split.teacher.parameters().every((p) => p.backend === wasm)).toBe(true);
     expect(split.result.summary.sparsity).toBe(0.5);
-    split.result.losses.forEach((loss, step) => expect(Math.abs(loss - reference.result.losses[step]) / reference.result.losses[step], `step ${step}: ${loss} vs ${reference.result.losses[step]}`).toBeLessThan(1e-4)); // measured 4.6e-7
+    split.result.losses.forEach((loss, step) => expect(Math.abs(loss - reference.result.losses[step]) / reference.result.losses[step], `step ${step}: ${loss} vs ${reference.result.losses[step]}`).toBeLessThan(1e-4)); // measured 4.3e-7
   });
 });
