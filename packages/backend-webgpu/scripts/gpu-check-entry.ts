@@ -8,6 +8,7 @@ import { relativeError } from "../../../tooling/conformance/src/compare.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "./fixture-runner.js";
+import { matmulTuning } from "../src/kernels/matmul.js";
 
 const allowSoftware = process.argv.includes("--allow-software");
 const small = process.argv.includes("--small"); // quick sizes, for trying the script on a CPU driver
@@ -201,6 +202,12 @@ const results = [
 table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
 const timings: boolean[] = [];
 for (const n of small ? [128, 256] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
+// Both tile widths on one shape, to tune the choice (chosen per shape otherwise).
+for (const tileN of [64, 128] as const) {
+  matmulTuning.tileN = tileN;
+  timings.push(await section(`GEMM tile 128×${tileN}`, () => timeMatmul(gpu, small ? 256 : 4096, `, tile 128×${tileN} forced`)));
+}
+delete matmulTuning.tileN;
 // The same products on a device without Dawn's robustness transform (no index clamps in the inner loop).
 timings.push(
   await section("GEMM without robustness", async () => {

@@ -25,6 +25,9 @@ export function chooseVariant(m: number, n: number, k: number, batches: number, 
   };
 }
 
+/** A forced tile width for every product (the GPU check compares both on one shape); empty: chosen per shape. */
+export const matmulTuning: { tileN?: 64 | 128 } = {};
+
 /** Batched GEMM over broadcast leading axes; batches beyond the grid's z limit go in several dispatches. */
 export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: number) {
   return (out: Info, [a, b]: readonly Info[], { transA, transB }: OpAttrs["MatMul"]): void => {
@@ -43,7 +46,8 @@ export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: numb
     ];
     const aStrides = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * m * k);
     const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * k * n);
-    const variant = chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit);
+    const chosen = chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit);
+    const variant = matmulTuning.tileN && matmulSharedBytes(matmulTuning.tileN) <= sharedLimit ? { ...chosen, tileN: matmulTuning.tileN } : chosen;
     const code = matmulProgram(variant);
     for (let start = 0; start < batches; start += maxZ) {
       const count = Math.min(maxZ, batches - start);
