@@ -39,7 +39,7 @@ export function createProgram(options: MainOptions = {}): Command {
   const registry = options.registry ?? createCliRegistry();
   const program = new Command("adaptive-sparse")
     .description("Prune GPT-2-family models to 2:4 sparsity with adaptive sparse training (AST) and its baselines.")
-    .showHelpAfterError()
+    .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
   common(program.command("pretrain"))

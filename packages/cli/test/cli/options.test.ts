@@ -39,6 +39,11 @@ describe("flag values: a bad one names the flag and the expected form; nothing r
     expect(firstLine(stderr)).toBe(message);
   });
 
+  it("a parse error is two lines: the error and where to find the usage (not the whole help)", async () => {
+    const { stderr } = await prune("--steps", "abc");
+    expect(stderr).toBe("error: option '--steps <n>' argument 'abc' is invalid. Expected a whole number ≥ 1, e.g. --steps 200.\n(add --help for usage)\n");
+  });
+
   it("no --corpus says --corpus is required (not a zod path)", async () => {
     const { code, stderr } = await runCli(["prune", "-m", model, "--method", "naive", "--steps", "2", "--backend", "cpu", "-o", out]);
     expect(code).toBe(1);
