@@ -75,6 +75,8 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
       process.stderr.write = write;
     }
     expect(stderr).toMatch(/^adaptive-sparse: wasm backend: MatMul trapped on worker thread 1 .*\nTo continue: the last checkpoint \(step 2\) is in \S+checkpoint: rerun the same command with --resume to continue from it; add --backend cpu to run on the reference backend instead\.\n$/s);
+    expect(existsSync(join(out, "model"))).toBe(false); // nothing exported as if complete
+    expect(existsSync(join(out, "results.json"))).toBe(false);
     const resumed = await runCli([...args, "--backend", "cpu", "--resume"]);
     expect(resumed.stderr).toContain("prune: completed at step 6");
   });
