@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, add, formatShape, matmul, noGrad, ones, reshape, shapesEqual, sum, tidy, where, type Tensor } from "@adaptive-sparse/core";
+import { DTypeError, ShapeError, add, formatShape, keep, matmul, noGrad, ones, reshape, shapesEqual, sparseMatMul24, sum, tidy, where, type Compressed24Tensors, type Tensor } from "@adaptive-sparse/core";
 import { checkFeatures } from "./check-features.js";
 import { copyInto } from "./copy-into.js";
 import { ModuleError } from "./errors.js";
@@ -40,6 +40,7 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
   /** u8 [out, in], 1 = kept. Updated in place by `setMask`. */
   readonly mask: Tensor;
   #slorb: SlorbState | null = null;
+  #compressed: Compressed24Tensors | null = null;
 
   constructor(
     readonly inFeatures: number,
@@ -59,6 +60,39 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
   /** A SparseLinear sharing `linear`'s parameters (same objects, so optimizer state carries over). */
   static fromLinear(linear: Linear): SparseLinear {
     return new SparseLinear(linear.inFeatures, linear.outFeatures, { source: linear });
+  }
+
+  /**
+   * Gives the layer its 2:4 weight in compressed form (values f32 [out, in/2] and packed 2-bit positions,
+   * io's `compress24` layout), or removes it with null. In eval mode the forward then runs
+   * `sparseMatMul24` (the wasm backend's 2:4 kernel, or an exact dense expansion elsewhere) instead of
+   * the dense masked product; training always uses the dense weight. The layer holds its own references
+   * (the caller may dispose its tensors) and frees them on `setCompressed24(null)` or `dispose()`.
+   * The caller keeps it consistent with `M ⊙ W` (set it after finalisation, for inference).
+   * @throws ShapeError/DTypeError when the tensors do not fit the layer.
+   */
+  setCompressed24(compressed: Compressed24Tensors | null): void {
+    if (compressed) {
+      const { values, indices } = compressed;
+      if (values.dtype !== "f32" || indices.dtype !== "u8") throw new DTypeError(`SparseLinear.setCompressed24: values must be f32 and indices u8, got ${values.dtype} and ${indices.dtype}`);
+      const size = this.outFeatures * this.inFeatures;
+      if (values.size !== size / 2 || indices.size !== Math.ceil(size / 8)) {
+        throw new ShapeError(`SparseLinear.setCompressed24: a [${this.outFeatures}, ${this.inFeatures}] weight compresses to ${size / 2} values and ${Math.ceil(size / 8)} index bytes, got ${values.size} and ${indices.size}`);
+      }
+    }
+    this.#compressed?.values.dispose();
+    this.#compressed?.indices.dispose();
+    this.#compressed = compressed ? { values: keep(compressed.values.reshape([this.outFeatures, this.inFeatures / 2])), indices: keep(compressed.indices.reshape([compressed.indices.size])) } : null;
+  }
+
+  /** The compressed 2:4 weight set by {@link SparseLinear.setCompressed24}, or null. */
+  get compressed24(): Compressed24Tensors | null {
+    return this.#compressed;
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.setCompressed24(null);
   }
 
   /** The SLoRB branch, or null when not enabled. */
@@ -113,7 +147,10 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
   /** @param x [..., in] @returns [..., out] */
   forward(x: Tensor): Tensor {
     checkFeatures("SparseLinear", x, this.inFeatures, this.outFeatures);
-    let y = matmul(x, straightThroughMask(this.weight, this.mask), { transB: true }); // (..., out)
+    let y =
+      this.#compressed && !this.training
+        ? sparseMatMul24(x, this.#compressed, this.outFeatures, this.inFeatures) // inference on the compressed 2:4 weight
+        : matmul(x, straightThroughMask(this.weight, this.mask), { transB: true }); // (..., out)
     if (this.bias) y = add(y, this.bias);
     if (!this.#slorb) return y;
     const { groupSize: k, s, p } = this.#slorb;
