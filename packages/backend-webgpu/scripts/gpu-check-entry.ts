@@ -39,6 +39,10 @@ async function agree(name: string, gpu: Backend, build: (backend: Backend) => Te
   return ok;
 }
 
+const started = performance.now();
+/** A progress line with the seconds since the check started (the launcher kills it at its timeout). */
+const elapsed = (what: string) => console.log(`--- ${what} done at ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
 const median = (runs: number[]) => [...runs].sort((x, y) => x - y)[Math.floor(runs.length / 2)]!;
 
 /** The summary table printed at the end: one row per check or measurement. */
@@ -181,6 +185,7 @@ const failed = Object.entries(fixtures.failures);
 console.log(`${failed.length ? "FAIL" : "ok  "} conformance fixtures: ${fixtures.passed} passed, ${failed.length} failed`);
 for (const [name, why] of failed) console.log(`     ${name}: ${why}`);
 table.push(["conformance fixtures", `${fixtures.passed} passed, ${failed.length} failed`]);
+elapsed("conformance");
 
 const [T, C, V] = small ? [64, 96, 500] : [1024, 768, 50257];
 const results = [
@@ -200,8 +205,13 @@ const results = [
   await agree(`sum over [${8 * T}, ${4 * C}]`, gpu, (b) => sum(tensor(values(32 * T * C, 16), { shape: [8 * T, 4 * C], backend: b }), 1)),
 ];
 table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
+elapsed("GPT-2-sized ops");
 const timings: boolean[] = [];
 for (const n of small ? [128, 256] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
+elapsed("GEMM rows");
+// The headline step before the diagnostics below, so a timeout cuts those first.
+timings.push(await section("GPT training step", () => timeGptStep(gpu)));
+elapsed("GPT step");
 // Both tile widths on one shape, to tune the choice (chosen per shape otherwise).
 for (const tileN of [64, 128] as const) {
   matmulTuning.tileN = tileN;
@@ -222,7 +232,7 @@ timings.push(
     }
   }),
 );
-timings.push(await section("GPT training step", () => timeGptStep(gpu)));
+elapsed("GEMM diagnostics");
 console.log(`stats: ${JSON.stringify(gpu.stats())}`);
 const ok = failed.length === 0 && results.every(Boolean) && timings.every(Boolean);
 console.log(`\n| check | result |\n| --- | --- |\n${table.map(([k, v]) => `| ${k} | ${v} |`).join("\n")}\n`);
