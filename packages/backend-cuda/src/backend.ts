@@ -31,6 +31,8 @@ export interface CudaBackend extends Backend<CudaHandle> {
   synchronize(): void;
   /** Returns cached device memory to the driver. */
   releaseCached(): void;
+  /** Waits for queued work and returns cached memory; live buffers stay valid until freed. */
+  dispose(): void;
 }
 
 const DTYPES: readonly DType[] = ["f32", "i32", "u8"];
@@ -130,5 +132,9 @@ export function createCudaBackend(options: CudaBackendOptions = {}): CudaBackend
     },
     synchronize: () => driver.synchronize(),
     releaseCached: () => allocator.releaseCached(),
+    dispose() {
+      driver.synchronize();
+      allocator.releaseCached();
+    },
   };
 }
