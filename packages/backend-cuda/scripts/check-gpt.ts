@@ -1,5 +1,6 @@
 // The GPT-2 training step for the CUDA check: npm run bench's measurement (tooling/bench's measureGpt: forward,
 // cross-entropy, backward, AdamW, timed one by one) on a fresh backend per precision, and a per-kernel profile.
+import { createCpuBackend } from "@adaptive-sparse/core";
 import { createCudaBackend, type Precision } from "../src/index.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 
@@ -49,6 +50,22 @@ export async function profileGpt(setup: GptSetup, precision: Precision, top: num
     const total = rows.reduce((sum, row) => sum + row.ms, 0);
     log(`GPU time per ${precision} training step by kernel (2 steps profiled, ${(total / 2).toFixed(1)} ms of kernels per step; top ${top}):`);
     for (const row of rows.slice(0, top)) log(`  ${(row.ms / 2).toFixed(2).padStart(8)} ms  ${String(row.count / 2).padStart(6)}×  ${row.name}`);
+  } finally {
+    backend.releaseCached();
+  }
+}
+
+/** The tiny GPT (bench's GPU setup) for 20 AdamW steps on cpu and on cuda (f32): losses within 1e-3 relative. */
+export async function tinyGptParity(setup: GptSetup, log: (line: string) => void): Promise<boolean> {
+  const run = { ...setup, warmup: 0, steps: 20, forwardSteps: 0 };
+  const cpu = (await measureGpt(createCpuBackend(), run)) as unknown as { losses: number[] };
+  const backend = createCudaBackend();
+  try {
+    const gpu = (await measureGpt(backend, run)) as unknown as { losses: number[] };
+    const worst = Math.max(...cpu.losses.map((want, i) => Math.abs(gpu.losses[i]! - want) / Math.abs(want)));
+    const ok = gpu.losses.length === 20 && worst <= 1e-3;
+    log(`${ok ? "ok  " : "FAIL"} tiny GPT, 20 AdamW steps, cuda vs cpu: worst relative loss difference ${worst.toExponential(2)} (cpu ${cpu.losses[0]!.toFixed(4)} → ${cpu.losses[19]!.toFixed(4)}, cuda ${gpu.losses[0]!.toFixed(4)} → ${gpu.losses[19]!.toFixed(4)})`);
+    return ok;
   } finally {
     backend.releaseCached();
   }

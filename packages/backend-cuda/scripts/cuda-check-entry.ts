@@ -13,7 +13,7 @@ import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "../../backend-webgpu/scripts/fixture-runner.js";
 import { randomValues, timeGemms, type GemmRow } from "./check-gemm.js";
 import { checkOps } from "./check-ops.js";
-import { profileGpt, timeGpt, type GptResult } from "./check-gpt.js";
+import { profileGpt, timeGpt, tinyGptParity, type GptResult, type GptSetup } from "./check-gpt.js";
 import { TORCH_REFERENCE_PY } from "./torch-reference.js";
 
 const small = process.argv.includes("--small");
@@ -76,6 +76,13 @@ for (const precision of ["f32", "tf32", "bf16"] as const) {
 const gptConfig = small ? GPU_GPT_SETUP.config : { vocabSize: 50257, blockSize: 1024, nLayer: 12, nHead: 12, nEmbd: 768 };
 const [batch, seq] = small ? [4, 32] : [4, 1024];
 const gptSetup = { config: gptConfig, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
+await section("tiny GPT losses vs cpu", async () => {
+  const ok = await tinyGptParity(GPU_GPT_SETUP as GptSetup, log);
+  table.push(["tiny GPT, 20 AdamW steps: losses vs cpu", ok ? "within 1e-3" : "DIFFER"]);
+  if (!ok) failed = true;
+}, "gpt");
+setDefaultBackend(gpu);
+
 const ours: GptResult[] = [];
 gpu.releaseCached();
 for (const precision of ["f32", "tf32", "bf16"] as const) {
