@@ -39,7 +39,7 @@ async function writeCheckpoint(): Promise<string> {
 // buffers) is not the loader's doing; what streaming adds on top of the model is what these tests bound.
 async function load(dir: string, hooks: { afterCreate?: () => void; onTensor?: () => void } = {}) {
   const weights = await checkWeights(dir, llamaShapes(config), llamaNames(false), "test");
-  const model = LLAMA_FAMILIES[0]!.create(config, { backend: createCpuBackend() });
+  const model = LLAMA_FAMILIES[0]!.create(config, { backend: createCpuBackend(), init: false });
   hooks.afterCreate?.();
   return { model, report: await weights.loadInto(model, { onTensor: hooks.onTensor }) };
 }

@@ -53,7 +53,7 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
   const config = family.parseConfig(raw, `loadModel: ${path}`);
   if (family.checkWeights) {
     const weights = await family.checkWeights(folder, config, `loadModel: ${folder}`);
-    const model = family.create(config, { backend: options.backend ?? getDefaultBackend() });
+    const model = family.create(config, { backend: options.backend ?? getDefaultBackend(), init: false }); // every weight is overwritten next
     await weights.loadInto(model);
     return model;
   }

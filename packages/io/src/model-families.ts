@@ -19,8 +19,11 @@ export interface ModelFamily<Config = unknown> {
   readonly architectures: readonly string[];
   /** @throws ConfigError naming the key (prefixed by `where`) for a config the family cannot run */
   parseConfig(raw: Record<string, unknown>, where: string): Config;
-  /** A model with fresh weights on `backend`, drawn from `generator` (the family's default seed when omitted). */
-  create(config: Config, options: { backend?: Backend; generator?: Generator }): CausalLM;
+  /**
+   * A model with fresh weights on `backend`, drawn from `generator` (the family's default seed when omitted).
+   * `init: false` asks for zeros filled on the device instead (a family may ignore it): loaders pass it.
+   */
+  create(config: Config, options: { backend?: Backend; generator?: Generator; init?: boolean }): CausalLM;
   /** Hugging Face tensors (float32) → our parameter names. @throws StateDictError / ShapeError */
   toNative(tensors: StateDict, config: Config): Record<string, Float32Tensor>;
   /** Our parameter names → Hugging Face tensors, ready for `writeSafetensors`. */

@@ -1,4 +1,4 @@
-import { DTypeError, Generator, gather, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { DTypeError, Generator, gather, tidy, zeros, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { normalInit } from "./init.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -11,6 +11,8 @@ export interface EmbeddingOptions {
   std?: number;
   /** Where the table lives (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zeros, filled on the device, for a table a loader overwrites at once (default true). */
+  init?: boolean;
 }
 
 /**
@@ -26,8 +28,8 @@ export class Embedding extends Module<[Tensor], Tensor> {
     options: EmbeddingOptions = {},
   ) {
     super();
-    const { generator = new Generator(0), std = 1, backend } = options;
-    this.weight = this.registerParameter("weight", tidy(() => new Parameter(normalInit([numEmbeddings, dim], std, generator, backend))));
+    const { generator = new Generator(0), std = 1, backend, init = true } = options;
+    this.weight = this.registerParameter("weight", tidy(() => new Parameter(init ? normalInit([numEmbeddings, dim], std, generator, backend) : zeros([numEmbeddings, dim], { backend }))));
   }
 
   /**

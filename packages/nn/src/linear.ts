@@ -17,6 +17,8 @@ export interface LinearOptions {
   std?: number;
   /** Where the parameters live (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zeros, filled on the device, for weights a loader overwrites at once (default true). */
+  init?: boolean;
 }
 
 /**
@@ -35,14 +37,12 @@ export class Linear extends Module<[Tensor], Tensor> {
     options: LinearOptions = {},
   ) {
     super();
-    const { bias = true, generator = new Generator(0), std, backend } = options;
+    const { bias = true, generator = new Generator(0), std, backend, init = true } = options;
     const bound = 1 / Math.sqrt(inFeatures);
-    this.weight = this.registerParameter(
-      "weight",
-      tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures, inFeatures], bound, generator, backend) : normalInit([outFeatures, inFeatures], std, generator, backend))),
-    );
+    const weight = () => (!init ? zeros([outFeatures, inFeatures], { backend }) : std === undefined ? uniformInit([outFeatures, inFeatures], bound, generator, backend) : normalInit([outFeatures, inFeatures], std, generator, backend));
+    this.weight = this.registerParameter("weight", tidy(() => new Parameter(weight())));
     this.bias = bias
-      ? this.registerParameter("bias", tidy(() => new Parameter(std === undefined ? uniformInit([outFeatures], bound, generator, backend) : zeros([outFeatures], { backend }))))
+      ? this.registerParameter("bias", tidy(() => new Parameter(init && std === undefined ? uniformInit([outFeatures], bound, generator, backend) : zeros([outFeatures], { backend }))))
       : null;
   }
 

@@ -54,6 +54,15 @@ describe("Llama", () => {
     tied.dispose();
   });
 
+  it("init: false makes zero weights (norms stay ones) without drawing, for loaders", () => {
+    const llama = new Llama({ ...config, qkvBias: true }, { init: false });
+    for (const [name, p] of llama.namedParameters()) {
+      const expected = name.endsWith("norm.weight") ? 1 : 0;
+      expect(p.dataSync().every((v) => v === expected), name).toBe(true);
+    }
+    llama.dispose();
+  });
+
   it("rejects bad configs and inputs with messages that say what to fix", () => {
     expect(() => new Llama({ ...config, nKvHead: 3 })).toThrow(/nKvHead: nHead must be a multiple of nKvHead/);
     expect(() => new Llama({ ...config, nEmbd: 30 })).toThrow(/nEmbd must be a multiple of nHead/);

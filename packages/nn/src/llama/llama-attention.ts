@@ -1,5 +1,6 @@
-import { Generator, causalMask, matmul, mul, permute, reshape, softmax, unsqueeze, where, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { causalMask, matmul, mul, permute, reshape, softmax, unsqueeze, where, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
 import type { RotaryEmbedding } from "../rotary.js";
@@ -18,13 +19,12 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
   constructor(
     config: LlamaConfig,
     readonly rotary: RotaryEmbedding,
-    generator: Generator,
-    backend?: Backend,
+    build: LayerBuild,
   ) {
     super();
     const { nEmbd, nHead, nKvHead, headDim, qkvBias, oBias } = config;
     [this.nHead, this.nKvHead, this.headDim] = [nHead, nKvHead, headDim];
-    const linear = (inF: number, outF: number, bias: boolean) => new Linear(inF, outF, { bias, generator, std: 0.02, backend });
+    const linear = (inF: number, outF: number, bias: boolean) => new Linear(inF, outF, { bias, std: 0.02, ...build });
     this.registerModule("q_proj", linear(nEmbd, nHead * headDim, qkvBias));
     this.registerModule("k_proj", linear(nEmbd, nKvHead * headDim, qkvBias));
     this.registerModule("v_proj", linear(nEmbd, nKvHead * headDim, qkvBias));

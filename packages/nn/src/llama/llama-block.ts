@@ -1,4 +1,5 @@
-import { add, type Backend, type Generator, type Tensor } from "@adaptive-sparse/core";
+import { add, type Tensor } from "@adaptive-sparse/core";
+import type { LayerBuild } from "../layer-build.js";
 import { Module } from "../module.js";
 import { RMSNorm } from "../rms-norm.js";
 import type { RotaryEmbedding } from "../rotary.js";
@@ -13,13 +14,13 @@ export class LlamaBlock extends Module<[Tensor], Tensor> {
   readonly postAttentionLayernorm: RMSNorm;
   readonly mlp: LlamaMLP;
 
-  constructor(config: LlamaConfig, rotary: RotaryEmbedding, generator: Generator, backend?: Backend) {
+  constructor(config: LlamaConfig, rotary: RotaryEmbedding, build: LayerBuild) {
     super();
-    const eps = config.rmsNormEps;
+    const [eps, backend] = [config.rmsNormEps, build.backend];
     this.inputLayernorm = this.registerModule("input_layernorm", new RMSNorm(config.nEmbd, { eps, backend }));
-    this.selfAttn = this.registerModule("self_attn", new LlamaAttention(config, rotary, generator, backend));
+    this.selfAttn = this.registerModule("self_attn", new LlamaAttention(config, rotary, build));
     this.postAttentionLayernorm = this.registerModule("post_attention_layernorm", new RMSNorm(config.nEmbd, { eps, backend }));
-    this.mlp = this.registerModule("mlp", new LlamaMLP(config, generator, backend));
+    this.mlp = this.registerModule("mlp", new LlamaMLP(config, build));
   }
 
   /** @param x [B, T, C] @returns [B, T, C] */

@@ -1,5 +1,6 @@
-import { Generator, mul, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { mul, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
 import { silu } from "../silu.js";
@@ -7,12 +8,12 @@ import type { LlamaConfig } from "./llama-config.js";
 
 /** LLaMA's SwiGLU feed-forward block: `down_proj(silu(gate_proj(x)) ⊙ up_proj(x))`. */
 export class LlamaMLP extends Module<[Tensor], Tensor> {
-  constructor(config: LlamaConfig, generator: Generator, backend?: Backend) {
+  constructor(config: LlamaConfig, build: LayerBuild) {
     super();
     const { nEmbd, intermediateSize, mlpBias: bias } = config;
-    this.registerModule("gate_proj", new Linear(nEmbd, intermediateSize, { bias, generator, std: 0.02, backend }));
-    this.registerModule("up_proj", new Linear(nEmbd, intermediateSize, { bias, generator, std: 0.02, backend }));
-    this.registerModule("down_proj", new Linear(intermediateSize, nEmbd, { bias, generator, std: 0.02, backend }));
+    this.registerModule("gate_proj", new Linear(nEmbd, intermediateSize, { bias, std: 0.02, ...build }));
+    this.registerModule("up_proj", new Linear(nEmbd, intermediateSize, { bias, std: 0.02, ...build }));
+    this.registerModule("down_proj", new Linear(intermediateSize, nEmbd, { bias, std: 0.02, ...build }));
   }
 
   /** The live projection named `gate_proj`, `up_proj` or `down_proj` (sparse after `sparsify`). */

@@ -1,5 +1,6 @@
-import { Generator, causalMask, matmul, mul, permute, reshape, softmax, where, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { causalMask, matmul, mul, permute, reshape, softmax, where, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
 import type { OPTConfig } from "./opt-config.js";
@@ -8,11 +9,11 @@ import type { OPTConfig } from "./opt-config.js";
 export class OPTAttention extends Module<[Tensor], Tensor> {
   readonly nHead: number;
 
-  constructor(config: OPTConfig, generator: Generator, backend?: Backend) {
+  constructor(config: OPTConfig, build: LayerBuild) {
     super();
     const { nEmbd, nHead, enableBias: bias } = config;
     this.nHead = nHead;
-    for (const name of ["k_proj", "v_proj", "q_proj", "out_proj"]) this.registerModule(name, new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02, backend }));
+    for (const name of ["k_proj", "v_proj", "q_proj", "out_proj"]) this.registerModule(name, new Linear(nEmbd, nEmbd, { bias, std: 0.02, ...build }));
   }
 
   /** The live projection (sparse after `sparsify`). */

@@ -1,5 +1,6 @@
-import { add, relu, type Backend, type Generator, type Tensor } from "@adaptive-sparse/core";
+import { add, relu, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerBuild } from "../layer-build.js";
 import { LayerNorm } from "../layer-norm.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
@@ -17,14 +18,15 @@ export class OPTBlock extends Module<[Tensor], Tensor> {
   readonly finalLayerNorm: LayerNorm;
   readonly preLN: boolean;
 
-  constructor(config: OPTConfig, generator: Generator, backend?: Backend) {
+  constructor(config: OPTConfig, build: LayerBuild) {
     super();
     const { nEmbd, ffnDim, enableBias: bias } = config;
+    const backend = build.backend;
     this.preLN = config.doLayerNormBefore;
-    this.selfAttn = this.registerModule("self_attn", new OPTAttention(config, generator, backend));
+    this.selfAttn = this.registerModule("self_attn", new OPTAttention(config, build));
     this.selfAttnLayerNorm = this.registerModule("self_attn_layer_norm", new LayerNorm(nEmbd, { backend }));
-    this.registerModule("fc1", new Linear(nEmbd, ffnDim, { bias, generator, std: 0.02, backend }));
-    this.registerModule("fc2", new Linear(ffnDim, nEmbd, { bias, generator, std: 0.02, backend }));
+    this.registerModule("fc1", new Linear(nEmbd, ffnDim, { bias, std: 0.02, ...build }));
+    this.registerModule("fc2", new Linear(ffnDim, nEmbd, { bias, std: 0.02, ...build }));
     this.finalLayerNorm = this.registerModule("final_layer_norm", new LayerNorm(nEmbd, { backend }));
   }
 

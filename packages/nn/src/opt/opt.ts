@@ -17,6 +17,8 @@ export interface OPTOptions {
   generator?: Generator;
   /** Where the weights are made (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zero weights, filled on the device (a loader overwrites them at once). */
+  init?: boolean;
 }
 
 /** The children of `OPT.model.decoder`, named as in Hugging Face's `OPTDecoder` (project_in/out and final_layer_norm by config). */
@@ -61,23 +63,23 @@ export class OPT extends Module<[idx: Tensor, targets?: Tensor], CausalLMOutput>
     super();
     this.config = parseOPTConfig(config);
     const { vocabSize, blockSize, nLayer, nEmbd, wordEmbedProjDim, doLayerNormBefore, removeFinalLayerNorm, tieWordEmbeddings } = this.config;
-    const generator = options.generator ?? new Generator(0);
-    const backend = options.backend;
+    const build = { generator: options.generator ?? new Generator(0), backend: options.backend, init: options.init ?? true };
+    const backend = build.backend;
     const projected = wordEmbedProjDim !== nEmbd;
-    this.#projectOut = projected ? new Linear(nEmbd, wordEmbedProjDim, { bias: false, generator, std: 0.02, backend }) : null;
-    this.#projectIn = projected ? new Linear(wordEmbedProjDim, nEmbd, { bias: false, generator, std: 0.02, backend }) : null;
+    this.#projectOut = projected ? new Linear(nEmbd, wordEmbedProjDim, { bias: false, std: 0.02, ...build }) : null;
+    this.#projectIn = projected ? new Linear(wordEmbedProjDim, nEmbd, { bias: false, std: 0.02, ...build }) : null;
     this.#finalLayerNorm = doLayerNormBefore && !removeFinalLayerNorm ? new LayerNorm(nEmbd, { backend }) : null;
     // Hugging Face's registration order, so state dicts list tensors as its checkpoints do.
     const modules = {
-      embed_tokens: new Embedding(vocabSize, wordEmbedProjDim, { generator, std: 0.02, backend }),
-      embed_positions: new Embedding(blockSize + OPT_POSITION_OFFSET, nEmbd, { generator, std: 0.02, backend }),
+      embed_tokens: new Embedding(vocabSize, wordEmbedProjDim, { std: 0.02, ...build }),
+      embed_positions: new Embedding(blockSize + OPT_POSITION_OFFSET, nEmbd, { std: 0.02, ...build }),
       ...(this.#projectOut ? { project_out: this.#projectOut, project_in: this.#projectIn! } : {}),
       ...(this.#finalLayerNorm ? { final_layer_norm: this.#finalLayerNorm } : {}),
-      layers: new ModuleList(Array.from({ length: nLayer }, () => new OPTBlock(this.config, generator, backend))),
+      layers: new ModuleList(Array.from({ length: nLayer }, () => new OPTBlock(this.config, build))),
     };
     this.decoder = new ModuleDict<OPTDecoder>(modules);
     this.registerModule("model", new ModuleDict({ decoder: this.decoder }));
-    this.lmHead = tieWordEmbeddings ? null : this.registerModule("lm_head", new Linear(wordEmbedProjDim, vocabSize, { bias: false, generator, std: 0.02, backend }));
+    this.lmHead = tieWordEmbeddings ? null : this.registerModule("lm_head", new Linear(wordEmbedProjDim, vocabSize, { bias: false, std: 0.02, ...build }));
   }
 
   /** The decoder layers, `model.decoder.layers`. */
