@@ -70,3 +70,25 @@ export async function tinyGptParity(setup: GptSetup, log: (line: string) => void
     backend.releaseCached();
   }
 }
+
+/**
+ * Flat memory over a long run: after 1,000 tiny-GPT steps a fresh backend holds the same live buffers and
+ * reserved bytes as after 10 (the model and optimizer state are the same size; nothing may accumulate).
+ */
+export async function tinyGptFlatMemory(setup: GptSetup, log: (line: string) => void): Promise<boolean> {
+  const after = async (steps: number) => {
+    const backend = createCudaBackend();
+    try {
+      await measureGpt(backend, { ...setup, warmup: 0, steps, forwardSteps: 0 });
+      const { liveBuffers, reservedBytes, liveBytes } = backend.stats();
+      return { liveBuffers, reservedBytes, liveBytes };
+    } finally {
+      backend.releaseCached();
+    }
+  };
+  const start = performance.now();
+  const [short, long] = [await after(10), await after(1000)];
+  const ok = short.liveBuffers === long.liveBuffers && short.reservedBytes === long.reservedBytes && short.liveBytes === long.liveBytes;
+  log(`${ok ? "ok  " : "FAIL"} tiny GPT after 10 vs 1,000 steps: ${short.liveBuffers} vs ${long.liveBuffers} live buffers, ${short.reservedBytes} vs ${long.reservedBytes} reserved bytes (${((performance.now() - start) / 1000).toFixed(1)} s)`);
+  return ok;
+}

@@ -1,8 +1,9 @@
 // The CUDA check, bundled (koffi kept external) into the GPU pack and by cuda-check.mjs. Prints the device, then
 // each section in its own try/catch: conformance fixtures, GPT-2-sized ops vs cpu, GEMM rows (f32/TF32/bf16),
 // a GPT-2 124M training step, PyTorch's figures timed in the same run (python3 + torch), and a markdown table.
-// Usage: node cuda-check.mjs [--small] [--sections=conformance,ops,gemm,gpt,torch]
-//   --small: tiny sizes, for trying the script quickly; --sections: run only these sections (default all).
+// Usage: node cuda-check.mjs [--small] [--sections=conformance,ops,gemm,gpt,torch,memory]
+//   --small: tiny sizes, for trying the script quickly; --sections: run only these sections (default all;
+//   also memory: 1,000 tiny-GPT steps with flat live buffers and reserved bytes).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "../../backend-webgpu/scripts/fixture-runner.js";
 import { randomValues, timeGemms, type GemmRow } from "./check-gemm.js";
 import { checkOps } from "./check-ops.js";
-import { profileGpt, timeGpt, tinyGptParity, type GptResult, type GptSetup } from "./check-gpt.js";
+import { profileGpt, timeGpt, tinyGptFlatMemory, tinyGptParity, type GptResult, type GptSetup } from "./check-gpt.js";
 import { TORCH_REFERENCE_PY } from "./torch-reference.js";
 
 const small = process.argv.includes("--small");
@@ -110,6 +111,18 @@ const torch = await section("PyTorch reference (python3)", () => {
     rmSync(dir, { recursive: true, force: true });
   }
 }, "torch");
+
+// Last, and only while the run is well inside its 4 minutes (the pack's launcher stops the check at its timeout).
+await section("tiny GPT memory over 1,000 steps", async () => {
+  const elapsed = (performance.now() - started) / 1000;
+  if (elapsed > 150) {
+    log(`skipped: ${elapsed.toFixed(0)} s have passed; run it alone with --sections=memory`);
+    return;
+  }
+  const ok = await tinyGptFlatMemory(GPU_GPT_SETUP as GptSetup, log);
+  table.push(["tiny GPT, 1,000 steps: live buffers and reserved bytes", ok ? "flat" : "GROW"]);
+  if (!ok) failed = true;
+}, "memory");
 
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : "n/a");
 for (const row of gemmRows) {
