@@ -7,7 +7,7 @@ import { tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
 export const FAMILY_FIXTURES = join(import.meta.dirname, "../fixtures/families");
 
 /** The fixture cases, one Hugging Face folder each. */
-export const FAMILY_CASES = ["llama-gqa-untied", "llama-tied-linear-rope", "qwen2-qkv-bias", "llama3-rope", "opt-pre-ln", "opt-post-ln-proj", "llama-sharded-bf16"] as const;
+export const FAMILY_CASES = ["llama-gqa-untied", "llama-tied-linear-rope", "qwen2-qkv-bias", "llama3-rope", "opt-pre-ln", "opt-post-ln-proj", "llama-sharded-bf16", "mistral", "llama-all-biases"] as const;
 
 interface Expected {
   adamw: { lr: number; betas: [number, number]; eps: number; weight_decay: number };

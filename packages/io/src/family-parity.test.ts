@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { createCpuBackend, tidy } from "@adaptive-sparse/core";
 import { Llama, OPT } from "@adaptive-sparse/nn";
 import { AdamW } from "@adaptive-sparse/optim";
@@ -14,6 +16,7 @@ describe("LLaMA and OPT families match PyTorch", () => {
       const expected = familyExpected(name, backend);
       const model = await loadModel(expected.folder, { backend });
       expect(model).toBeInstanceOf(name.startsWith("opt") ? OPT : Llama);
+      expect(model.modelType).toBe((JSON.parse(readFileSync(join(expected.folder, "config.json"), "utf8")) as { model_type: string }).model_type);
       const [idx, targets] = [expected.load("idx"), expected.load("targets")];
       const { logits, loss } = tidy(() => {
         const out = model.forward(idx, targets);
