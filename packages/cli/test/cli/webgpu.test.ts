@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { noGrad, tensor } from "@adaptive-sparse/core";
 import { isWebGpuAvailable } from "@adaptive-sparse/backend-webgpu";
@@ -30,6 +30,15 @@ describe.skipIf(!available)("adaptive-sparse prune → eval → export with --ba
     expect(result!.model.parameters().every((p) => p.backend.name === "webgpu")).toBe(true);
     expect(existsSync(join(out, "model", "model.safetensors"))).toBe(true);
     expect(existsSync(join(out, "model.sparse24.safetensors"))).toBe(true);
+  });
+
+  it("writes the backend's host↔device byte counts of each logged step into metrics.jsonl (issue 12, acceptance 3)", () => {
+    const steps = readFileSync(join(out, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.type === "step");
+    expect(steps.map((e) => e.step)).toEqual([0, 1, 2, 3]);
+    const logged = steps.filter((e) => e.hostToDeviceBytes !== null && e.hostToDeviceBytes !== undefined);
+    expect(logged.map((e) => e.step)).toEqual([3]); // log.every 10: the last step closes the only interval
+    expect(logged[0].hostToDeviceBytes).toBeGreaterThan(0); // the batches' token ids (and the first step's caches)
+    expect(logged[0].deviceToHostBytes).toBeGreaterThan(0); // the queued losses, norms and flip counts
   });
 
   it("eval --backend webgpu reports valid 2:4 and the cpu backend's perplexity within 1e-4 relative", async () => {
