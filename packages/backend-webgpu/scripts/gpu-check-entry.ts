@@ -3,7 +3,7 @@ import {
   createCpuBackend, crossEntropy, gather, groupTopK, layerNorm, matmul, narrow, scatterAdd, setDefaultBackend, softmax, sum, tensor,
   tidy, type Backend, type Tensor,
 } from "@adaptive-sparse/core";
-import { createWebGpuBackend, formatProfile, type WebGpuBackend } from "../src/index.js";
+import { byOp, createWebGpuBackend, formatProfile, rowsOf, type WebGpuBackend } from "../src/index.js";
 import { relativeError } from "../../../tooling/conformance/src/compare.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
@@ -111,7 +111,7 @@ async function timeMatmul(gpu: WebGpuBackend, n: number, note = ""): Promise<boo
         const ms = (performance.now() - start) / DISPATCHES;
         if (sample === 0) continue;
         if (!profiled) wall.push(ms);
-        else stamped.push((await gpu.profiler.report()).rows.find((r) => r.label === "MatMul")!.gpuMs! / DISPATCHES);
+        else stamped.push(byOp(await gpu.profiler.report()).rows.find((r) => r.label === "MatMul")!.gpuMs! / DISPATCHES);
       }
     }
     gpu.profiler.enabled = false;
@@ -160,7 +160,12 @@ async function timeGptStep(gpu: WebGpuBackend): Promise<boolean> {
       mapWaitMs: +(after.mapWaitMs - before.mapWaitMs).toFixed(1),
       submits: after.submits - before.submits,
     };
-    profile = `profiled training step (warm-up step 2, ${wallMs.toFixed(0)} ms with a pass per dispatch): ${JSON.stringify(counters)}\n${formatProfile(report, 15)}`;
+    const gemms = rowsOf(report, "MatMul");
+    const gemmMs = gemms.rows.reduce((t, r) => t + (r.gpuMs ?? 0), 0);
+    profile =
+      `profiled training step (warm-up step 2, ${wallMs.toFixed(0)} ms with a pass per dispatch): ${JSON.stringify(counters)}\n` +
+      `by op (top 15):\n${formatProfile(byOp(report), 15)}\n` +
+      `GEMM by shape (top 12 of ${gemms.rows.length}, ${gemmMs.toFixed(1)} ms in all):\n${formatProfile({ ...gemms, gpuMs: gemmMs }, 12)}`;
   };
   const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, readLogits: false, aroundStep, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
   const { stepMs, forwardMs, losses } = await measureGpt(gpu, setup);

@@ -8,5 +8,5 @@ export type { WebGpuBackendOptions } from "./options.js";
 export type { WebGpuHandle } from "./handle.js";
 export { webgpuBackendPlugin, registerWebGpuBackend, isWebGpuAvailable } from "./plugin.js";
 export type { WebGpuBackendPlugin } from "./plugin.js";
-export { formatProfile } from "./profiler.js";
+export { byOp, formatProfile, rowsOf } from "./profiler.js";
 export type { ProfileReport, ProfileRow, WebGpuProfiler } from "./profiler.js";

@@ -1,7 +1,7 @@
 import { add, matmul, tensor, tidy } from "@adaptive-sparse/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createWebGpuBackend, type WebGpuBackend } from "./backend.js";
-import { formatProfile } from "./profiler.js";
+import { byOp, formatProfile, rowsOf } from "./profiler.js";
 import { hasAdapter, randomValues } from "./test-device.js";
 
 describe.runIf(await hasAdapter())("webgpu profiling and host counters", () => {
@@ -21,7 +21,10 @@ describe.runIf(await hasAdapter())("webgpu profiling and host counters", () => {
       return c;
     });
     await out.data();
-    const report = await gpu.profiler.report();
+    const shapes = await gpu.profiler.report();
+    // GEMMs are labelled with their shape; byOp merges labels by op.
+    expect(rowsOf(shapes, "MatMul").rows.map((r) => [r.label, r.dispatches])).toEqual([["MatMul 64×64×64 tile 128×64", 3]]);
+    const report = byOp(shapes);
     const row = (label: string) => report.rows.find((r) => r.label === label);
     expect(row("MatMul")?.dispatches).toBe(3);
     expect(row("Add")?.dispatches).toBe(2);
@@ -39,7 +42,7 @@ describe.runIf(await hasAdapter())("webgpu profiling and host counters", () => {
     gpu.profiler.enabled = false;
     tidy(() => matmul(a, b)).dispose();
     await gpu.flush();
-    expect((await gpu.profiler.report()).rows.find((r) => r.label === "MatMul")?.dispatches).toBe(3);
+    expect(byOp(await gpu.profiler.report()).rows.find((r) => r.label === "MatMul")?.dispatches).toBe(3);
     for (const t of [a, b, out]) t.dispose();
   });
 

@@ -141,6 +141,26 @@ export class Profiler implements WebGpuProfiler {
   }
 }
 
+/** The report with labels merged by their first word (the op: "MatMul 4096×768×768 Bᵀ …" counts as "MatMul"). */
+export function byOp(report: ProfileReport): ProfileReport {
+  const merged = new Map<string, { dispatches: number; gpuMs: number | null }>();
+  for (const row of report.rows) {
+    const op = row.label.split(" ")[0];
+    const total = merged.get(op) ?? { dispatches: 0, gpuMs: row.gpuMs === null ? null : 0 };
+    total.dispatches += row.dispatches;
+    if (total.gpuMs !== null && row.gpuMs !== null) total.gpuMs += row.gpuMs;
+    merged.set(op, total);
+  }
+  const rows = [...merged].map(([label, t]) => ({ label, ...t }));
+  rows.sort((a, b) => (b.gpuMs ?? 0) - (a.gpuMs ?? 0) || b.dispatches - a.dispatches);
+  return { ...report, rows };
+}
+
+/** Only the rows whose label starts with `prefix` (e.g. every GEMM shape). */
+export function rowsOf(report: ProfileReport, prefix: string): ProfileReport {
+  return { ...report, rows: report.rows.filter((row) => row.label.startsWith(prefix)) };
+}
+
 /** A profile as a markdown table of the `top` labels by GPU time. */
 export function formatProfile(report: ProfileReport, top = 15): string {
   const total = report.gpuMs ?? 0;

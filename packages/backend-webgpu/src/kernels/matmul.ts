@@ -49,10 +49,12 @@ export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: numb
     const chosen = chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit);
     const variant = matmulTuning.tileN && matmulSharedBytes(matmulTuning.tileN) <= sharedLimit ? { ...chosen, tileN: matmulTuning.tileN } : chosen;
     const code = matmulProgram(variant);
+    // The label names the shape, so a profile splits GEMM time by product (op names stay the first word).
+    const label = `MatMul ${batches > 1 ? `${batches}×` : ""}${m}×${n}×${k}${transA ? " Aᵀ" : ""}${transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN}`;
     for (let start = 0; start < batches; start += maxZ) {
       const count = Math.min(maxZ, batches - start);
       const params = [m, n, k, start, batch.length, ...batch, ...aStrides, ...bStrides];
-      ctx.run("MatMul", code, args, params, [Math.ceil(n / variant.tileN), Math.ceil(m / TILE_M), count]);
+      ctx.run(label, code, args, params, [Math.ceil(n / variant.tileN), Math.ceil(m / TILE_M), count]);
     }
   };
 }
