@@ -92,7 +92,7 @@ export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promi
     },
     write(handle, data) {
       rt.assertUsable("write");
-      const buffer = rt.bufferFor(handle, `write: a ${handle.dtype} tensor of ${handle.size} elements`);
+      const buffer = rt.bufferFor(handle, () => `write: a ${handle.dtype} tensor of ${handle.size} elements`);
       // queue.writeBuffer runs before the open batch: submit first if that batch still uses this buffer.
       if (handle.batch === rt.batch.id && rt.batch.pending) rt.batch.submit();
       let words = toWords(data);

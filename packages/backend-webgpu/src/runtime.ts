@@ -81,9 +81,12 @@ export class Runtime implements KernelContext {
     }
   }
 
-  /** The handle's GPUBuffer, created on first use; `label` names the op, tensor shape and dtype for limit errors. */
-  bufferFor(handle: WebGpuHandle, label: string): GPUBuffer {
-    if (handle.freed) throw new BackendError(`webgpu backend: ${label} uses a freed buffer`);
+  /**
+   * The handle's GPUBuffer, created on first use; `label` names the op, tensor shape and dtype for errors
+   * (a function, so the string is built only when one is thrown: this runs for every binding of every dispatch).
+   */
+  bufferFor(handle: WebGpuHandle, label: () => string): GPUBuffer {
+    if (handle.freed) throw new BackendError(`webgpu backend: ${label()} uses a freed buffer`);
     if (!handle.buffer) {
       const limits = this.device.limits;
       const [name, limit] =
@@ -92,7 +95,7 @@ export class Runtime implements KernelContext {
           : ["maxStorageBufferBindingSize", limits.maxStorageBufferBindingSize];
       if (handle.bytes > limit) {
         throw new BackendError(
-          `webgpu backend: ${label} needs ${formatBytes(handle.bytes)}, more than this device's ${name} of ${formatBytes(limit)} ` +
+          `webgpu backend: ${label()} needs ${formatBytes(handle.bytes)}, more than this device's ${name} of ${formatBytes(limit)} ` +
             `(${this.opened.description}). Use smaller tensors (batch size, sequence length) or a GPU with a larger limit.`,
         );
       }
@@ -113,7 +116,7 @@ export class Runtime implements KernelContext {
     const bindings: Binding[] = args.map((arg) => {
       if (!("info" in arg)) return { buffer: arg, size: arg.size };
       const { handle, shape, dtype } = arg.info;
-      const buffer = this.bufferFor(handle, `${op}: ${arg.role} ${formatShape(shape)} ${dtype}`);
+      const buffer = this.bufferFor(handle, () => `${op}: ${arg.role} ${formatShape(shape)} ${dtype}`);
       if (arg.role !== "output" && handle.dirty) this.batch.encoder().clearBuffer(buffer);
       handle.dirty = false;
       handle.batch = this.batch.id;
@@ -131,7 +134,7 @@ export class Runtime implements KernelContext {
       return;
     }
     const { handle, shape, dtype } = target.info;
-    const buffer = this.bufferFor(handle, `${op}: output ${formatShape(shape)} ${dtype}`);
+    const buffer = this.bufferFor(handle, () => `${op}: output ${formatShape(shape)} ${dtype}`);
     this.batch.encoder().clearBuffer(buffer);
     handle.dirty = false;
     handle.batch = this.batch.id;
