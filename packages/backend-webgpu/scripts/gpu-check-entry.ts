@@ -12,6 +12,8 @@ import { matmulTuning } from "../src/kernels/matmul.js";
 
 const allowSoftware = process.argv.includes("--allow-software");
 const small = process.argv.includes("--small"); // quick sizes, for trying the script on a CPU driver
+// --quick: for a short device lease: no GPT-2-sized op comparison, no GEMM diagnostics, GEMM at 2048³–8192³ only, 3 timed steps.
+const quick = process.argv.includes("--quick");
 
 /** Host data cache: the cpu run of `agree` generates each input once, so the GPU's timer never includes it. */
 const generated = new Map<string, Float32Array>();
@@ -167,7 +169,7 @@ async function timeGptStep(gpu: WebGpuBackend): Promise<boolean> {
       `by op (top 15):\n${formatProfile(byOp(report), 15)}\n` +
       `GEMM by shape (top 12 of ${gemms.rows.length}, ${gemmMs.toFixed(1)} ms in all):\n${formatProfile({ ...gemms, gpuMs: gemmMs }, 12)}`;
   };
-  const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: 5, forwardSteps: 3, readLogits: false, aroundStep, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
+  const setup = { config, batch, seq, forwardBatch: 1, warmup: 2, steps: quick ? 3 : 5, forwardSteps: quick ? 2 : 3, readLogits: false, aroundStep, optimizer: { lr: 6e-4, betas: [0.9, 0.95], weightDecay: 0.1 } };
   const { stepMs, forwardMs, losses } = await measureGpt(gpu, setup);
   const ms = median(stepMs);
   const finite = losses.every(Number.isFinite);
@@ -201,7 +203,7 @@ table.push(["conformance fixtures", `${fixtures.passed} passed, ${failed.length}
 elapsed("conformance");
 
 const [T, C, V] = small ? [64, 96, 500] : [1024, 768, 50257];
-const results = [
+const results = quick ? [] : [
   await agree(`linear [${T}, ${C}]·[${4 * C}, ${C}]ᵀ`, gpu, (b) => matmul(tensor(values(T * C, 3), { shape: [T, C], backend: b }), tensor(values(4 * C * C, 4), { shape: [4 * C, C], backend: b }), { transB: true })),
   await agree(`attention scores [12, ${T / 4}, 64]·[12, ${T / 4}, 64]ᵀ`, gpu, (b) => matmul(tensor(values(3 * T * 64, 5), { shape: [12, T / 4, 64], backend: b }), tensor(values(3 * T * 64, 6), { shape: [12, T / 4, 64], backend: b }), { transB: true })),
   await agree(`softmax [${T / 4}, ${V}]`, gpu, (b) => softmax(tensor(values((T / 4) * V, 7, 8), { shape: [T / 4, V], backend: b }), -1)),
@@ -217,17 +219,17 @@ const results = [
   await agree(`2:4 group top-k [${4 * C}, ${C}]`, gpu, (b) => groupTopK(tensor(values(4 * C * C, 15), { shape: [4 * C, C], backend: b }), 2, 4)),
   await agree(`sum over [${8 * T}, ${4 * C}]`, gpu, (b) => sum(tensor(values(32 * T * C, 16), { shape: [8 * T, 4 * C], backend: b }), 1)),
 ];
-table.push(["GPT-2-sized ops vs cpu", `${results.filter(Boolean).length} of ${results.length} agree`]);
+table.push(["GPT-2-sized ops vs cpu", quick ? "skipped (--quick)" : `${results.filter(Boolean).length} of ${results.length} agree`]);
 generated.clear();
 elapsed("GPT-2-sized ops");
 const timings: boolean[] = [];
-for (const n of small ? [128, 256] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
+for (const n of small ? [128, 256] : quick ? [2048, 4096, 8192] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
 elapsed("GEMM rows");
 // The headline step before the diagnostics below, so a timeout cuts those first.
 timings.push(await section("GPT training step", () => timeGptStep(gpu)));
 elapsed("GPT step");
 // Both tile widths on one shape, to tune the choice (chosen per shape otherwise).
-for (const tileN of [64, 128] as const) {
+for (const tileN of quick ? [] : ([64, 128] as const)) {
   matmulTuning.tileN = tileN;
   timings.push(await section(`GEMM tile 128×${tileN}`, () => timeMatmul(gpu, small ? 128 : 4096, `, tile 128×${tileN} forced`)));
 }
@@ -239,7 +241,7 @@ timings.push(
     fast.profiler.enabled = false;
     try {
       let ok = true;
-      for (const n of small ? [128] : [2048, 4096, 8192]) ok = (await timeMatmul(fast, n, ", robustness off")) && ok;
+      for (const n of small ? [128] : quick ? [4096] : [2048, 4096, 8192]) ok = (await timeMatmul(fast, n, ", robustness off")) && ok;
       return ok;
     } finally {
       fast.dispose();
