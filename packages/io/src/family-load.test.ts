@@ -39,22 +39,24 @@ async function logitsOf(model: CausalLM, backend: Backend): Promise<Float32Array
 }
 
 describe("loading LLaMA and OPT folders", () => {
-  it("streams a sharded BF16 checkpoint one tensor at a time, converting in chunks: peak host memory is one f32 tensor plus one chunk", async () => {
+  it("streams a sharded BF16 checkpoint in chunks, into the parameters' own buffers on the cpu backend (else one f32 copy at a time)", async () => {
     const { folder } = familyExpected("llama-sharded-bf16", createCpuBackend());
     const config = llamaConfigFromHf(JSON.parse(readFileSync(join(folder, "config.json"), "utf8")) as Record<string, unknown>, "test");
-    const weights = await checkWeights(folder, llamaShapes(config), llamaNames(false), "test", { chunkBytes: 1000 });
-    const model = new Llama(config, { backend: createCpuBackend() });
-    const report = await weights.loadInto(model);
-    expect(report.tensors).toBe(model.parameters().length);
-    expect(report.storedDTypes).toEqual({ BF16: model.parameters().length });
-    expect(report.storedBytes).toBe(2 * model.numParameters());
-    // The largest tensors (embed_tokens, lm_head: 96 × 32) as float32, plus a 500-value BF16 read chunk.
-    expect(report.peakHostBytes).toBe(96 * 32 * 4 + 1000);
-    const expected = familyExpected("llama-sharded-bf16", model.parameters()[0]!.backend);
-    const idx = expected.load("idx");
-    expect(relError(tidy(() => noGrad(() => model.forward(idx).logits.dataSync())), expected.values("logits"))).toBeLessThan(1e-4);
-    idx.dispose();
-    model.dispose();
+    for (const inPlace of [true, false]) {
+      const weights = await checkWeights(folder, llamaShapes(config), llamaNames(false), "test", { chunkBytes: 1000, inPlace });
+      const model = new Llama(config, { backend: createCpuBackend(), init: false });
+      const report = await weights.loadInto(model);
+      expect(report.tensors).toBe(model.parameters().length);
+      expect(report.storedDTypes).toEqual({ BF16: model.parameters().length });
+      expect(report.storedBytes).toBe(2 * model.numParameters());
+      // A 500-value BF16 read chunk; without in-place reads, also the largest tensor (embed_tokens, lm_head: 96 x 32) as f32.
+      expect(report.peakHostBytes).toBe(inPlace ? 1000 : 96 * 32 * 4 + 1000);
+      const expected = familyExpected("llama-sharded-bf16", model.parameters()[0]!.backend);
+      const idx = expected.load("idx");
+      expect(relError(tidy(() => noGrad(() => model.forward(idx).logits.dataSync())), expected.values("logits"))).toBeLessThan(1e-4);
+      idx.dispose();
+      model.dispose();
+    }
   });
 
   it("names a shard the index lists but the folder lacks", async () => {

@@ -3,7 +3,7 @@ import { StateDictError } from "./errors.js";
 import type { Float32Tensor, StateDict } from "./hf-gpt2.js";
 import type { TypedArrayTensor } from "./safetensors-dtypes.js";
 
-/** @internal How one family's Hugging Face tensor names relate to our parameter names (the same, give or take a prefix). */
+/** How one family's Hugging Face tensor names relate to our parameter names (the same, give or take a prefix). */
 export interface NameMap {
   /** Our parameter name for a checkpoint tensor name; null for tensors to skip (buffers, a tied head). */
   nativeName(hfName: string): string | null;

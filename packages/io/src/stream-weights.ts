@@ -16,7 +16,7 @@ export interface WeightLoadReport {
   readonly storedBytes: number;
   /** Count of tensors per stored dtype, e.g. `{ BF16: 20 }`. */
   readonly storedDTypes: Readonly<Record<string, number>>;
-  /** The most host memory the loader held at once: one tensor as float32, plus one read chunk for 16-bit ones. */
+  /** The most host memory the loader allocated at once: a read chunk for 16-bit tensors, plus a float32 copy of the tensor where it cannot read into the parameter's buffer. */
   readonly peakHostBytes: number;
 }
 
@@ -27,6 +27,14 @@ export interface CheckedWeights {
    * `onTensor(name)` runs when a tensor is read and widened, before it is written: when the loader holds most.
    */
   loadInto(model: CausalLM, options?: { onTensor?: (name: string) => void }): Promise<WeightLoadReport>;
+}
+
+/** Options of {@link checkWeights}. */
+export interface CheckWeightsOptions {
+  /** Size of the reads of a 16-bit or integer tensor (default 1 MiB). */
+  readonly chunkBytes?: number;
+  /** false: always read into a host copy and `write` it, as for device backends (default true: in place where the buffer is host memory). */
+  readonly inPlace?: boolean;
 }
 
 /** Default size of the reads of a 16-bit or integer tensor (its float32 copy is the only full-size buffer). */
@@ -47,17 +55,18 @@ function widen(dtype: SafetensorsDType, bytes: ArrayBuffer, count: number, out: 
 }
 
 /**
- * Reads one tensor as float32: F32 straight into the result, other dtypes in chunks of `chunkBytes`
- * widened into it, so 16-bit weights are converted once and never held whole in both forms.
- * @returns the values and the host bytes held at the peak
+ * Reads one tensor as float32 into `target` (or a new array): F32 straight in, other dtypes in chunks of
+ * `chunkBytes` widened into it, so 16-bit weights are converted once and never held whole in both forms.
+ * @returns the values and the host bytes the loader allocated for them at the peak
  */
-async function readAsFloat32(handle: FileHandle, path: string, offset: number, entry: SafetensorsEntry, chunkBytes: number): Promise<[Float32Array, number]> {
+async function readAsFloat32(handle: FileHandle, path: string, offset: number, entry: SafetensorsEntry, chunkBytes: number, target?: Float32Array): Promise<[Float32Array, number]> {
   const [begin, end] = entry.dataOffsets;
   const width = DTYPE_BYTES[entry.dtype];
-  const out = new Float32Array((end - begin) / width);
+  const out = target ?? new Float32Array((end - begin) / width);
+  const allocated = target ? 0 : out.byteLength;
   if (entry.dtype === "F32") {
-    await readExactly(handle, new Uint8Array(out.buffer), offset + begin, path);
-    return [out, out.byteLength];
+    await readExactly(handle, new Uint8Array(out.buffer, out.byteOffset, out.byteLength), offset + begin, path);
+    return [out, allocated];
   }
   const perChunk = Math.max(1, Math.floor(chunkBytes / width));
   const chunk = new ArrayBuffer(Math.min(perChunk, out.length) * width);
@@ -66,17 +75,20 @@ async function readAsFloat32(handle: FileHandle, path: string, offset: number, e
     await readExactly(handle, new Uint8Array(chunk, 0, count * width), offset + begin + at * width, path);
     widen(entry.dtype, chunk, count, out, at);
   }
-  return [out, out.byteLength + chunk.byteLength];
+  return [out, allocated + chunk.byteLength];
 }
 
 /**
- * Reads one tensor and writes it straight into the parameter's buffer (no second full-size copy on the
- * host or the device). Its own frame, so the values are garbage once it returns: held in the loop's
- * async frame, the previous tensor stayed reachable until the next one replaced it (measured).
- * @returns the host bytes held at the peak
+ * Reads one tensor into the parameter's buffer. Backends whose buffers are host typed arrays (cpu, wasm)
+ * are read into in place, and `write(buffer, buffer)` (a copy onto itself) lets the backend note the change
+ * (wasm drops its resident copy); others get one `write` of a host copy. Its own frame, so a host copy is
+ * garbage once it returns: held in the loop's async frame, the previous tensor stayed reachable (measured).
+ * @returns the host bytes the loader allocated at the peak
  */
-async function readInto(parameter: Tensor, read: () => Promise<[Float32Array, number]>, onRead: () => void): Promise<number> {
-  const [values, held] = await read();
+async function readInto(parameter: Tensor, inPlace: boolean, read: (target?: Float32Array) => Promise<[Float32Array, number]>, onRead: () => void): Promise<number> {
+  const buffer: unknown = parameter.storage.handle;
+  const target = inPlace && buffer instanceof Float32Array && buffer.length === parameter.size ? buffer : undefined;
+  const [values, held] = await read(target);
   onRead();
   parameter.backend.write(parameter.storage.handle, values);
   return held;
@@ -85,15 +97,16 @@ async function readInto(parameter: Tensor, read: () => Promise<[Float32Array, nu
 /**
  * Reads a Hugging Face folder's weights (`model.safetensors` or a sharded checkpoint) for a model family:
  * checks every tensor name and shape against `expected` (what the config describes) before any data is
- * read, then {@link CheckedWeights.loadInto} streams them tensor by tensor, each written straight into its
- * parameter's buffer, so the loader holds one tensor as float32 (plus one `chunkBytes` read, 1 MiB by
- * default, for 16-bit weights) beyond the model: peak ≈ the f32 model + its largest tensor, ≤ 1.2× when
- * that tensor is ≤ 20% of the model (LLaMA-2-7B 2%, TinyLlama 6%, OPT-1.3B 8%; OPT-125M's embedding is 31%).
+ * read, then {@link CheckedWeights.loadInto} streams them tensor by tensor into the parameters. On the cpu
+ * and wasm backends each tensor is read (16-bit ones widened in `chunkBytes` pieces, 1 MiB by default)
+ * straight into its parameter's buffer, so loading adds one chunk to the model; on device backends one
+ * host copy of a tensor at a time, so peak ≈ the f32 model + its largest tensor (≤ 1.2× when that tensor
+ * is ≤ 20% of the model: LLaMA-2-7B 2%, TinyLlama 6%, OPT-1.3B 8%, but OPT-125M's embedding is 31%).
  * @throws FileMissingError (no weights, a missing shard, named), StateDictError (missing/unexpected
  *   tensors), ShapeError (each tensor whose shape differs from the config's)
  */
-export async function checkWeights(folder: string, expected: ReadonlyMap<string, number[]>, names: NameMap, where: string, options: { chunkBytes?: number } = {}): Promise<CheckedWeights> {
-  const chunkBytes = options.chunkBytes ?? CHUNK_BYTES;
+export async function checkWeights(folder: string, expected: ReadonlyMap<string, number[]>, names: NameMap, where: string, options: CheckWeightsOptions = {}): Promise<CheckedWeights> {
+  const { chunkBytes = CHUNK_BYTES, inPlace = true } = options;
   assertLittleEndian(where);
   const files = await checkpointFiles(folder, where);
   const shapes = new Map(files.flatMap((file) => [...file.tensors].map(([name, entry]) => [name, entry.shape] as const)));
@@ -110,7 +123,7 @@ export async function checkWeights(folder: string, expected: ReadonlyMap<string,
             if (native === undefined) continue;
             const parameter = model.getParameter(native);
             if (parameter.dtype !== "f32") throw new DTypeError(`${where}: parameter "${native}" is ${parameter.dtype}; the family loader fills f32 parameters`);
-            const held = await readInto(parameter, () => readAsFloat32(handle, path, header.dataStart, entry, chunkBytes), () => onTensor?.(native));
+            const held = await readInto(parameter, inPlace, (target) => readAsFloat32(handle, path, header.dataStart, entry, chunkBytes, target), () => onTensor?.(native));
             peakHostBytes = Math.max(peakHostBytes, held);
             tensors += 1;
             storedBytes += entry.dataOffsets[1] - entry.dataOffsets[0];

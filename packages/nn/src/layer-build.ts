@@ -1,6 +1,6 @@
 import type { Backend, Generator } from "@adaptive-sparse/core";
 
-/** @internal What a model hands each layer it builds: the weights' random source, backend, and whether to draw them. */
+/** What a model hands each layer it builds: the weights' random source, backend, and whether to draw them. */
 export interface LayerBuild {
   readonly generator: Generator;
   readonly backend?: Backend;
