@@ -46,6 +46,21 @@ describe("rotary embeddings", () => {
     expect([...rotateHalf(tensor([[1, 2, 3, 4]])).dataSync()]).toEqual([-3, -4, 1, 2]);
   });
 
+  it("grows its cached table for longer sequences (the first rows unchanged)", () => {
+    const grown = new RotaryEmbedding(4, 200, 10000);
+    const fresh = new RotaryEmbedding(4, 200, 10000);
+    const x = (T: number) => tensor(Float32Array.from({ length: T * 4 }, (_, i) => Math.sin(i)), { shape: [T, 4] });
+    const short = tidy(() => grown.apply(x(10)).dataSync());
+    const long = tidy(() => grown.apply(x(150)).dataSync()); // past the first table's 64 rows
+    expect(Array.from(long.slice(0, 40))).toEqual(Array.from(short));
+    expect(Array.from(long)).toEqual(Array.from(tidy(() => fresh.apply(x(150)).dataSync())));
+    // Row 149 rotates pair (0, 2) by 149 radians.
+    const [c, s0] = [Math.cos(149), Math.sin(149)];
+    expect(long[149 * 4]).toBeCloseTo(Math.sin(596) * c - Math.sin(598) * s0, 4);
+    grown.dispose();
+    fresh.dispose();
+  });
+
   it("leaves position 0 alone, keeps norms, and makes q·k depend only on the distance", () => {
     const rotary = new RotaryEmbedding(4, 16, 100);
     const row = [0.3, -1.2, 0.8, 2];
