@@ -47,4 +47,14 @@ describe("run.sh Vulkan manifest choice", () => {
     expect(out).toContain("In a container the NVIDIA runtime mounts it only when NVIDIA_DRIVER_CAPABILITIES includes graphics (or is all).");
     expect(out).toContain("VK_DRIVER_FILES=\n");
   });
+
+  it("refuses an unknown --only choice before unpacking anything", () => {
+    let message = "";
+    try {
+      execFileSync("bash", [runSh, "--only", "rocm"], { env: { PATH: "/usr/bin:/bin" }, encoding: "utf8" });
+    } catch (error) {
+      message = String((error as { stdout?: string }).stdout);
+    }
+    expect(message).toBe("run.sh: --only takes webgpu or cuda, got 'rocm'\n");
+  });
 });
