@@ -27,6 +27,8 @@ describe("parseTrainerConfig", () => {
     expect(config.distill).toBeNull();
     expect(config.slorb).toBeNull();
     expect(config.gradAccum).toBe(1);
+    expect(config.log).toEqual({ every: 10 });
+    expect(error({ method: "ast", steps: 1, log: { every: 0 } })).toMatch(/log.*every/);
   });
 
   it("fills distillation and SLoRB defaults when the sections are given", () => {
@@ -72,7 +74,7 @@ describe("parseTrainerConfig", () => {
   });
 
   it("hashes what determines the computation, not where checkpoints go", () => {
-    const a = parseTrainerConfig({ method: "ast", steps: 10, checkpoint: { dir: "a" }, eval: { every: 5 } });
+    const a = parseTrainerConfig({ method: "ast", steps: 10, checkpoint: { dir: "a" }, eval: { every: 5 }, log: { every: 1 } });
     const b = parseTrainerConfig({ method: "ast", steps: 10 });
     const c = parseTrainerConfig({ method: "ast", steps: 11 });
     expect(configHash(a)).toBe(configHash(b));

@@ -63,6 +63,34 @@ describe("failures", () => {
     expect(resumed.losses.every(Number.isFinite)).toBe(true);
   });
 
+  it("with metrics read every 10 steps, a NaN at step 7 is found before the step-10 checkpoint, which is never written", async () => {
+    const weights = await pretrainedWeights();
+    const dir = join(work, "nan-late");
+    const student = modelFrom(weights);
+    const events: TrainerEvent[] = [];
+    // The poison goes in when step 7 draws its batch (after step 6's update); step 7's loss is NaN, found only
+    // when the metrics are read: before the step-10 checkpoint.
+    const sampled = sampler();
+    const next = () => {
+      if (sampled.state().step === 7) poison(student);
+      return sampled.next();
+    };
+    const run = train({
+      config: { ...config, log: { every: 10 }, checkpoint: { dir, every: 5 } },
+      student,
+      data: { train: new Proxy(sampled, { get: (target, key, receiver) => (key === "next" ? next : Reflect.get(target, key, receiver)) }) },
+      onEvent: (event) => void events.push(event),
+    });
+    const error = await run.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).step).toBe(7);
+    expect((error as NonFiniteLossError).checkpoint).toBe(dir);
+    expect(events.filter((e) => e.type === "checkpoint").map((e) => (e as { step: number }).step)).toEqual([5]); // not 10
+    expect(events.filter((e) => e.type === "step").map((e) => e.step)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    const saved = await loadCheckpoint<TrainerCheckpointState>(dir);
+    expect(saved.state.step).toBe(5);
+  });
+
   it("an abort without a checkpoint folder just stops (no finalize), reporting it", async () => {
     const controller = new AbortController();
     const events: TrainerEvent[] = [];
