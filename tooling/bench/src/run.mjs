@@ -9,6 +9,7 @@ import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, G
 import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { REWARM_MS, gflops, measureInterleaved } from "./measure.mjs";
 import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from "./peers.mjs";
+import { describeCaches, describeMachine } from "./machine.mjs";
 import { fmt, gemmTables, table } from "./report.mjs";
 import { startTorch } from "./torch.mjs";
 import { relaxedSimdSupported } from "@adaptive-sparse/backend-wasm";
@@ -45,7 +46,9 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   const shapes = quick ? QUICK_SHAPES : SHAPES;
   const startLoad = load();
   console.log(`# npm run bench (${new Date().toISOString()})\n`);
-  console.log(`${os.cpus()[0]?.model ?? "cpu"}, ${cores} hardware threads, Node ${process.version}; load average at start: ${startLoad}`);
+  const machine = describeMachine();
+  console.log(`Processor: ${machine.cpu}, ${cores} hardware threads; ${describeCaches(machine.caches)}`);
+  console.log(`Node ${process.version}; load average at start: ${startLoad}`);
   for (const note of notes) console.log(`note: ${note}`);
   console.log("");
 
@@ -112,7 +115,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
   };
 
-  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: os.cpus()[0]?.model, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads } : null, gemv, gpt, gpu };
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads } : null, gemv, gpt, gpu };
   record.targets = [...targets(results, gemv, ours, torchName), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
@@ -190,5 +193,6 @@ function printReport(record, shapes, ours, peers) {
   console.log(`\n## Targets\n`);
   console.log(targetsTable(record.targets));
   if (record.skipped.length) console.log(`\nSkipped: ${record.skipped.map((s) => `${s.impl} (${s.reason})`).join("; ")}`);
-  console.log(`\nLoad average: ${record.machine.loadAtStart} at start, ${record.machine.loadAtEnd} at end (the machine is shared: treat single numbers as noisy).`);
+  console.log(`\nProcessor: ${record.machine.cpu}; ${describeCaches(record.machine.caches)}.`);
+  console.log(`Load average: ${record.machine.loadAtStart} at start, ${record.machine.loadAtEnd} at end (the machine is shared: treat single numbers as noisy).`);
 }
