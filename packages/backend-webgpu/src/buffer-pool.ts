@@ -6,6 +6,9 @@
  */
 export class BufferPool {
   readonly #free = new Map<number, GPUBuffer[]>();
+  /** Creation order of each buffer: free lists hand out the oldest first (see `release`). */
+  readonly #order = new WeakMap<GPUBuffer, number>();
+  #created = 0;
   #pooledBytes = 0;
   /** GPU buffers that exist now (in use or pooled): the number a leak test watches. */
   created = 0;
@@ -40,7 +43,9 @@ export class BufferPool {
     }
     this.created++;
     this.misses++;
-    return { buffer: this.device.createBuffer({ size, usage: this.usage }), reused: false };
+    const buffer = this.device.createBuffer({ size, usage: this.usage });
+    this.#order.set(buffer, this.#created++);
+    return { buffer, reused: false };
   }
 
   /** Returns a buffer the caller no longer uses (queued GPU work that still reads it is unaffected). */
@@ -53,7 +58,13 @@ export class BufferPool {
     }
     let list = this.#free.get(buffer.size);
     if (!list) this.#free.set(buffer.size, (list = []));
-    list.push(buffer);
+    // Kept sorted newest → oldest, so `acquire` pops the oldest free buffer whatever order buffers came back
+    // in (frees wait for the batch's submit, whose timing varies): a training step then gets the same
+    // buffers every step, and its bind groups come from the cache.
+    const order = this.#order.get(buffer) ?? 0;
+    let at = list.length;
+    while (at > 0 && (this.#order.get(list[at - 1]) ?? 0) < order) at--;
+    list.splice(at, 0, buffer);
     this.#pooledBytes += buffer.size;
   }
 
