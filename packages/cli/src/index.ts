@@ -21,7 +21,7 @@ export { loadFolderTokenizer, saveFolderTokenizer, tokenizerFile, TOKENIZER_FILE
 export type { TokenizerFile } from "./tokenizers.js";
 export { progressReporter } from "./progress.js";
 export type { ProgressMode } from "./progress.js";
-export { useBackend, prepareData, labelled, abortOnSignals, shortName, yieldEachStep } from "./runtime.js";
+export { useBackend, prepareData, labelled, abortOnSignals, shortName } from "./runtime.js";
 export { exportCompressed24 } from "./export-compressed.js";
 export { pretrain } from "./commands/pretrain.js";
 export type { PretrainOptions } from "./commands/pretrain.js";

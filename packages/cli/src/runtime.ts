@@ -59,22 +59,14 @@ export function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
 
 /**
  * The trainer config with `log.every` 1 on a backend that reads synchronously (cpu, wasm: reading the loss
- * costs nothing there), unless the settings give it. The trainer emits step events only at its logging
- * interval, and {@link yieldEachStep} needs one per step for SIGINT to be acted on after the current step.
- * On the GPU backends the trainer's default (10) stays: a read per step would stall the device.
+ * costs nothing there), unless the settings give it, so the progress bar moves every step. On the GPU backends
+ * the trainer's default (10) stays: a read per step would stall the device. (SIGINT is acted on after the
+ * current step either way: the trainer's loop yields to the event loop between steps.)
  */
 export function logEveryStep(trainer: Record<string, unknown>, backend: Backend): Record<string, unknown> {
   if (!backend.capabilities.syncRead) return trainer;
   const log = (trainer.log ?? {}) as Record<string, unknown>;
   return { ...trainer, log: { every: 1, ...log } };
-}
-
-/**
- * Hands the event loop a turn after each training step, so a SIGINT handler runs before the next step
- * starts (the trainer checks its abort signal between steps; without this it ran ~30 steps late).
- */
-export function yieldEachStep(): EventHandler {
-  return (event: TrainerEvent) => (event.type === "step" ? new Promise<void>((resolve) => setImmediate(resolve)) : undefined);
 }
 
 /**

@@ -108,6 +108,19 @@ describe("failures", () => {
     expect(events.map((e) => e.type)).toEqual(["start", "step", "refresh", "step", "step", "done"]); // no finalize refresh, no eval
   });
 
+  it("a signal that fires between steps stops the run after the current step, even with no step event to yield on", async () => {
+    const controller = new AbortController();
+    const result = await train({
+      config: { ...config, log: { every: 1000 } }, // no step event (no read) before the end
+      student: modelFrom(await pretrainedWeights()),
+      data: { train: sampler() },
+      signal: controller.signal,
+      // A macrotask queued at the start, as a SIGINT handler would be: it runs at the loop's first turn.
+      onEvent: (event) => void (event.type === "start" && setImmediate(() => controller.abort())),
+    });
+    expect(result).toMatchObject({ status: "aborted", step: 0 });
+  });
+
   it("refuses to resume with a different config, naming what changed", async () => {
     const dir = join(work, "other");
     const weights = await pretrainedWeights();

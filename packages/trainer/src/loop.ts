@@ -65,6 +65,7 @@ export async function runLoop(inputs: LoopInputs): Promise<LoopOutcome> {
   log.start();
   const stepInputs = () => ({ sampler, losses, optimizer: ctx.optimizer, backend: ctx.backend, gradAccum: config.gradAccum, clip: config.optimizer.clip });
   for (let t = startStep; t < config.steps; t++) {
+    await nextTurn(); // a SIGINT handler (or any other task) runs here, so an abort takes effect after the current step
     if (signal?.aborted) {
       await log.flush();
       await save(t, "abort");
@@ -86,4 +87,12 @@ export async function runLoop(inputs: LoopInputs): Promise<LoopOutcome> {
   }
   await log.flush();
   return outcome("completed", Math.max(startStep, config.steps));
+}
+
+/**
+ * One turn of the event loop (a macrotask, not a microtask): a step on a GPU backend awaits nothing, and a
+ * step on cpu resolves its promises at once, so without this the loop would never let a signal handler run.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => (globalThis.setImmediate ? globalThis.setImmediate(resolve) : setTimeout(resolve, 0)));
 }

@@ -12,7 +12,7 @@ import { progressReporter, type ProgressMode } from "../progress.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeResults } from "../run-results.js";
-import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend, yieldEachStep } from "../runtime.js";
+import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
@@ -73,7 +73,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
       signal,
       registry,
       resumeFrom: resume ? checkpointDir : undefined,
-      onEvent: [progressReporter("pretrain", options.progress), labelled("pretrain", metrics, { method: "dense", seed: settings.seed, config: settings.trainer }), track, yieldEachStep()],
+      onEvent: [progressReporter("pretrain", options.progress), labelled("pretrain", metrics, { method: "dense", seed: settings.seed, config: settings.trainer }), track],
     });
     await saveModelFolder(options.out, { model: result.model, tokenizer });
     // The same run-folder files as prune's, so `adaptive-sparse report` renders a pretraining run too.

@@ -8,7 +8,7 @@ import { withPruneDefaults } from "../prune-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
-import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend, yieldEachStep } from "../runtime.js";
+import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, pruneSettings } from "../settings.js";
 
 export interface PruneOptions {
@@ -69,7 +69,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
       signal,
       registry,
       resumeFrom: options.resume ? checkpointDir : undefined,
-      onEvent: [progressReporter(method, options.progress), labelled(method, metrics, { method, seed, config: settings.trainer }), track, yieldEachStep()],
+      onEvent: [progressReporter(method, options.progress), labelled(method, metrics, { method, seed, config: settings.trainer }), track],
     });
     if (result.status === "completed") {
       if (result.layers.length) await exportCompressed24(join(options.out, "model.sparse24.safetensors"), result, tokenizer);
