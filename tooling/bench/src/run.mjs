@@ -4,7 +4,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
+import { decodeTable, decodeTargets, rotationTable } from "./decode-report.mjs";
 import { benchGemv } from "./gemv.mjs";
+import { benchGemvRotation } from "./gemv-rotation.mjs";
+import { benchGptDecode } from "./gpt-decode.mjs";
 import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, GPT_SETUP, GPU_GEMM_QUICK_SAMPLES, GPU_GEMM_SAMPLES, GPU_GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_QUICK_SHAPES, GPU_SHAPES } from "./gpt.mjs";
 import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { REWARM_MS, gflops, measureInterleaved } from "./measure.mjs";
@@ -102,6 +105,23 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gemv.push({ impl: peer.name, ...timing });
   }
   for (const peer of [...ours, ...others]) peer.dispose();
+
+  // Decode as in a real model: weights from memory (a rotation larger than the LLC), and GPT-2 124M's decode.
+  console.log("\nDecode from memory: GEMV over a weight rotation larger than the last-level cache; GPT-2 124M-shaped decode");
+  const peerTorch = torch.available ? torch : null;
+  const decodeStep = async (name, run) => {
+    try {
+      return await run();
+    } catch (error) {
+      skipped.push({ impl: name, reason: error instanceof Error ? error.message : String(error) });
+      console.log(`skipping ${name}: ${skipped.at(-1).reason}`);
+      return null;
+    }
+  };
+  const gemvMemory = await decodeStep("decode GEMV from memory", () => benchGemvRotation({ ...GEMV, llcBytes: machine.lastLevelCacheBytes, threads: cores, torch: peerTorch }));
+  for (const row of gemvMemory?.rows ?? []) console.log(`  ${row.impl.padEnd(58)} ${fmt(row.medianMs, 2).padStart(8)} ms`);
+  const decode = await decodeStep("GPT-2 124M decode", () => benchGptDecode({ threads: cores, torch: peerTorch, minSamples: quick ? 3 : 5 }));
+  for (const row of decode?.rows ?? []) console.log(`  ${row.impl.padEnd(58)} ${fmt(row.tokensPerS, 1).padStart(8)} tokens/s`);
   if (torch.available) await torch.close();
 
   // GPT training step and forward: our CPU paths against PyTorch, each in its own process (peak RSS).
@@ -115,8 +135,8 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
   };
 
-  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads } : null, gemv, gpt, gpu };
-  record.targets = [...targets(results, gemv, ours, torchName), ...gptTargets(gpt)];
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads } : null, gemv, gemvMemory, decode, gpt, gpu };
+  record.targets = [...targets(results, gemv, ours, torchName), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
@@ -161,7 +181,7 @@ function printLossProblems(run) {
 function printReport(record, shapes, ours, peers) {
   console.log(`\n## GEMM (C = A·B, f32, M×K×N)\n`);
   console.log(gemmTables(shapes, record.gemm, ours, peers));
-  console.log(`\n## Decode GEMV, y = x·Wᵀ with W ${GEMV.n}×${GEMV.k}: dense vs 2:4 (values + 4-bit positions)\n`);
+  console.log(`\n## Decode GEMV, y = x·Wᵀ with W ${GEMV.n}×${GEMV.k}: dense vs 2:4 (values + 4-bit positions), one weight (cache-resident where the LLC holds it)\n`);
   const rows = [];
   for (const row of record.gemv) {
     const dense2 = 2 * GEMV.n * GEMV.k;
@@ -180,6 +200,8 @@ function printReport(record, shapes, ours, peers) {
   }
   const torchColumns = record.torch ? [`PyTorch dense mv ms (${record.torch.threads} threads, same rounds)`, "PyTorch mv ÷ 2:4"] : ["PyTorch mv", "—"];
   console.log(table(["implementation", "dense ms", "2:4 ms", "2:4 speed-up", "2:4 dense-equivalent GFLOP/s", ...torchColumns], rows));
+  if (record.gemvMemory) console.log(`\n## Decode GEMV with the weights from memory\n\n${rotationTable(record.gemvMemory)}`);
+  if (record.decode) console.log(`\n## Whole-model decode, GPT-2 124M-shaped: dense vs compressed 2:4, against PyTorch in the same rounds\n\n${decodeTable(record.decode)}`);
   console.log(`\n## GPT training step and forward${record.quick ? " (--quick: smaller batch, fewer steps; not comparable with full runs)" : ""}\n`);
   console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
   console.log(gptTable(record.gpt));

@@ -3,6 +3,10 @@
 Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, it prints one JSON line
 {"torch": version, "threads": n} and then answers one JSON line per request line on stdin:
   {"op": "prepare", "kind": "gemm", "m", "k", "n"} or {"op": "prepare", "kind": "gemv", "n", "k"} -> {"id": i}
+  {"op": "prepare", "kind": "gemv-rotation", "n", "k", "count"} -> {"id": i}: each run multiplies by the next
+                              of `count` distinct weights (their total exceeds the last-level cache)
+  {"op": "prepare", "kind": "gpt-decode", "config", "tokens"} -> {"id": i}: gpt_torch.py's GPT with random
+                              weights; each run decodes `tokens` greedy tokens, one position per forward
   {"op": "run", "id": i}  -> {"seconds": s}, the time of one call measured here (so pipe latency is not
                               counted); a call whose previous sample was shorter than the threshold gets
                               one untimed call right before it, as the bench gives ours
@@ -27,7 +31,38 @@ def prepare(job):
         x = torch.rand(job["k"]) * 2 - 1
         out = torch.empty(job["n"])
         return lambda: torch.mv(w, x, out=out)
-    raise ValueError(f"unknown job kind {job['kind']!r} (gemm or gemv)")
+    if job["kind"] == "gemv-rotation":
+        return gemv_rotation(job["n"], job["k"], job["count"])
+    if job["kind"] == "gpt-decode":
+        return gpt_decode(job["config"], job["tokens"])
+    raise ValueError(f"unknown job kind {job['kind']!r} (gemm, gemv, gemv-rotation or gpt-decode)")
+
+
+def gemv_rotation(n, k, count):
+    first = torch.rand(n, k) * 2 - 1
+    weights = [first] + [first.clone() for _ in range(count - 1)]  # distinct memory, same values
+    x = torch.rand(k) * 2 - 1
+    out = torch.empty(n)
+    turn = [0]
+
+    def run():
+        torch.mv(weights[turn[0]], x, out=out)
+        turn[0] = (turn[0] + 1) % count
+    return run
+
+
+def gpt_decode(config, tokens):
+    from gpt_torch import GPT  # this folder is on sys.path (the script's own)
+
+    model = GPT(config).eval()
+    last = [torch.zeros(1, 1, dtype=torch.long)]
+
+    def run():
+        # One position per forward, as a KV-cached decode runs its linears (the cache's attention is not modelled).
+        for _ in range(tokens):
+            logits = model(last[0])
+            last[0] = logits[:, -1].argmax(-1, keepdim=True)
+    return run
 
 
 def main():

@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { PYTHON } from "./children.mjs";
+import { decodeTable, decodeTargets, rotationTable } from "./decode-report.mjs";
+import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
+import { argmax, benchGptDecode, mask24 } from "./gpt-decode.mjs";
+import { startTorch } from "./torch.mjs";
+
+const MiB = 1024 ** 2;
+
+describe("decode rows: plan, mask, tables and targets", () => {
+  it("rotates enough 4096² weights that the 2:4 ones hold twice the LLC, capped by the wasm memory budget", () => {
+    // 2:4 weight: 8M values (32 MiB) + 2 MiB of positions = 34 MiB; dense 64 MiB.
+    expect(rotationPlan(32 * MiB, 4096, 4096)).toEqual({ count: 2, denseBytes: 128 * MiB, sparseBytes: 68 * MiB, llcBytes: 32 * MiB, assumedLlc: false, capped: false });
+    // 480 MiB (the Intel machine): 29 wanted, 1792 MiB / 98 MiB = 18 fit.
+    expect(rotationPlan(480 * MiB, 4096, 4096)).toMatchObject({ count: 18, denseBytes: 18 * 64 * MiB, sparseBytes: 18 * 34 * MiB, capped: true });
+    expect(rotationPlan(null, 4096, 4096)).toMatchObject({ count: 2, llcBytes: 32 * MiB, assumedLlc: true });
+    expect(rotationPlan(1 * MiB, 4096, 4096).count).toBe(2); // never fewer than 2
+  });
+
+  it("masks 2 of every 4 along a row and takes the first largest value", () => {
+    const mask = mask24(3, 8);
+    for (let g = 0; g < 6; g++) expect(mask[4 * g] + mask[4 * g + 1] + mask[4 * g + 2] + mask[4 * g + 3]).toBe(2);
+    // group g keeps pair (7g + ⌊g/8⌋) mod 6: g 0 → [0, 1], g 1 → [0, 2], g 2 → 14 mod 6 = 2 → [0, 3]
+    expect(Array.from(mask.subarray(0, 12))).toEqual([1, 1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1]);
+    expect(argmax([0.5, 3, -1, 3])).toBe(1);
+  });
+
+  const rotation = {
+    plan: { count: 2, denseBytes: 128 * MiB, sparseBytes: 68 * MiB, llcBytes: 32 * MiB, assumedLlc: false, capped: false },
+    n: 4096,
+    k: 4096,
+    rows: [
+      { impl: "ours wasm (pool, 2 threads), dense", medianMs: 4 },
+      { impl: "ours wasm (pool, 2 threads), 2:4", medianMs: 2 },
+      { impl: "PyTorch CPU (2 threads), dense mv", medianMs: 5 },
+    ],
+  };
+  const decode = {
+    config: { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 },
+    tokensPerRun: 2,
+    parameters: 124439808,
+    sparseParameters: 84934656,
+    maxLogitDiff: 2e-6,
+    rows: [
+      { impl: "ours dense (wasm GEMM, 2 threads)", medianMs: 100, tokensPerS: 20 },
+      { impl: "ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads)", medianMs: 50, tokensPerS: 40 },
+      { impl: "PyTorch CPU (2 threads), dense", medianMs: 80, tokensPerS: 25 },
+    ],
+  };
+
+  it("tabulates the rotation: ms, weight GB/s, dense-equivalent GFLOP/s and the ratios", () => {
+    const lines = rotationTable(rotation).split("\n");
+    expect(lines[0]).toBe("2 distinct 4096×4096 weights, one per call in turn: 128 MiB dense, 68 MiB as 2:4, against a last-level cache of 32 MiB.");
+    // dense: 64 MiB / 4 ms = 16.8 GB/s, 2·4096² / 4 ms = 8.4 GFLOP/s; 2:4: 34 MiB / 2 ms = 17.8 GB/s.
+    expect(lines[4]).toBe("| ours wasm (pool, 2 threads), dense | 4.00 | 16.8 | 8.4 | 1.00× | 1.25× |");
+    expect(lines[5]).toBe("| ours wasm (pool, 2 threads), 2:4 | 2.00 | 17.8 | 16.8 | 2.00× | 2.50× |");
+    expect(lines[6]).toBe("| PyTorch CPU (2 threads), dense mv | 5.00 | 13.4 | 6.7 | 0.80× | 1.00× |");
+  });
+
+  it("tabulates the decode as tokens/s with the ratios to our dense and PyTorch's", () => {
+    const lines = decodeTable(decode).split("\n");
+    expect(lines[0]).toContain("(124.4M parameters, 84.9M in the 2:4 layers)");
+    expect(lines[0]).toContain("differ from its dense-with-zeros forward by at most 2.0e-6");
+    expect(lines[4]).toBe("| ours dense (wasm GEMM, 2 threads) | 20.0 | 50.0 | 1.00× | 0.80× |");
+    expect(lines[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 2.00× | 1.60× |");
+  });
+
+  it("checks issue 19's decode targets: GEMV from memory ≥ 1.8×, decode ≥ 1.5× ours and ≥ 1.2× PyTorch", () => {
+    expect(decodeTargets(rotation, decode).map((t) => [t.target, t.value, t.goal, t.met])).toEqual([
+      ["2:4 GEMV ÷ dense GEMV 4096×4096, ours wasm (pool, 2 threads), weights from memory", 2, 1.8, true],
+      ["GPT-2 124M decode, ours 2:4 ÷ ours dense (tokens/s)", 2, 1.5, true],
+      ["GPT-2 124M decode, ours 2:4 ÷ PyTorch dense (tokens/s)", 1.6, 1.2, true],
+    ]);
+    expect(decodeTargets(null, null)).toEqual([]);
+  });
+});
+
+const hasTorch = existsSync(PYTHON) && (() => {
+  try {
+    execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!hasTorch) console.log(`decode tests: PyTorch's rows not checked, ${PYTHON} cannot import torch (apt install python3-torch)`);
+
+describe("decode rows, run for real on tiny shapes", () => {
+  it("times a rotation of 64×64 weights larger than a 64 KiB cache, dense and 2:4, with PyTorch's mv", async () => {
+    const torch = hasTorch ? await startTorch(1, 20) : null;
+    try {
+      const run = await benchGemvRotation({ n: 64, k: 64, llcBytes: 64 * 1024, threads: 1, torch });
+      // 2:4 weight: 2048 values (8 KiB) + 512 position bytes = 8704 bytes; 2 · 64 KiB / 8704 → 16 weights.
+      expect(run.plan).toMatchObject({ count: 16, denseBytes: 16 * 16384, sparseBytes: 16 * 8704, capped: false });
+      expect(run.residentBytes).toBe(16 * (16384 + 8704) + 64 * 4); // every weight stayed resident, and x
+      expect(run.rows.map((r) => r.impl.replace(/wasm relaxed SIMD/, "wasm"))).toEqual([
+        "ours wasm (pool, 1 threads), dense",
+        "ours wasm (pool, 1 threads), 2:4",
+        ...(run.rows.some((r) => r.impl.startsWith("ours BLAS")) ? ["ours BLAS (1 threads), dense"] : []),
+        ...(hasTorch ? ["PyTorch CPU (1 threads), dense mv"] : []),
+      ]);
+      for (const row of run.rows) expect(row.medianMs).toBeGreaterThan(0);
+    } finally {
+      await torch?.close();
+    }
+  });
+
+  it("decodes a tiny GPT dense and 2:4 (logits match the masked model) and PyTorch's twin, in tokens/s", async () => {
+    const torch = hasTorch ? await startTorch(1, 20) : null;
+    try {
+      const config = { nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 };
+      const run = await benchGptDecode({ config, threads: 1, torch, tokensPerRun: 3, minSamples: 3 });
+      // wte 64·32 + wpe 16·32 + per block (2 LN · 64 + 32·96+96 + 32·32+32 + 32·128+128 + 128·32+32) + final LN 64.
+      expect(run.parameters).toBe(2048 + 512 + 2 * (128 + 3168 + 1056 + 4224 + 4128) + 64);
+      expect(run.sparseParameters).toBe(2 * (3072 + 1024 + 4096 + 4096));
+      expect(run.maxLogitDiff).toBeLessThan(1e-5);
+      expect(run.rows).toHaveLength(hasTorch ? 3 : 2);
+      for (const row of run.rows) expect(row.tokensPerS).toBeCloseTo((3 * 1000) / row.medianMs, 6);
+    } finally {
+      await torch?.close();
+    }
+  });
+});

@@ -1,0 +1,108 @@
+// Whole-model decode: tokens/s of a GPT-2 124M-shaped model with random weights, one position per forward
+// (the shape of a KV-cached decode's linears; attention over a cache is not modelled, on either side), greedy.
+// Ours dense and ours with the compressed 2:4 sparse layers (SparseLinear.setCompressed24) on one model,
+// against PyTorch's dense decode of gpt_torch.py's equivalent model, in the same rounds.
+import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
+import { Generator, noGrad, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
+import { compress24 } from "@adaptive-sparse/io";
+import { GPT, sparsify } from "@adaptive-sparse/nn";
+import { measureInterleaved } from "./measure.mjs";
+
+/** GPT-2 small (124M parameters): its sparse layers are 85M of them, 340 MB in f32. */
+export const GPT2_124M = { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 };
+
+/** The 2:4 mask the bench uses: 2 kept of every 4 along a row, the pair cycling through all 6 choices. */
+export function mask24(rows, cols) {
+  const pairs = [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]];
+  const mask = new Uint8Array(rows * cols);
+  for (let g = 0; g < (rows * cols) / 4; g++) for (const p of pairs[(g * 7 + (g >> 3)) % 6]) mask[g * 4 + p] = 1;
+  return mask;
+}
+
+/** Index of the largest value (the first on ties). */
+export function argmax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/**
+ * Builds, on a fresh wasm backend (the default GEMM path), the dense model and its twin (same seed) whose
+ * sparse layers are pruned to the 2:4 mask and carry their compressed weights. Both in eval mode (sparsify
+ * puts in new modules, so eval() comes after it).
+ */
+async function buildModels(config, threads) {
+  const backend = await createWasmBackend({ threads });
+  setDefaultBackend(backend);
+  const dense = new GPT(config, { generator: new Generator(0) });
+  dense.eval();
+  const sparse = new GPT(config, { generator: new Generator(0) });
+  const layers = sparsify(sparse).map((entry) => entry.layer);
+  sparse.eval();
+  const compressed = [];
+  for (const layer of layers) {
+    const [rows, cols] = [layer.outFeatures, layer.inFeatures];
+    const mask = tensor(mask24(rows, cols), { shape: [rows, cols], dtype: "u8" });
+    layer.setMask(mask);
+    mask.dispose();
+    layer.applyMask();
+    const { values, indices } = compress24(layer.weight.dataSync(), rows, cols);
+    compressed.push({ values: tensor(values, { shape: [rows, cols / 2] }), indices: tensor(indices, { dtype: "u8" }) });
+  }
+  const count = (list) => list.reduce((sum, p) => sum + p.size, 0);
+  return { backend, dense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
+}
+
+/**
+ * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT), ours 2:4 (its twin) and PyTorch's dense (`torch`, startTorch's
+ * peer, or null), interleaved. Also checks that the 2:4 path computes the dense-with-zeros model: the first
+ * token's logits of both, max |difference| (summation order differs between the kernels, so not exactly 0).
+ * @returns { config, tokensPerRun, parameters, sparseParameters, gemmPath, maxLogitDiff, rows: [{ impl, medianMs, tokensPerS, ... }] }
+ */
+export async function benchGptDecode({ config = GPT2_124M, threads, torch, tokensPerRun = 2, minSamples = 5 }) {
+  const { backend, dense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
+  const useCompressed = (on) => layers.forEach((layer, i) => layer.setCompressed24(on ? compressed[i] : null));
+  const last = new Map();
+  const token = async (model) => {
+    const idx = tensor([last.get(model) ?? 0], { shape: [1, 1], dtype: "i32" });
+    const logits = noGrad(() => tidy(() => model.call(idx).logits));
+    const values = await logits.data();
+    logits.dispose();
+    idx.dispose();
+    last.set(model, argmax(values));
+    return values;
+  };
+  const decode = (model) => async () => {
+    for (let i = 0; i < tokensPerRun; i++) await token(model);
+  };
+  try {
+    // The 2:4 path against the same model's dense-with-zeros path (SparseLinear's masked product).
+    const masked = Float32Array.from(await token(sparse));
+    useCompressed(true);
+    last.clear();
+    const viaKernel = await token(sparse);
+    last.clear();
+    const maxLogitDiff = masked.reduce((max, v, i) => Math.max(max, Math.abs(v - viaKernel[i])), 0);
+    const simd = backend.relaxedSimd ? "wasm relaxed SIMD" : "wasm";
+    const path = backend.gemmPath === "blas" ? `BLAS GEMM, ${simd} kernels` : `${simd} GEMM`;
+    const runs = [
+      { impl: `ours dense (${path}, ${backend.threads} threads)`, run: decode(dense) },
+      { impl: `ours 2:4 compressed sparse layers (${simd} 2:4 kernel, ${backend.threads} threads)`, run: decode(sparse) },
+    ];
+    const torchJob = torch ? await torch.prepare({ kind: "gpt-decode", config, tokens: tokensPerRun }) : null;
+    if (torchJob) runs.push({ impl: `PyTorch CPU (${torch.threads} threads), dense`, run: torchJob.run });
+    const timings = await measureInterleaved(runs.map((r) => r.run), { warmup: 1, minSamples, maxSamples: 9, minTimeMs: 300 });
+    await torchJob?.dispose();
+    const rows = runs.map((r, i) => ({ impl: r.impl, ...timings[i], tokensPerS: (tokensPerRun * 1000) / timings[i].medianMs }));
+    return { config, tokensPerRun, parameters, sparseParameters, gemmPath: backend.gemmPath, maxLogitDiff, rows };
+  } finally {
+    useCompressed(false);
+    for (const c of compressed) {
+      c.values.dispose();
+      c.indices.dispose();
+    }
+    dense.dispose();
+    sparse.dispose();
+    backend.dispose();
+  }
+}
