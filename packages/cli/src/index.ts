@@ -5,6 +5,9 @@
 export { main, createProgram } from "./main.js";
 export type { MainOptions } from "./main.js";
 export { createCliRegistry } from "./registry.js";
+export { OPTIONAL_BACKENDS, lazyBackendPlugin, registerOptionalBackends } from "./optional-backends.js";
+export type { OptionalBackend } from "./optional-backends.js";
+export { CORPUS_PACKAGES } from "./optional-corpora.js";
 export { CliError, formatError } from "./errors.js";
 export { readConfigFile } from "./config-file.js";
 export { applyOverrides, applyValues, parseOverride, parseSetValue } from "./overrides.js";

@@ -1,14 +1,15 @@
 import type { Registry } from "@adaptive-sparse/core";
-import { registerGpuJsBackend } from "@adaptive-sparse/backend-gpujs";
 import { registerWasmBackend } from "@adaptive-sparse/backend-wasm";
-import { registerWebGpuBackend } from "@adaptive-sparse/backend-webgpu";
 import { createDefaultRegistry } from "@adaptive-sparse/trainer";
+import { registerOptionalBackends } from "./optional-backends.js";
 
 /**
  * The one registry the CLI looks everything up in: the trainer's built-ins (masks, schedules, losses,
- * tokenizers, datasets, evaluators, the cpu backend) plus the wasm, webgpu and gpujs backends. Register
- * your own plugins on it and pass it to `main(argv, { registry })`: `--corpus`, `--backend`, a model
- * folder's tokenizer file and the trainer config then find them by name like the built-in ones.
+ * tokenizers, datasets, evaluators, the cpu backend) plus the wasm backend, and the webgpu, gpujs and cuda
+ * backends as lazy entries that import their optional packages when picked (a missing one is named with the
+ * command that installs it). Register your own plugins on it and pass it to `main(argv, { registry })`:
+ * `--corpus`, `--backend`, a model folder's tokenizer file and the trainer config then find them by name like
+ * the built-in ones.
  *
  * @example
  * const registry = createCliRegistry();
@@ -18,7 +19,6 @@ import { createDefaultRegistry } from "@adaptive-sparse/trainer";
 export function createCliRegistry(): Registry {
   const registry = createDefaultRegistry();
   registerWasmBackend(registry);
-  registerWebGpuBackend(registry);
-  registerGpuJsBackend(registry);
+  registerOptionalBackends(registry);
   return registry;
 }
