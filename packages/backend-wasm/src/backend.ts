@@ -1,5 +1,4 @@
 import { ConfigError, createCpuBackend, validateOptions, type Backend, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
-import { WasmKernelError } from "./errors.js";
 import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
@@ -10,6 +9,7 @@ import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
 import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
 import { wasmSparse24 } from "./sparse24/wasm-sparse24.js";
+import { describeOperands, withTrapContext } from "./trap-context.js";
 import { WasmEngine } from "./wasm/engine.js";
 import { relaxedSimdSupported } from "./wasm/kernel-module.js";
 import type { OperandSource } from "./wasm/operands.js";
@@ -131,33 +131,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
 /** Default of the residentBytes option. */
 const DEFAULT_RESIDENT_BYTES = 2 ** 30;
 
-/** "inputs f32[512,128], f32[384,128]; output f32[512,384]": what a trap message reports of a kernel call. */
-export function describeOperands(out: BufferInfo<TypedArray>, inputs: readonly BufferInfo<TypedArray>[]): string {
-  const one = (info: BufferInfo<TypedArray>) => `${info.dtype}[${info.shape.join(",")}]`;
-  return `inputs ${inputs.map(one).join(", ") || "none"}; output ${one(out)}`;
-}
-
-/** Runs `body`; a kernel trap inside it is rethrown naming `op` and its operands (described lazily). */
-export function withTrapContext<T>(op: string, operands: () => string, body: () => T): T {
-  try {
-    return body();
-  } catch (error) {
-    if (error instanceof WasmKernelError && error.trap.op === undefined) throw error.with({ op, operands: operands() });
-    throw error;
-  }
-}
-
 /**
  * Wraps every kernel so that its output buffer's resident copy is dropped after it runs: kernels are,
  * with write(), the only way a buffer's contents change (nn's copyInto, for one, writes parameters
  * through the Cast kernel into an existing buffer). A trap is rethrown naming the op and its operands.
  */
-function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
+export function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
   const wrapped: Record<string, unknown> = {};
   for (const [name, kernel] of Object.entries(table) as [string, Kernel<unknown, TypedArray>][]) {
     wrapped[name] = (out: BufferInfo<TypedArray> | readonly BufferInfo<TypedArray>[], inputs: readonly BufferInfo<TypedArray>[], attrs: unknown) => {
       try {
-        (kernel as (o: typeof out, i: typeof inputs, a: unknown) => void)(out, inputs, attrs);
+        withTrapContext(name, () => describeOperands(out, inputs), () => (kernel as (o: typeof out, i: typeof inputs, a: unknown) => void)(out, inputs, attrs));
       } finally {
         // In-place kernels (AdamWStep) change every one of their targets.
         for (const info of Array.isArray(out) ? out : [out]) invalidate(info.handle);

@@ -28,8 +28,10 @@ function fail(task, error) {
   control[C.ERROR_TASK] = task;
   control[C.ERROR_LENGTH] = written;
 }
-parentPort.postMessage("ready");
+// The generation before "ready": read after it, a run published in between would be skipped (harmless
+// while the caller drains every run itself; a deadlock when it leaves the tasks to the workers).
 let seen = Atomics.load(control, C.GEN);
+parentPort.postMessage("ready");
 for (;;) {
   for (let i = 0; i < ${SPIN} && Atomics.load(control, C.GEN) === seen; i++);
   Atomics.wait(control, C.GEN, seen);
