@@ -4,6 +4,7 @@
 import { Generator, noGrad, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
 import { GPT } from "@adaptive-sparse/nn";
 import { AdamW } from "@adaptive-sparse/optim";
+import { profileKernels, summarizeProfile } from "./kernel-profile.mjs";
 
 /** Uniformly random token ids, i32 [batch, seq]. */
 function randomTokens(generator, batch, seq, vocabSize) {
@@ -14,8 +15,10 @@ function randomTokens(generator, batch, seq, vocabSize) {
  * @param backend the backend the model lives on (made the default, since GPT creates its parameters there)
  * @param setup { config, batch, seq, forwardBatch, warmup, steps, forwardSteps, optimizer: { lr, betas, weightDecay } },
  *   optional: readLogits (default true; false keeps the forward's logits on the device and waits with flush()),
- *   aroundStep(i, run) (awaited; runs training step i through `run`, e.g. to profile one warm-up step)
- * @returns { stepMs[], forwardMs[], losses[] } (warm-up steps' losses included; their times are not)
+ *   aroundStep(i, run) (awaited; runs training step i through `run`, e.g. to profile one warm-up step),
+ *   profileSteps (default 0: after the timed steps, this many more steps with every kernel timed; see kernel-profile.mjs)
+ * @returns { stepMs[], forwardMs[], losses[], profile? } (warm-up steps' losses included; their times are not;
+ *   the profiled steps' losses are not kept)
  */
 export async function measureGpt(backend, setup) {
   setDefaultBackend(backend);
@@ -47,6 +50,22 @@ export async function measureGpt(backend, setup) {
     if (i >= setup.warmup) stepMs.push(performance.now() - start);
   }
 
+  let profile;
+  if (setup.profileSteps > 0) {
+    // Apart from the timed steps, so the wrappers' own cost does not reach the figures above.
+    const profiler = profileKernels(backend);
+    const kept = losses.length;
+    try {
+      const recorded = await profiler.record(async () => {
+        for (let i = 0; i < setup.profileSteps; i++) await trainStep();
+      });
+      profile = summarizeProfile(recorded, setup.profileSteps);
+    } finally {
+      profiler.restore();
+      losses.length = kept;
+    }
+  }
+
   model.eval();
   const prompt = randomTokens(data, setup.forwardBatch, setup.seq, setup.config.vocabSize);
   const forwardMs = [];
@@ -58,5 +77,5 @@ export async function measureGpt(backend, setup) {
     logits.dispose();
     if (i >= setup.warmup) forwardMs.push(performance.now() - start);
   }
-  return { stepMs, forwardMs, losses };
+  return { stepMs, forwardMs, losses, ...(profile ? { profile } : {}) };
 }

@@ -12,6 +12,7 @@ import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, G
 import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { REWARM_MS, gflops, measureInterleaved } from "./measure.mjs";
 import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from "./peers.mjs";
+import { profileTable } from "./kernel-profile.mjs";
 import { describeCaches, describeMachine } from "./machine.mjs";
 import { fmt, gemmTables, table } from "./report.mjs";
 import { startTorch } from "./torch.mjs";
@@ -126,7 +127,9 @@ export async function runBench({ quick = false, notes = [] } = {}) {
 
   // GPT training step and forward: our CPU paths against PyTorch, each in its own process (peak RSS).
   console.log("\nGPT (one child process per implementation)");
-  const gpt = await benchGpt(quick ? GPT_QUICK_SETUP : GPT_SETUP, cpuBackends(cores), cores, skipped, { rounds: quick ? 1 : 2 });
+  // ADAPTIVE_SPARSE_BENCH_PROFILE=1: each of our rows also profiles 2 extra steps kernel by kernel (kernel-profile.mjs).
+  const profileSteps = process.env.ADAPTIVE_SPARSE_BENCH_PROFILE === "1" ? 2 : 0;
+  const gpt = await benchGpt({ ...(quick ? GPT_QUICK_SETUP : GPT_SETUP), profileSteps }, cpuBackends(cores), cores, skipped, { rounds: quick ? 1 : 2 });
 
   // GPU backends: tensor-API GEMM and a small GPT, with our wasm path and PyTorch on the same small GPT for scale.
   console.log("\nGPU backends (one child process per backend and measurement)");
@@ -206,6 +209,7 @@ function printReport(record, shapes, ours, peers) {
   console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
   console.log(gptTable(record.gpt));
   printLossProblems(record.gpt);
+  for (const row of record.gpt.rows.filter((r) => r.profile)) console.log(`\n### Profile of the training step: ${row.impl}\n\n${profileTable(row.profile)}`);
   console.log(`\n## GPU backends\n`);
   console.log("GEMM C = A·B through the tensor API, C read back to the host each time (that read also waits for the GPU):\n");
   console.log(record.gpu.gemm.rows.length ? tensorGemmTable(record.gpu.gemm) : "(no GPU backend ran: see Skipped)");
