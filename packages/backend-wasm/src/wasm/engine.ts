@@ -16,6 +16,7 @@ export interface TaskKinds {
   readonly rowwise: number;
   readonly binary: number;
   readonly reduceSum: number;
+  readonly adamw: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -104,6 +105,7 @@ export class WasmEngine {
       rowwise: kernels.TASK_ROWWISE.value as number,
       binary: kernels.TASK_BINARY.value as number,
       reduceSum: kernels.TASK_REDUCE_SUM.value as number,
+      adamw: kernels.TASK_ADAMW.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

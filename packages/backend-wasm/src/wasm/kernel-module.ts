@@ -22,6 +22,13 @@ export interface KernelExports {
   readonly TASK_ROWWISE: WebAssembly.Global;
   readonly TASK_BINARY: WebAssembly.Global;
   readonly TASK_REDUCE_SUM: WebAssembly.Global;
+  readonly TASK_ADAMW: WebAssembly.Global;
+  readonly ADAMW_TEXTBOOK: WebAssembly.Global;
+  readonly ADAMW_GRADIENT: WebAssembly.Global;
+  readonly ADAMW_DECOUPLED: WebAssembly.Global;
+  readonly ADAMW_REFERENCE_INT_NOT: WebAssembly.Global;
+  readonly ADAMW_SGD: WebAssembly.Global;
+  readonly ADAMW_SCALARS: WebAssembly.Global;
   readonly BIN_ADD: WebAssembly.Global;
   readonly BIN_MUL: WebAssembly.Global;
   readonly BIN_SAME: WebAssembly.Global;
