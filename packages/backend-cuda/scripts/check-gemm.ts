@@ -8,15 +8,7 @@ import { TO_BF16_SOURCE } from "../src/kernels/indexing.js";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Random values in [-1, 1) for the largest operand; smaller sizes use its prefix. */
-export function randomValues(count: number, seed: number): Float32Array {
-  const out = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out[i] = state / 2 ** 31 - 1;
-  }
-  return out;
-}
+export { seededValues as randomValues } from "../../../tooling/conformance/src/device-check.js";
 
 function timeCalls(backend: CudaBackend, call: () => void, reps: number): number {
   call();

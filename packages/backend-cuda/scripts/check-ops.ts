@@ -1,28 +1,12 @@
 // GPT-2-sized ops on the CUDA backend against the cpu backend, from the same host data (as the WebGPU check).
 import {
-  adamwStep, concat, createCpuBackend, crossEntropy, full, gather, groupTopK, layerNorm, matmul, scatterAdd, softmax, sum, tensor, tidy, type Backend, type Tensor,
+  adamwStep, concat, crossEntropy, full, gather, groupTopK, layerNorm, matmul, scatterAdd, softmax, sum, tensor, tidy, type Backend, type Tensor,
 } from "@adaptive-sparse/core";
-import { relativeError } from "../../../tooling/conformance/src/compare.js";
-import { randomValues } from "./check-gemm.js";
+import { agreeWithCpu, seededValues as randomValues } from "../../../tooling/conformance/src/device-check.js";
 
 const ints = (count: number, bound: number, seed: number) => Int32Array.from(randomValues(count, seed), (v) => Math.floor(((v + 1) / 2) * bound) % bound);
 const scaled = (count: number, seed: number, scale: number) => randomValues(count, seed).map((v) => v * scale);
 
-async function agree(name: string, gpu: Backend, build: (backend: Backend) => Tensor, tolerance: number, log: (line: string) => void): Promise<boolean> {
-  const cpu = createCpuBackend();
-  const expected = tidy(() => build(cpu));
-  const want = await expected.data();
-  const start = performance.now();
-  const actual = tidy(() => build(gpu));
-  const got = await actual.data();
-  const ms = performance.now() - start;
-  const error = actual.dtype === "f32" ? relativeError(got, Array.from(want)) : got.every((v, i) => v === want[i]) ? 0 : Infinity;
-  const ok = error <= tolerance;
-  log(`${ok ? "ok  " : "FAIL"} ${name}: relative error ${error.toExponential(2)} (${ms.toFixed(1)} ms on the GPU, first run)`);
-  expected.dispose();
-  actual.dispose();
-  return ok;
-}
 
 /** Three AdamW steps of a GPT-2-sized weight (masked, decoupled decay) against the cpu kernel. */
 function adamw(backend: Backend, n: number): Tensor {
@@ -85,7 +69,7 @@ export async function checkOps(gpu: Backend, small: boolean, log: (line: string)
   const results: boolean[] = [];
   for (const [name, build, tolerance] of checks) {
     try {
-      results.push(await agree(name, gpu, build, tolerance, log));
+      results.push(await agreeWithCpu(name, gpu, build, tolerance, log));
     } catch (error) {
       log(`FAIL ${name}: ${(error as Error).message}`);
       results.push(false);

@@ -1,10 +1,11 @@
 // Bundled by gpu-check.mjs: the check to run on a machine with a real GPU (e.g. the H200 device machine).
 import {
-  createCpuBackend, crossEntropy, gather, groupTopK, layerNorm, matmul, narrow, scatterAdd, setDefaultBackend, softmax, sum, tensor,
+  crossEntropy, gather, groupTopK, layerNorm, matmul, narrow, scatterAdd, setDefaultBackend, softmax, sum, tensor,
   tidy, type Backend, type Tensor,
 } from "@adaptive-sparse/core";
 import { byOp, createWebGpuBackend, formatProfile, rowsOf, type WebGpuBackend } from "../src/index.js";
 import { relativeError } from "../../../tooling/conformance/src/compare.js";
+import { agreeWithCpu, seededValues } from "../../../tooling/conformance/src/device-check.js";
 import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "./fixture-runner.js";
@@ -21,32 +22,13 @@ function values(count: number, seed: number, scale = 1): Float32Array {
   const key = `${count}:${seed}:${scale}`;
   const cached = generated.get(key);
   if (cached) return cached;
-  let state = seed;
-  const out = Float32Array.from({ length: count }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 31 - 1) * scale;
-  });
+  const out = seededValues(count, seed, scale);
   generated.set(key, out);
   return out;
 }
 const ints = (count: number, bound: number, seed: number) => Int32Array.from(values(count, seed), (v) => Math.floor(((v + 1) / 2) * bound));
 
-/** Builds the same computation on both backends from the same host data and compares the results. */
-async function agree(name: string, gpu: Backend, build: (backend: Backend) => Tensor, tolerance = 1e-4): Promise<boolean> {
-  const cpu = createCpuBackend();
-  const expected = tidy(() => build(cpu));
-  const want = await expected.data();
-  const start = performance.now();
-  const actual = tidy(() => build(gpu));
-  const got = await actual.data();
-  const ms = performance.now() - start;
-  const error = actual.dtype === "f32" ? relativeError(got, Array.from(want)) : got.every((v, i) => v === want[i]) ? 0 : Infinity;
-  const ok = error <= tolerance;
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}: relative error ${error.toExponential(2)} (${ms.toFixed(1)} ms on the GPU: first run, upload and read included, data made before)`);
-  expected.dispose();
-  actual.dispose();
-  return ok;
-}
+const agree = (name: string, gpu: Backend, build: (backend: Backend) => Tensor, tolerance = 1e-4) => agreeWithCpu(name, gpu, build, tolerance);
 
 const started = performance.now();
 /** A progress line with the seconds since the check started (the launcher kills it at its timeout). */

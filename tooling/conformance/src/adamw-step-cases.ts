@@ -1,27 +1,20 @@
 import { adamwStep, createCpuBackend, full, tensor, type AdamWStepMode, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { expect, it } from "vitest";
 import { relativeError } from "./compare.js";
+import { seededValues } from "./device-check.js";
 
 const MODES: readonly AdamWStepMode[] = ["textbook", "decoupled", "reference-int-not", "gradient", "sgd"];
 
-/** Deterministic values in [-scale, scale) (a small LCG, so every backend sees the same inputs). */
-function values(count: number, seed: number, scale = 1): Float32Array {
-  let state = seed;
-  return Float32Array.from({ length: count }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state / 2 ** 31 - 1) * scale;
-  });
-}
 
 /** Three AdamW steps of one [6, 8] parameter (a 2:4 mask in the masked modes); returns param, m, v. */
 async function run(backend: Backend, mode: AdamWStepMode): Promise<Float32Array[]> {
   const shape = [6, 8];
-  const param = tensor(values(48, 1), { shape, backend });
+  const param = tensor(seededValues(48, 1), { shape, backend });
   const m = full(shape, 0, { backend });
   const v = full(shape, 0, { backend });
   const mask = mode === "textbook" ? null : tensor(Uint8Array.from({ length: 48 }, (_, i) => ((i * 7) % 4 < 2 ? 1 : 0)), { shape, backend });
   for (let step = 1; step <= 3; step++) {
-    const grad = tensor(values(48, 10 + step, 0.5), { shape, backend });
+    const grad = tensor(seededValues(48, 10 + step, 0.5), { shape, backend });
     adamwStep({ param, m, v, grad, mask }, { lr: 0.01, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decay: 0.2, step, mode });
     grad.dispose();
   }
