@@ -9,6 +9,7 @@ import { rowwise } from "./rowwise";
 import { binaryRows } from "./binary";
 import { reduceSumRange } from "./reduce";
 import { adamwRange } from "./adamw";
+import { gatherRows } from "./permute";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
 const MC: i32 = 128;
@@ -24,6 +25,7 @@ export const TASK_ROWWISE: i32 = 6;
 export const TASK_BINARY: i32 = 7;
 export const TASK_REDUCE_SUM: i32 = 8;
 export const TASK_ADAMW: i32 = 9;
+export const TASK_GATHER_ROWS: i32 = 10;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -58,6 +60,7 @@ export function tileCols(): i32 {
  * BINARY:        op (BIN_ADD/BIN_MUL), mode (BIN_SAME/ROW/COL/SCALAR in binary.ts), rows, width, a, b, out
  * REDUCE_SUM:    p0, pCount, length, inner, q0, qCount, x, out (scratch: qCount f64 in `work`)
  * ADAMW:         mode (ADAMW_* in adamw.ts), first, count, param, m, v, grad, mask (0: none), scalars (f64)
+ * GATHER_ROWS:   r0, count, length, stride, offsets (i32 per row, in words), x, out
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -80,6 +83,8 @@ export function runTask(task: usize, work: usize): void {
     reduceSumRange(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), field(task, 6), ptr(task, 7), ptr(task, 8), work);
   } else if (kind == TASK_ADAMW) {
     adamwRange(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), ptr(task, 8), ptr(task, 9));
+  } else if (kind == TASK_GATHER_ROWS) {
+    gatherRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

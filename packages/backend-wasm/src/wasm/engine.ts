@@ -17,6 +17,7 @@ export interface TaskKinds {
   readonly binary: number;
   readonly reduceSum: number;
   readonly adamw: number;
+  readonly gatherRows: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -106,6 +107,7 @@ export class WasmEngine {
       binary: kernels.TASK_BINARY.value as number,
       reduceSum: kernels.TASK_REDUCE_SUM.value as number,
       adamw: kernels.TASK_ADAMW.value as number,
+      gatherRows: kernels.TASK_GATHER_ROWS.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

@@ -23,6 +23,7 @@ export interface KernelExports {
   readonly TASK_BINARY: WebAssembly.Global;
   readonly TASK_REDUCE_SUM: WebAssembly.Global;
   readonly TASK_ADAMW: WebAssembly.Global;
+  readonly TASK_GATHER_ROWS: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
