@@ -10,6 +10,7 @@ import { binaryRows } from "./binary";
 import { reduceSumRange } from "./reduce";
 import { adamwRange } from "./adamw";
 import { gatherRows } from "./permute";
+import { whereBlocks } from "./where";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
 const MC: i32 = 128;
@@ -26,6 +27,7 @@ export const TASK_BINARY: i32 = 7;
 export const TASK_REDUCE_SUM: i32 = 8;
 export const TASK_ADAMW: i32 = 9;
 export const TASK_GATHER_ROWS: i32 = 10;
+export const TASK_WHERE: i32 = 11;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -61,6 +63,7 @@ export function tileCols(): i32 {
  * REDUCE_SUM:    p0, pCount, length, inner, q0, qCount, x, out (scratch: qCount f64 in `work`)
  * ADAMW:         mode (ADAMW_* in adamw.ts), first, count, param, m, v, grad, mask (0: none), scalars (f64)
  * GATHER_ROWS:   r0, count, length, stride, offsets (i32 per row, in words), x, out
+ * WHERE:         s0, blocks, period, j0, count, cond (u8), a, aOne, b, bOne, out
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -85,6 +88,8 @@ export function runTask(task: usize, work: usize): void {
     adamwRange(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), ptr(task, 8), ptr(task, 9));
   } else if (kind == TASK_GATHER_ROWS) {
     gatherRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
+  } else if (kind == TASK_WHERE) {
+    whereBlocks(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8), ptr(task, 9), field(task, 10), ptr(task, 11));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

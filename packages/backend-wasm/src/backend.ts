@@ -8,6 +8,7 @@ import { createPermuteKernel } from "./kernels/permute-kernel.js";
 import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
+import { createWhereKernel } from "./kernels/where-kernel.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
 import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
 import { wasmSparse24 } from "./sparse24/wasm-sparse24.js";
@@ -47,8 +48,8 @@ export interface WasmBackend extends Backend<TypedArray> {
  * Creates the fast CPU backend: buffers are host typed arrays (like `cpu`), every kernel is the cpu
  * backend's except the hot ones: MatMul (f32) runs a packed, cache-blocked WebAssembly SIMD GEMM on a
  * worker pool, or `cblas_sgemm` of a system BLAS; SparseMatMul24 runs 2:4 kernels in WebAssembly; the
- * fused GELU, softmax, log-softmax and layer-norm kernels and their gradients, the fused AdamW update
- * and Permute run in WebAssembly (SIMD) on the pool (f32).
+ * fused GELU, softmax, log-softmax and layer-norm kernels and their gradients, the fused AdamW update,
+ * Permute and Where run in WebAssembly (SIMD) on the pool (f32).
  *
  * @param options threads (default: all hardware threads), gemm (`auto` | `blas` | `wasm`; default
  *   ADAPTIVE_SPARSE_GEMM, else `auto`), residentBytes (operands kept in wasm memory between calls,
@@ -98,6 +99,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
       AdamWStep: createAdamWStepKernel(engine, cpu.kernels),
       Permute: createPermuteKernel(engine, cpu.kernels),
+      Where: createWhereKernel(engine, cpu.kernels),
     },
     (handle) => engine.resident.invalidate(handle),
   );

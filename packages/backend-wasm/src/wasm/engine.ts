@@ -18,6 +18,7 @@ export interface TaskKinds {
   readonly reduceSum: number;
   readonly adamw: number;
   readonly gatherRows: number;
+  readonly where: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -108,6 +109,7 @@ export class WasmEngine {
       reduceSum: kernels.TASK_REDUCE_SUM.value as number,
       adamw: kernels.TASK_ADAMW.value as number,
       gatherRows: kernels.TASK_GATHER_ROWS.value as number,
+      where: kernels.TASK_WHERE.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

@@ -24,6 +24,7 @@ export interface KernelExports {
   readonly TASK_REDUCE_SUM: WebAssembly.Global;
   readonly TASK_ADAMW: WebAssembly.Global;
   readonly TASK_GATHER_ROWS: WebAssembly.Global;
+  readonly TASK_WHERE: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
