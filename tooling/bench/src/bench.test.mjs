@@ -8,7 +8,7 @@ import { combineRounds, gptTable, gptTargets, lossProblems, summarizeGpt, target
 import { onnxMatMulModel } from "./onnx-matmul.mjs";
 import { measureInterleaved, median } from "./measure.mjs";
 import { gemmTables } from "./report.mjs";
-import { startTorch } from "./torch.mjs";
+import { describeTorchBlas, startTorch } from "./torch.mjs";
 
 describe("bench helpers", () => {
   it("writes an ONNX MatMul model that onnxruntime-node loads and runs", async () => {
@@ -207,10 +207,19 @@ describe("child processes", () => {
   })();
   if (!hasTorch) console.log(`bench PyTorch tests: skipped, ${PYTHON} cannot import torch (apt install python3-torch)`);
 
+  it("names PyTorch's BLAS and flags the reference (netlib) one", () => {
+    const netlib = ["/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0", "/usr/lib/x86_64-linux-gnu/lapack/liblapack.so.3.11.0"];
+    expect(describeTorchBlas(netlib)).toEqual({ text: "reference BLAS (netlib) (/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0)", reference: true });
+    expect(describeTorchBlas(["/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3"])).toEqual({ text: "OpenBLAS (/usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3)", reference: false });
+    expect(describeTorchBlas([])).toEqual({ text: "unknown", reference: false });
+    expect(describeTorchBlas(null)).toEqual({ text: "unknown", reference: false });
+  });
+
   it.runIf(hasTorch)("times PyTorch in a long-lived child: a GEMM and a GEMV per request, measured there; bad jobs are errors", async () => {
     const torch = await startTorch(1, 20);
     try {
       expect(torch).toMatchObject({ available: true, threads: 1 });
+      expect(torch.blas.some((path) => /blas/.test(path))).toBe(true); // the library its GEMM ran on
       const gemm = await torch.prepare({ kind: "gemm", m: 64, k: 64, n: 64 });
       const mv = await torch.prepare({ kind: "gemv", n: 256, k: 256 });
       const samples = [await gemm.run(), await mv.run(), await gemm.run()];

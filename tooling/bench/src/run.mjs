@@ -15,7 +15,7 @@ import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from ".
 import { profileTable } from "./kernel-profile.mjs";
 import { describeCaches, describeMachine } from "./machine.mjs";
 import { fmt, gemmTables, table } from "./report.mjs";
-import { startTorch } from "./torch.mjs";
+import { describeTorchBlas, startTorch } from "./torch.mjs";
 import { relaxedSimdSupported } from "@adaptive-sparse/backend-wasm";
 
 const SHAPES = [
@@ -30,6 +30,9 @@ const QUICK_SHAPES = [SHAPES[0], SHAPES[1], SHAPES[4]];
 /** The reference cpu backend is O(n³) JavaScript: only the small shapes. */
 const CORE_MAX = 512;
 const GEMV = { n: 4096, k: 4096 };
+
+const REFERENCE_BLAS_NOTE =
+  "PyTorch runs on the reference (netlib) BLAS here, not OpenBLAS: its GEMMs run at a few GFLOP/s, so every ratio to PyTorch is far above what it is against OpenBLAS (apt install libopenblas0-pthread for a fair comparison; our BLAS path loads it too)";
 
 const label = ({ m, k, n }) => (m === k && k === n ? `${m}³` : `${m}×${k}×${n}`);
 const load = () => os.loadavg().map((v) => v.toFixed(2)).join(", ");
@@ -71,7 +74,12 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   // PyTorch runs in a long-lived python3 child and is timed in the same rounds as everything else.
   const torch = await startTorch(cores, REWARM_MS);
   const torchName = `PyTorch CPU (${cores} threads)`;
-  if (torch.available) console.log(`PyTorch ${torch.version}, ${torch.threads} threads`);
+  const torchBlas = torch.available ? describeTorchBlas(torch.blas) : null;
+  if (torch.available) console.log(`PyTorch ${torch.version}, ${torch.threads} threads, BLAS: ${torchBlas.text}`);
+  if (torchBlas?.reference) {
+    notes.push(REFERENCE_BLAS_NOTE);
+    console.log(`note: ${REFERENCE_BLAS_NOTE}`);
+  }
   else {
     skipped.push({ impl: "PyTorch CPU", reason: torch.reason });
     console.log(`skipping PyTorch CPU: ${torch.reason}`);
@@ -138,7 +146,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
   };
 
-  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads } : null, gemv, gemvMemory, decode, gpt, gpu };
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvMemory, decode, gpt, gpu };
   record.targets = [...targets(results, gemv, ours, torchName), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
@@ -218,6 +226,7 @@ function printReport(record, shapes, ours, peers) {
   printLossProblems(record.gpu.gpt);
   console.log(`\n## Targets\n`);
   console.log(targetsTable(record.targets));
+  if (record.notes.includes(REFERENCE_BLAS_NOTE)) console.log(`\nNote: ${REFERENCE_BLAS_NOTE}.`);
   if (record.skipped.length) console.log(`\nSkipped: ${record.skipped.map((s) => `${s.impl} (${s.reason})`).join("; ")}`);
   console.log(`\nProcessor: ${record.machine.cpu}; ${describeCaches(record.machine.caches)}.`);
   console.log(`Load average: ${record.machine.loadAtStart} at start, ${record.machine.loadAtEnd} at end (the machine is shared: treat single numbers as noisy).`);

@@ -12,7 +12,7 @@ const SCRIPT = fileURLToPath(new URL("./torch_bench.py", import.meta.url));
 /**
  * Starts PyTorch with `threads` threads. Its calls re-warm below `rewarmBelowMs`, as measureInterleaved
  * does for ours.
- * @returns { available: true, version, threads, prepare(job), close() } where job is {kind: "gemm", m, k, n}
+ * @returns { available: true, version, threads, blas (library paths, or null), prepare(job), close() } where job is {kind: "gemm", m, k, n}
  *   or {kind: "gemv", n, k} and prepare resolves to { run, dispose } (run resolves to { measuredMs });
  *   or { available: false, reason }.
  */
@@ -58,6 +58,7 @@ export async function startTorch(threads, rewarmBelowMs) {
     available: true,
     version: hello.torch,
     threads: hello.threads,
+    blas: hello.blas ?? null,
     async prepare(job) {
       const { id } = await ask({ op: "prepare", ...job });
       return {
@@ -67,4 +68,18 @@ export async function startTorch(threads, rewarmBelowMs) {
     },
     close,
   };
+}
+
+/**
+ * What PyTorch's BLAS is, from the libraries its process mapped: "OpenBLAS (path)" and the like, with
+ * `reference: true` for the netlib reference BLAS (Debian's libblas3 alone), whose GEMM runs at a few
+ * GFLOP/s, so every ratio to PyTorch is then far above what it is against OpenBLAS.
+ */
+export function describeTorchBlas(paths) {
+  if (!paths?.length) return { text: "unknown", reference: false };
+  const blas = paths.filter((p) => !/lapack/i.test(p.split("/").pop()));
+  const named = (p) => (/openblas/i.test(p) ? "OpenBLAS" : /mkl/i.test(p) ? "MKL" : /blis/i.test(p) ? "BLIS" : /\/blas\/libblas\.so/.test(p) ? "reference BLAS (netlib)" : "BLAS");
+  const list = (blas.length ? blas : paths).map((p) => `${named(p)} (${p})`);
+  const reference = blas.length > 0 && blas.every((p) => named(p) === "reference BLAS (netlib)");
+  return { text: list.join(", "), reference };
 }

@@ -1,7 +1,7 @@
 """PyTorch CPU as a peer that `npm run bench` times in the same rounds as ours (tooling/bench/src/torch.mjs).
 
 Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, it prints one JSON line
-{"torch": version, "threads": n} and then answers one JSON line per request line on stdin:
+{"torch": version, "threads": n, "blas": [the BLAS/LAPACK libraries it mapped]} and then answers one JSON line per request line on stdin:
   {"op": "prepare", "kind": "gemm", "m", "k", "n"} or {"op": "prepare", "kind": "gemv", "n", "k"} -> {"id": i}
   {"op": "prepare", "kind": "gemv-rotation", "n", "k", "count"} -> {"id": i}: each run multiplies by the next
                               of `count` distinct weights (their total exceeds the last-level cache)
@@ -14,6 +14,8 @@ Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, 
 Any failure is answered {"error": message}.
 """
 import json
+import os
+import re
 import sys
 import time
 
@@ -65,13 +67,30 @@ def gpt_decode(config, tokens):
     return run
 
 
+def blas_libraries():
+    """The BLAS/LAPACK shared objects this process has mapped after one GEMM (Debian's torch calls whatever
+    libblas.so.3 the alternatives system points at: OpenBLAS, or the slow reference BLAS), real paths."""
+    torch.matmul(torch.ones(8, 8), torch.ones(8, 8))
+    found = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                path = line.split()[-1]
+                name = os.path.basename(path)
+                if path.startswith("/") and re.search(r"blas|mkl|lapack|blis", name):
+                    found.add(os.path.realpath(path))
+    except OSError:
+        return None  # no procfs
+    return sorted(found)
+
+
 def main():
     threads = int(sys.argv[1])
     rewarm_below = float(sys.argv[2])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     torch.set_grad_enabled(False)
-    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+    print(json.dumps({"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_libraries()}), flush=True)
     jobs = {}
     last = {}
     next_id = 0
