@@ -54,11 +54,12 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("every package packs with caret internal ranges, a LICENSE, repository fields and every file its exports name", () => {
+  it("every package packs with caret internal ranges, a LICENSE, repository fields, every file its exports name and no README link to a file it lacks", () => {
     expect(packed.map((p) => p.name).sort()).toEqual(publishedPackages(repoRoot).map((p: { name: string }) => p.name).sort());
     for (const p of packed) {
-      const manifest = JSON.parse(readFileSync(join(repoRoot, "packages", p.name.split("/")[1]!, "package.json"), "utf8"));
-      expect(manifestProblems(manifest, p.files), p.name).toEqual([]);
+      const folder = join(repoRoot, "packages", p.name.split("/")[1]!);
+      const manifest = JSON.parse(readFileSync(join(folder, "package.json"), "utf8"));
+      expect(manifestProblems(manifest, p.files, readFileSync(join(folder, "README.md"), "utf8")), p.name).toEqual([]);
     }
   });
 

@@ -30,9 +30,9 @@ export function packAll(repoRoot, packages, destination) {
 
 /**
  * Problems of one packed manifest: a `*` or non-caret range on our own runtime dependencies, exports targets not in
- * the tarball, no LICENSE, missing repository/homepage/bugs.
+ * the tarball, no LICENSE, missing repository/homepage/bugs, README links to files the package lacks.
  */
-export function manifestProblems(manifest, files) {
+export function manifestProblems(manifest, files, readme = "") {
   const problems = [];
   const inTarball = new Set(files.map((f) => f.path));
   for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
@@ -50,5 +50,12 @@ export function manifestProblems(manifest, files) {
   if (!manifest.repository?.directory || !manifest.homepage || !manifest.bugs?.url) problems.push("repository (with directory), homepage or bugs missing");
   if (files.some((f) => /\.test\.ts$/.test(f.path))) problems.push("test files are packed");
   if (manifest.dependencies?.zod) problems.push("zod is a dependency, not a peer");
+  // On npm the README is shown without the repository around it: a relative link must name a packed file.
+  for (const [, target] of readme.matchAll(/\]\(([^)#\s]+)[^)]*\)/g)) {
+    if (/^[a-z]+:/i.test(target)) continue;
+    if (!inTarball.has(target.replace(/^\.\//, "").replace(/\/$/, "")) && !files.some((f) => f.path.startsWith(target.replace(/^\.\//, "").replace(/\/?$/, "/")))) {
+      problems.push(`README links to ${target}, which is not in the package; link to the repository instead`);
+    }
+  }
   return problems;
 }
