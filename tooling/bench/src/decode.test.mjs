@@ -2,7 +2,8 @@ import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { PYTHON } from "./children.mjs";
-import { decodeTable, decodeTargets, rotationTable } from "./decode-report.mjs";
+import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { inCacheSize } from "./gemv.mjs";
 import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
 import { argmax, benchGptDecode, mask24 } from "./gpt-decode.mjs";
 import { startTorch } from "./torch.mjs";
@@ -17,6 +18,17 @@ describe("decode rows: plan, mask, tables and targets", () => {
     expect(rotationPlan(480 * MiB, 4096, 4096)).toMatchObject({ count: 18, denseBytes: 18 * 64 * MiB, sparseBytes: 18 * 34 * MiB, capped: true });
     expect(rotationPlan(null, 4096, 4096)).toMatchObject({ count: 2, llcBytes: 32 * MiB, assumedLlc: true });
     expect(rotationPlan(1 * MiB, 4096, 4096).count).toBe(2); // never fewer than 2
+  });
+
+  it("sizes the in-cache GEMV to half the LLC and tabulates it with its 1.6× target", () => {
+    expect(inCacheSize(32 * MiB)).toBe(2048); // 16 MiB dense ≤ 16 MiB
+    expect(inCacheSize(480 * MiB)).toBe(4096); // 64 MiB ≤ 240 MiB < 256 MiB
+    expect(inCacheSize(1 * MiB)).toBe(256); // never smaller
+    const rows = [{ impl: "ours wasm (pool, 2 threads)", n: 2048, kernelDense: { medianMs: 0.8 }, kernelSparse: { medianMs: 0.4 }, torchDense: { medianMs: 1.2 } }];
+    const lines = inCacheTable(rows, 32 * MiB).split("\n");
+    expect(lines[0]).toBe("W 2048×2048: 16 MiB dense, 8.5 MiB as 2:4, against a last-level cache of 32 MiB; kernel table, interleaved rounds.");
+    expect(lines[4]).toBe("| ours wasm (pool, 2 threads) | 0.800 | 0.400 | 2.00× | 1.200 | 3.00× |");
+    expect(inCacheTargets(rows)).toEqual([{ target: "2:4 GEMV ÷ dense GEMV 2048², ours wasm (pool, 2 threads), weight in the last-level cache", value: 2, goal: 1.6, op: "≥", met: true }]);
   });
 
   it("masks 2 of every 4 along a row and takes the first largest value", () => {

@@ -36,3 +36,27 @@ export async function benchGemv(backend, n, k, peerDense) {
   const [kd, ks, hd, hs, peer] = await measureInterleaved(runs, { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 200, rewarmBelowMs: REWARM_MS });
   return { kernelDense: kd, kernelSparse: ks, hostDense: hd, hostSparse: hs, ...(peer ? { torchDense: peer } : {}) };
 }
+
+/** The largest square power-of-two weight whose dense f32 form fits in half the last-level cache (at least 256²). */
+export function inCacheSize(llcBytes) {
+  let n = 256;
+  while (4 * (2 * n) * (2 * n) <= llcBytes / 2) n *= 2;
+  return n;
+}
+
+/**
+ * The GEMV with its weight in the last-level cache (dense n×n ≤ half of it, so the 2:4 form fits too):
+ * where the dense kernel is not memory-bound, the 2:4 kernel's instructions per kept value decide (issue
+ * 19: on a 480 MiB L3 the 4096² weight of the main rows stays in cache). Kernel table only, interleaved.
+ */
+export async function benchGemvInCache(backend, n, peerDense) {
+  const dense = random24Weight(n, n);
+  const { values, indices } = compress24(dense, n, n);
+  const x = randomArray(n, 4);
+  const y = new Float32Array(n);
+  const kernelDense = () => backend.kernels.MatMul(info(y, [1, n]), [info(x, [1, n]), info(dense, [n, n])], { transA: false, transB: true });
+  const kernelSparse = () => backend.kernels.SparseMatMul24(info(y, [1, n]), [info(x, [1, n]), info(values, [n, n / 2]), info(indices, [indices.length], "u8")], { n, k: n });
+  const runs = [kernelDense, kernelSparse, ...(peerDense ? [peerDense] : [])];
+  const [kd, ks, peer] = await measureInterleaved(runs, { warmup: 3, minSamples: 15, maxSamples: 41, minTimeMs: 100, rewarmBelowMs: REWARM_MS });
+  return { n, kernelDense: kd, kernelSparse: ks, ...(peer ? { torchDense: peer } : {}) };
+}

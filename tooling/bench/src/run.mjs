@@ -4,9 +4,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { decodeTable, decodeTargets, rotationTable } from "./decode-report.mjs";
-import { benchGemv } from "./gemv.mjs";
-import { benchGemvRotation } from "./gemv-rotation.mjs";
+import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { benchGemv, benchGemvInCache, inCacheSize } from "./gemv.mjs";
+import { ASSUMED_LLC_BYTES, benchGemvRotation } from "./gemv-rotation.mjs";
 import { benchGptDecode } from "./gpt-decode.mjs";
 import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, GPT_SETUP, GPU_GEMM_QUICK_SAMPLES, GPU_GEMM_SAMPLES, GPU_GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_QUICK_SHAPES, GPU_SHAPES } from "./gpt.mjs";
 import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
@@ -113,6 +113,13 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     const timing = await benchGemv(peer.backend, GEMV.n, GEMV.k, torchMv?.run);
     gemv.push({ impl: peer.name, ...timing });
   }
+  // The same with a weight that stays in the last-level cache (half of it at most), where instructions decide.
+  const nInCache = inCacheSize(machine.lastLevelCacheBytes ?? ASSUMED_LLC_BYTES);
+  const torchMvInCache = torch.available ? await torch.prepare({ kind: "gemv", n: nInCache, k: nInCache }) : null;
+  const gemvInCache = [];
+  for (const peer of ours.filter((p) => p.backend.gemmPath === "wasm")) gemvInCache.push({ impl: peer.name, ...(await benchGemvInCache(peer.backend, nInCache, torchMvInCache?.run)) });
+  await torchMvInCache?.dispose();
+  await torchMv?.dispose();
   for (const peer of [...ours, ...others]) peer.dispose();
 
   // Decode as in a real model: weights from memory (a rotation larger than the LLC), and GPT-2 124M's decode.
@@ -146,8 +153,8 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
   };
 
-  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvMemory, decode, gpt, gpu };
-  record.targets = [...targets(results, gemv, ours, torchName), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvInCache, gemvMemory, decode, gpt, gpu };
+  record.targets = [...targets(results, gemv, ours, torchName), ...inCacheTargets(gemvInCache), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
   mkdirSync(dir, { recursive: true });
@@ -211,6 +218,7 @@ function printReport(record, shapes, ours, peers) {
   }
   const torchColumns = record.torch ? [`PyTorch dense mv ms (${record.torch.threads} threads, same rounds)`, "PyTorch mv ÷ 2:4"] : ["PyTorch mv", "—"];
   console.log(table(["implementation", "dense ms", "2:4 ms", "2:4 speed-up", "2:4 dense-equivalent GFLOP/s", ...torchColumns], rows));
+  if (record.gemvInCache.length) console.log(`\n## Decode GEMV with the weight in the last-level cache\n\n${inCacheTable(record.gemvInCache, record.machine.lastLevelCacheBytes)}`);
   if (record.gemvMemory) console.log(`\n## Decode GEMV with the weights from memory\n\n${rotationTable(record.gemvMemory)}`);
   if (record.decode) console.log(`\n## Whole-model decode, GPT-2 124M-shaped: dense vs compressed 2:4, against PyTorch in the same rounds\n\n${decodeTable(record.decode)}`);
   console.log(`\n## GPT training step and forward${record.quick ? " (--quick: smaller batch, fewer steps; not comparable with full runs)" : ""}\n`);
