@@ -12,7 +12,7 @@ export interface StressCase {
   readonly attrs: unknown;
   readonly outShape: readonly number[];
   readonly expected: Float32Array;
-  /** Bit-identical to the cpu kernel (Add, Mul, ReduceSum), else within 1e-4 (‖Δ‖∞ / ‖ref‖∞). */
+  /** Bit-identical to the cpu kernel (Add, Mul, ReduceSum, Permute, Where), else within 1e-4 (‖Δ‖∞ / ‖ref‖∞). */
   readonly exact: boolean;
 }
 
@@ -49,7 +49,7 @@ export function firstDifference(actual: Float32Array, expected: Float32Array): n
  * The ops of the example's GPT step at its sizes or near them: GEMMs on the pool (forward x·Wᵀ, weight
  * gradients with transA, batched attention products, a GEMV, one too small for the pool), the row
  * kernels, the broadcasting Add/Mul, the bias-gradient ReduceSum, and the 2:4 product as GEMV (column
- * and row splits) and GEMM. Sizes differ so the arena's blocks move between calls.
+ * and row splits) and GEMM, Permute and the causal-mask Where. Sizes differ so the arena's blocks move between calls.
  */
 export function stressCases(): StressCase[] {
   const cpu = createCpuBackend().kernels as unknown as Record<string, unknown>;
@@ -78,6 +78,11 @@ export function stressCases(): StressCase[] {
   add("Mul per-row [256,256]·[256,1]", "Mul", [[256, 256], [256, 1]], undefined, [256, 256], true);
   add("Mul scalar [65536]·[1]", "Mul", [[65536], [1]], undefined, [65536], true);
   add("ReduceSum [16,64,128]->[1,1,128]", "ReduceSum", [[16, 64, 128]], { axes: [0, 1] }, [1, 1, 128], true, 50);
+  add("Permute [8,64,4,32] by [0,2,1,3]", "Permute", [[8, 64, 4, 32]], { perm: [0, 2, 1, 3] }, [8, 4, 64, 32], true);
+  add("Permute transpose [300,257]", "Permute", [[300, 257]], { perm: [1, 0] }, [257, 300], true);
+  const causal = Uint8Array.from({ length: 128 * 128 }, (_, i) => (i % 128 <= Math.floor(i / 128) ? 1 : 0));
+  const scores: Info[] = [{ handle: causal, shape: [128, 128], dtype: "u8" }, f32(data([4, 4, 128, 128]), [4, 4, 128, 128]), f32(Float32Array.of(-Infinity), [])];
+  cases.push({ name: "Where causal [128,128] over [4,4,128,128]", op: "Where", inputs: scores, attrs: undefined, outShape: [4, 4, 128, 128], expected: callKernel(cpu, "Where", scores, undefined, [4, 4, 128, 128]), exact: true });
   for (const [m, n, k] of [[1, 512, 1024], [3, 256, 512], [2, 64, 128], [64, 192, 256]] as const) {
     const denseWeight = random24(n, k, seed++);
     const weight = compress24ForTest(denseWeight, n, k);
