@@ -1,7 +1,7 @@
 // Stress test of the wasm backend's worker pool and arena (issue 18):
 //   node packages/backend-wasm/scripts/stress.mjs [--seconds 60] [--threads 1,2,3] [--relaxed both|true|false]
 //     [--load 0] [--seed 1] [--backend-seconds 2]
-// Loops the example's kernels (pool GEMMs, row kernels, Add/Mul/ReduceSum, 2:4 GEMV and GEMM) on fresh
+// Loops the example's kernels (pool GEMMs, row kernels, Add/Mul/ReduceSum, Permute, Where, 2:4 GEMV and GEMM) on fresh
 // backends, each result checked against the cpu kernels (src/stress/stress-loop.ts). --load N starts N
 // busy-looping Node processes for the duration, so the pool's threads get preempted as on a busy machine.
 // No build step: esbuild bundles the TypeScript sources into .cache/ (git-ignored) first. Exit code 1 on
