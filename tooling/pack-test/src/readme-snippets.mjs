@@ -21,3 +21,12 @@ export function snippet(markdown, heading, lang) {
   if (found.length !== 1) throw new Error(`README: expected one \`\`\`${lang} block under "## ${heading}", found ${found.length}`);
   return found[0].code;
 }
+
+/** The commands of a shell block: `\`-continued lines joined, comments and blank lines dropped. */
+export function shellCommands(code) {
+  return code
+    .replace(/\\\n\s*/g, "")
+    .split("\n")
+    .map((line) => line.replace(/\s+#.*$/, "").trim())
+    .filter((line) => line && !line.startsWith("#"));
+}
