@@ -25,7 +25,7 @@ function common(command: Command): Command {
   return command
     .option("-c, --config <file>", "settings file (JSON or YAML)")
     .option("--set <key=value>", "override one setting, e.g. --set trainer.steps=200 (repeatable)", setting)
-    .option("--backend <name>", "backend: wasm, cpu, webgpu or gpujs (default: wasm; env ADAPTIVE_SPARSE_BACKEND)")
+    .option("--backend <name>", "backend: wasm, cpu, or webgpu, gpujs, cuda once their @adaptive-sparse/backend-* package is installed (default: wasm; env ADAPTIVE_SPARSE_BACKEND)")
     .addOption(new Option("--progress <mode>", "progress output").choices(["auto", "bar", "lines", "json", "quiet"]).default("auto"))
     .option("--quiet", "no progress output")
     .option("--json", "progress as one JSON object per event on stdout");

@@ -34,7 +34,7 @@ describe("bad input: one clear paragraph, non-zero exit, nothing half-written", 
   it("an unknown backend lists the available ones", async () => {
     const { code, stderr } = await prune("--backend", "tpu");
     expect(code).toBe(1);
-    expect(stderr).toContain('unknown backend "tpu"; available backends: cpu, gpujs, wasm, webgpu');
+    expect(stderr).toContain('unknown backend "tpu"; available backends: cpu, cuda, gpujs, wasm, webgpu');
   });
 
   it("a model folder without config.json, and an architecture io's family table lacks", async () => {
