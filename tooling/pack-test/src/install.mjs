@@ -3,7 +3,7 @@
  * (local-registry.mjs) and third-party ones from the real registry or npm's cache.
  */
 import { execFile, execFileSync } from "node:child_process";
-import { lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -45,8 +45,11 @@ export function treeBytes(dir) {
   return total;
 }
 
-/** Every installed package, nested ones too, by name (scoped ones as @scope/name), from the lock. */
+/** Every package on disk, nested ones too, by name (scoped ones as @scope/name), from the lock. */
 export function installedPackages(dir) {
   const lock = JSON.parse(readFileSync(join(dir, "package-lock.json"), "utf8"));
-  return Object.keys(lock.packages).filter((p) => p).map((p) => p.slice(p.lastIndexOf("node_modules/") + "node_modules/".length));
+  // The lock also lists optional packages for other platforms (koffi's per-OS binaries) that npm skipped.
+  return Object.keys(lock.packages)
+    .filter((p) => p && existsSync(join(dir, p)))
+    .map((p) => p.slice(p.lastIndexOf("node_modules/") + "node_modules/".length));
 }

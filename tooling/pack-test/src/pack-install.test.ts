@@ -80,7 +80,7 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
   it("install sizes: the CLI without GPU backends and corpora, and core + masks", () => {
     const cli = treeBytes(join(cliProject, "node_modules"));
     const small = treeBytes(join(smallProject, "node_modules"));
-    console.log(`pack-test install sizes: cli ${(cli / MB).toFixed(1)} MB (${installedPackages(cliProject).length} top-level packages), core+masks ${(small / MB).toFixed(1)} MB`);
+    console.log(`pack-test install sizes: cli ${(cli / MB).toFixed(1)} MB (${installedPackages(cliProject).length} packages), core+masks ${(small / MB).toFixed(1)} MB`);
     expect(small).toBeLessThan(10 * MB);
     expect(cli).toBeLessThan(150 * MB);
   });
@@ -140,5 +140,14 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
     for (const file of outputs) {
       expect(existsSync(join(cliProject, file)), file).toBe(true);
     }
+  });
+
+  it("a project on zod 3 gets npm's peer conflict naming zod 4, not nested zod copies", async () => {
+    const error = await installProject(join(work, "zod3"), { zod: "^3.23.0", "@adaptive-sparse/masks": `^${VERSION}` }, registry!.url).catch((e: { stderr?: string }) => e);
+    const stderr = (error as { stderr?: string }).stderr ?? "";
+    expect(stderr).toContain("ERESOLVE");
+    const range = JSON.parse(readFileSync(join(repoRoot, "packages/masks/package.json"), "utf8")).peerDependencies.zod;
+    expect(range).toMatch(/^\^4\./);
+    expect(stderr).toContain(`peer zod@"${range}" from @adaptive-sparse/masks@${VERSION}`);
   });
 });
