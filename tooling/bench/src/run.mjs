@@ -76,13 +76,13 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   const torchName = `PyTorch CPU (${cores} threads)`;
   const torchBlas = torch.available ? describeTorchBlas(torch.blas) : null;
   if (torch.available) console.log(`PyTorch ${torch.version}, ${torch.threads} threads, BLAS: ${torchBlas.text}`);
-  if (torchBlas?.reference) {
-    notes.push(REFERENCE_BLAS_NOTE);
-    console.log(`note: ${REFERENCE_BLAS_NOTE}`);
-  }
   else {
     skipped.push({ impl: "PyTorch CPU", reason: torch.reason });
     console.log(`skipping PyTorch CPU: ${torch.reason}`);
+  }
+  if (torchBlas?.reference) {
+    notes.push(REFERENCE_BLAS_NOTE);
+    console.log(`note: ${REFERENCE_BLAS_NOTE}`);
   }
   const others = [
     createCorePeer(),
