@@ -1,6 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error plain .mjs helpers without types
-import { manifestProblems } from "./pack.mjs";
+import { manifestProblems, staleBuilds } from "./pack.mjs";
 // @ts-expect-error plain .mjs helpers without types
 import { codeBlocks, snippet } from "./readme-snippets.mjs";
 
@@ -63,5 +66,30 @@ describe("README code blocks", () => {
     expect(snippet(markdown, "One", "sh")).toBe("ls\n");
     expect(() => snippet(markdown, "Two", "ts")).toThrow('README: expected one ```ts block under "## Two", found 2');
     expect(() => snippet(markdown, "Three", "ts")).toThrow('README: expected one ```ts block under "## Three", found 0');
+  });
+});
+
+describe("staleBuilds", () => {
+  it("rebuilds only for a missing dist or a non-test source newer than it", () => {
+    const root = mkdtempSync(join(tmpdir(), "pack-stale-"));
+    try {
+      const file = (path: string, seconds: number) => {
+        mkdirSync(join(root, path, ".."), { recursive: true });
+        writeFileSync(join(root, path), "");
+        utimesSync(join(root, path), seconds, seconds);
+      };
+      file("packages/fresh/src/a.ts", 100);
+      file("packages/fresh/src/a.test.ts", 300); // tests are not built
+      file("packages/fresh/dist/index.js", 200);
+      file("packages/stale/src/deep/b.ts", 300);
+      file("packages/stale/dist/index.js", 200);
+      file("packages/config/tsup.config.ts", 300);
+      file("packages/config/dist/index.js", 200);
+      file("packages/unbuilt/src/c.ts", 100);
+      const packages = ["fresh", "stale", "config", "unbuilt"].map((name) => ({ folder: `packages/${name}`, name }));
+      expect(staleBuilds(root, packages).map((p: { name: string }) => p.name)).toEqual(["stale", "config", "unbuilt"]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -38,8 +38,13 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
 
   let registry: { url: string; served: string[]; close: () => Promise<void> } | undefined;
 
+  // Nothing to do after `npm run build` (CI builds first); a cold build of all 15 packages takes about 3 minutes on 2 cores.
+  beforeAll(() => {
+    const built: string[] = buildPackages(repoRoot);
+    if (built.length) console.log(`pack-test: built first, dist was stale or missing for ${built.join(", ")}`);
+  }, 420_000);
+
   beforeAll(async () => {
-    buildPackages(repoRoot);
     mkdirSync(join(work, "tarballs"));
     packed = packAll(repoRoot, publishedPackages(repoRoot), join(work, "tarballs"));
     registry = await startLocalRegistry(registryEntries(repoRoot, packed, join(work, "tarballs")));

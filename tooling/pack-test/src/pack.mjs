@@ -2,7 +2,7 @@
  * Building and packing the published packages (everything under packages/), as `npm publish` would see them.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 /** Names and folders of the packages under packages/ (all of them are published). */
@@ -13,9 +13,39 @@ export function publishedPackages(repoRoot) {
     .map(({ folder, manifest }) => ({ folder, name: manifest.name, version: manifest.version }));
 }
 
-/** Builds every published package with turbo (a cache hit when nothing changed since the last build). */
+/** Newest modification time (ms) of the files under `dir` that `keep` accepts; 0 for none. */
+function newest(dir, keep) {
+  if (!existsSync(dir)) return 0;
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) latest = Math.max(latest, newest(path, keep));
+    else if (keep(path)) latest = Math.max(latest, statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+/** Packages whose dist/index.js is missing or older than a non-test source file or their tsup config. */
+export function staleBuilds(repoRoot, packages) {
+  return packages.filter(({ folder }) => {
+    const dir = join(repoRoot, folder);
+    const built = join(dir, "dist/index.js");
+    if (!existsSync(built)) return true;
+    const sources = Math.max(newest(join(dir, "src"), (path) => !/\.test\.ts$/.test(path)), newest(dir, (path) => path.endsWith("tsup.config.ts")));
+    return sources > statSync(built).mtimeMs;
+  });
+}
+
+/**
+ * Builds every published package with turbo when one is stale; a current build (CI runs `npm run build`
+ * before `npm test`) is left alone, so tests that spawn the CLI's dist never see it rewritten mid-run.
+ * Returns the names of the stale packages (empty when nothing was built).
+ */
 export function buildPackages(repoRoot) {
-  execFileSync("npx", ["turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"], { cwd: repoRoot, stdio: "pipe", timeout: 280_000 });
+  const stale = staleBuilds(repoRoot, publishedPackages(repoRoot));
+  if (stale.length === 0) return [];
+  execFileSync("npx", ["turbo", "run", "build", "--filter=./packages/*", "--output-logs=errors-only"], { cwd: repoRoot, stdio: "pipe", timeout: 400_000 });
+  return stale.map((p) => p.name);
 }
 
 /**
