@@ -21,7 +21,7 @@ import { loadExampleSettings } from "./settings.js";
 
 const here = dirname(dirname(fileURLToPath(import.meta.url)));
 
-const USAGE = "npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend cpu|wasm]";
+const USAGE = "npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend wasm|cpu|webgpu|gpujs|cuda]";
 
 export interface ExampleArgs {
   quick: boolean;

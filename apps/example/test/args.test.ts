@@ -14,7 +14,7 @@ describe("the example's command line", () => {
 
   it("names an unknown argument, and a flag whose value is missing", () => {
     expect(() => parseArgs(["--fast"])).toThrow('unknown argument "--fast"; run with --help');
-    expect(() => parseArgs(["--set"])).toThrow("--set needs a value (npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend cpu|wasm])");
+    expect(() => parseArgs(["--set"])).toThrow("--set needs a value (npm run example [-- --quick] [--pretrain] [--set key=value]... [--out folder] [--backend wasm|cpu|webgpu|gpujs|cuda])");
     expect(() => parseArgs(["--out", "--quick"])).toThrow(/^--out needs a value/);
   });
 
