@@ -5,6 +5,8 @@ import { fmt, table } from "./report.mjs";
 
 const MiB = 1024 ** 2;
 const find = (rows, pattern) => rows.find((r) => pattern.test(r.impl));
+/** Our fastest dense decode row (BLAS or wasm GEMM), the one the 2:4 row is measured against. */
+const bestDense = (rows) => rows.filter((r) => /^ours dense/.test(r.impl)).sort((a, b) => b.tokensPerS - a.tokensPerS)[0];
 
 /** The rotation's table: ms per call, GB/s of weight read, and each row's ratio to our dense and to PyTorch's. */
 export function rotationTable(run) {
@@ -50,7 +52,7 @@ export function inCacheTargets(rows) {
 
 /** The whole-model decode table: tokens/s and the ratios to our dense and to PyTorch's dense decode. */
 export function decodeTable(run) {
-  const dense = find(run.rows, /^ours dense/);
+  const dense = bestDense(run.rows);
   const torch = find(run.rows, /^PyTorch/);
   const rows = run.rows.map((row) => [
     row.impl,
@@ -64,7 +66,7 @@ export function decodeTable(run) {
     `nLayer ${c.nLayer}, nHead ${c.nHead}, nEmbd ${c.nEmbd}, vocab ${c.vocabSize} (${fmt(run.parameters / 1e6, 1)}M parameters, ${fmt(run.sparseParameters / 1e6, 1)}M in the 2:4 layers), ` +
     `random weights, greedy, one position per forward (a KV-cached decode's linears; the cache's attention is not modelled on either side), ` +
     `${run.tokensPerRun} tokens per sample. The 2:4 model's logits differ from its dense-with-zeros forward by at most ${run.maxLogitDiff.toExponential(1)}.`;
-  return `${about}\n\n${table(["implementation", "tokens/s", "ms/token", "÷ our dense", "÷ PyTorch dense"], rows)}`;
+  return `${about}\n\n${table(["implementation", "tokens/s", "ms/token", "÷ our fastest dense", "÷ PyTorch dense"], rows)}`;
 }
 
 /** Issue 19's decode targets: 2:4 GEMV from memory ≥ 1.8× our dense; 2:4 decode ≥ 1.5× our dense and ≥ 1.2× PyTorch's. */
@@ -76,10 +78,10 @@ export function decodeTargets(rotation, decode) {
     if (dense && sparse) list.push(target(`2:4 GEMV ÷ dense GEMV ${rotation.n}×${rotation.k}, ${sparse.impl.replace(/, 2:4$/, "")}, weights from memory`, dense.medianMs / sparse.medianMs, 1.8, "≥"));
   }
   if (decode) {
-    const dense = find(decode.rows, /^ours dense/);
+    const dense = bestDense(decode.rows);
     const sparse = find(decode.rows, /^ours 2:4/);
     const torch = find(decode.rows, /^PyTorch/);
-    if (dense && sparse) list.push(target("GPT-2 124M decode, ours 2:4 ÷ ours dense (tokens/s)", sparse.tokensPerS / dense.tokensPerS, 1.5, "≥"));
+    if (dense && sparse) list.push(target("GPT-2 124M decode, ours 2:4 ÷ our fastest dense (tokens/s)", sparse.tokensPerS / dense.tokensPerS, 1.5, "≥"));
     if (torch && sparse) list.push(target("GPT-2 124M decode, ours 2:4 ÷ PyTorch dense (tokens/s)", sparse.tokensPerS / torch.tokensPerS, 1.2, "≥"));
   }
   return list;

@@ -29,10 +29,19 @@ export function argmax(values) {
 /**
  * Builds, on a fresh wasm backend (the default GEMM path), the dense model and its twin (same seed) whose
  * sparse layers are pruned to the 2:4 mask and carry their compressed weights. Both in eval mode (sparsify
- * puts in new modules, so eval() comes after it).
+ * puts in new modules, so eval() comes after it). When that path is BLAS, a second dense model runs on the
+ * wasm GEMM too (the faster of the two dense rows is the one the 2:4 row is compared with).
  */
 async function buildModels(config, threads) {
-  const backend = await createWasmBackend({ threads });
+  let wasmDense = null;
+  const probe = await createWasmBackend({ threads });
+  if (probe.gemmPath === "blas") {
+    const wasmBackend = await createWasmBackend({ threads, gemm: "wasm" });
+    setDefaultBackend(wasmBackend);
+    wasmDense = { backend: wasmBackend, model: new GPT(config, { generator: new Generator(0) }) };
+    wasmDense.model.eval();
+  }
+  const backend = probe;
   setDefaultBackend(backend);
   const dense = new GPT(config, { generator: new Generator(0) });
   dense.eval();
@@ -50,21 +59,21 @@ async function buildModels(config, threads) {
     compressed.push({ values: tensor(values, { shape: [rows, cols / 2] }), indices: tensor(indices, { dtype: "u8" }) });
   }
   const count = (list) => list.reduce((sum, p) => sum + p.size, 0);
-  return { backend, dense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
+  return { backend, dense, wasmDense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
 }
 
 /**
- * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT), ours 2:4 (its twin) and PyTorch's dense (`torch`, startTorch's
- * peer, or null), interleaved. Also checks that the 2:4 path computes the dense-with-zeros model: the first
+ * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT; on both GEMM paths where BLAS loads),
+ * ours 2:4 (its twin) and PyTorch's dense (`torch`, startTorch's peer, or null), interleaved. Also checks that the 2:4 path computes the dense-with-zeros model: the first
  * token's logits of both, max |difference| (summation order differs between the kernels, so not exactly 0).
  * @returns { config, tokensPerRun, parameters, sparseParameters, gemmPath, maxLogitDiff, rows: [{ impl, medianMs, tokensPerS, ... }] }
  */
 export async function benchGptDecode({ config = GPT2_124M, threads, torch, tokensPerRun = 2, minSamples = 5 }) {
-  const { backend, dense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
+  const { backend, dense, wasmDense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
   const useCompressed = (on) => layers.forEach((layer, i) => layer.setCompressed24(on ? compressed[i] : null));
   const last = new Map();
-  const token = async (model) => {
-    const idx = tensor([last.get(model) ?? 0], { shape: [1, 1], dtype: "i32" });
+  const token = async (model, on = backend) => {
+    const idx = tensor([last.get(model) ?? 0], { shape: [1, 1], dtype: "i32", backend: on });
     const logits = noGrad(() => tidy(() => model.call(idx).logits));
     const values = await logits.data();
     logits.dispose();
@@ -72,8 +81,8 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     last.set(model, argmax(values));
     return values;
   };
-  const decode = (model) => async () => {
-    for (let i = 0; i < tokensPerRun; i++) await token(model);
+  const decode = (model, on) => async () => {
+    for (let i = 0; i < tokensPerRun; i++) await token(model, on);
   };
   try {
     // The 2:4 path against the same model's dense-with-zeros path (SparseLinear's masked product).
@@ -87,6 +96,7 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     const path = backend.gemmPath === "blas" ? `BLAS GEMM, ${simd} kernels` : `${simd} GEMM`;
     const runs = [
       { impl: `ours dense (${path}, ${backend.threads} threads)`, run: decode(dense) },
+      ...(wasmDense ? [{ impl: `ours dense (${simd} GEMM, ${wasmDense.backend.threads} threads)`, run: decode(wasmDense.model, wasmDense.backend) }] : []),
       { impl: `ours 2:4 compressed sparse layers (${simd} 2:4 kernel, ${backend.threads} threads)`, run: decode(sparse) },
     ];
     const torchJob = torch ? await torch.prepare({ kind: "gpt-decode", config, tokens: tokensPerRun }) : null;
@@ -103,6 +113,8 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     }
     dense.dispose();
     sparse.dispose();
+    wasmDense?.model.dispose();
+    wasmDense?.backend.dispose();
     backend.dispose();
   }
 }
