@@ -21,6 +21,11 @@ export interface Tokenizer {
   readonly vocabSize: number;
   /** Id appended after each document by `tokenizeCorpus`; absent when the tokenizer has none. */
   readonly eotToken?: number;
+  /**
+   * Id put before each document by `tokenizeCorpus` (and before a prompt), where the tokenizer's own files ask
+   * for one (LLaMA's `<s>`, OPT's `</s>`); absent for GPT-2 and our own tokenizers.
+   */
+  readonly bosToken?: number;
   /** Encodes text as ordinary text: special-token strings such as `<|endoftext|>` are not special. */
   encode(text: string): number[] | Int32Array;
   /** Decodes ids back to text; the end-of-text id becomes `<|endoftext|>`. */

@@ -20,7 +20,9 @@ export async function generateText(options: GenerateOptions): Promise<string> {
   const backend = await useBackend(options.backend, options.registry);
   const { model, tokenizer } = await loadModelFolder(options.model, options.registry, { backend });
   model.eval();
-  const ids = Array.from(tokenizer.encode(options.prompt));
+  // A prompt starts as the model's training documents did: with BOS where the tokenizer has one (LLaMA, OPT).
+  const prefix = tokenizer.bosToken === undefined ? [] : [tokenizer.bosToken];
+  const ids = [...prefix, ...tokenizer.encode(options.prompt)];
   const start = ids.length ? ids : [tokenizer.eotToken ?? 0];
   const idx = tensor(start, { shape: [1, start.length], dtype: "i32", backend });
   const out = await model.generate(idx, options.tokens ?? 100, {
@@ -28,6 +30,6 @@ export async function generateText(options: GenerateOptions): Promise<string> {
     topK: options.topK ?? 40,
     generator: new Generator(options.seed ?? 0),
   });
-  const text = tokenizer.decode(Array.from(await out.data()));
+  const text = tokenizer.decode(Array.from(await out.data()).slice(prefix.length));
   return ids.length ? text : text.slice(tokenizer.decode(start).length);
 }

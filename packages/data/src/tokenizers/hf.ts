@@ -54,9 +54,25 @@ function eosName(config: Record<string, unknown>): string | undefined {
 }
 
 /**
+ * The BOS id a document starts with, as the tokenizer's files say: `add_bos_token: false` in
+ * tokenizer_config.json means none; else the special token the tokenizer.json post-processor puts before
+ * the text (LLaMA-2's `<s>`, LLaMA-3's `<|begin_of_text|>`, OPT's `</s>`); else `bos_token` when
+ * `add_bos_token` is true. GPT-2's files add none.
+ */
+function beginningOfSequence(hf: { encode(text: string, options: { add_special_tokens: boolean }): { ids: number[] }; token_to_id(text: string): number | undefined }, config: Record<string, unknown>): number | undefined {
+  if (config.add_bos_token === false) return undefined;
+  const plain = hf.encode("a", { add_special_tokens: false }).ids;
+  const marked = hf.encode("a", { add_special_tokens: true }).ids;
+  if (marked.length > plain.length && plain.every((id, i) => marked[i + 1] === id)) return marked[0];
+  const bos = config.bos_token;
+  const text = typeof bos === "string" ? bos : bos && typeof bos === "object" ? (bos as { content?: unknown }).content : undefined;
+  return config.add_bos_token === true && typeof text === "string" ? hf.token_to_id(text) : undefined;
+}
+
+/**
  * Builds a tokenizer from the parsed `tokenizer.json` (and `tokenizer_config.json`, may be `{}`).
- * `encode` adds no special tokens (no BOS): documents are joined with the end-of-text id by
- * `tokenizeCorpus`. `where` names the file in errors.
+ * `encode` adds no special tokens; `tokenizeCorpus` puts `bosToken` (where the files ask for one) before
+ * each document and the end-of-text id after it. `where` names the file in errors.
  *
  * @example
  * const tokenizer = await createHfTokenizer(JSON.parse(readFileSync("gpt2/tokenizer.json", "utf8")));
@@ -77,13 +93,15 @@ export async function createHfTokenizer(json: unknown, config: Record<string, un
   const eosText = eosName(config);
   const candidates = eosText ? [eosText] : EOT_CANDIDATES;
   const eotToken = candidates.map((text) => hf.token_to_id(text)).find((id) => id !== undefined);
+  const bosToken = beginningOfSequence(hf, config);
   // Identifies the file (token caches are keyed by it): two tokenizer.json files never share cached ids.
   const sha256 = createHash("sha256").update(JSON.stringify(json)).digest("hex");
   return {
     name: "hf",
     vocabSize,
-    toJSON: () => ({ type: "hf", sha256 }),
+    toJSON: () => ({ type: "hf", sha256, ...(bosToken === undefined ? {} : { bos: bosToken }) }),
     ...(eotToken === undefined ? {} : { eotToken }),
+    ...(bosToken === undefined ? {} : { bosToken }),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode(ids) {
       const list = Array.from(ids);
