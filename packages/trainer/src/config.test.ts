@@ -27,8 +27,9 @@ describe("parseTrainerConfig", () => {
     expect(config.distill).toBeNull();
     expect(config.slorb).toBeNull();
     expect(config.gradAccum).toBe(1);
-    expect(config.log).toEqual({ every: 10 });
+    expect(config.log).toEqual({ every: 10, values: "every-step" });
     expect(error({ method: "ast", steps: 1, log: { every: 0 } })).toMatch(/log.*every/);
+    expect(error({ method: "ast", steps: 1, log: { values: "sometimes" } })).toMatch(/log.*values/);
   });
 
   it("fills distillation and SLoRB defaults when the sections are given", () => {

@@ -103,6 +103,10 @@ const sections = {
   }),
   log: z.strictObject({
     every: count.default(10).describe("read loss and metrics from the device every this many steps (and before checkpoints, evaluations and the end); a non-finite loss stops the run there"),
+    values: z
+      .enum(["every-step", "logging-step"])
+      .default("every-step")
+      .describe("every-step: each step's metrics and each layer's flips are kept on the device and all read at the logging point; logging-step: only the logging step's metrics and model-wide flip totals (nanoGPT-style: the least device traffic)"),
   }),
   checkpoint: z
     .strictObject({

@@ -16,7 +16,7 @@ interface PendingStep {
   readonly elapsed: number;
 }
 
-/** A refresh whose flip counts (i32 `[layers, 2]`) are still on the device. */
+/** A refresh whose flip counts (i32 `[layers, 2]`, or the model-wide `[2]` totals) are still on the device. */
 interface PendingRefresh {
   readonly kind: "refresh";
   readonly step: number;
@@ -43,6 +43,8 @@ export class DeviceLog {
   constructor(
     private readonly backend: Backend,
     private readonly emit: (event: TrainerEvent) => Promise<void>,
+    /** `logging-step`: only the latest step's metrics are kept (earlier ones are dropped on the device, unread). */
+    private readonly values: "every-step" | "logging-step" = "every-step",
   ) {
     this.#last = this.#mark();
   }
@@ -68,6 +70,10 @@ export class DeviceLog {
   }
 
   step(entry: Omit<PendingStep, "kind">): void {
+    if (this.values === "logging-step") {
+      for (const pending of this.#pending) if (pending.kind === "step") pending.record.values.dispose();
+      this.#pending = this.#pending.filter((pending) => pending.kind !== "step");
+    }
     this.#pending.push({ kind: "step", ...entry });
   }
 
@@ -99,9 +105,9 @@ export class DeviceLog {
     let countIndex = 0;
     for (const entry of pending) {
       if (entry.kind === "refresh") {
-        const layers = entry.counts.shape[0];
-        const stats = entry.stats(Array.from({ length: 2 * layers }, (_, i) => counts[countIndex + i]));
-        countIndex += 2 * layers;
+        const size = entry.counts.size;
+        const stats = entry.stats(Array.from({ length: size }, (_, i) => counts[countIndex + i]));
+        countIndex += size;
         await this.emit({ type: "refresh", step: entry.step, ...stats, decision: null } satisfies RefreshEvent);
         continue;
       }

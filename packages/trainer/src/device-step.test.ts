@@ -30,10 +30,10 @@ function counting(inner: WindowSampler, backend: Backend, marks: { hostToDevice:
   });
 }
 
-async function run(backend: Backend) {
+async function run(backend: Backend, log: { every: number; values?: "every-step" | "logging-step" } = config.log) {
   const marks: { hostToDevice: number; deviceToHost: number }[] = [];
   const events: TrainerEvent[] = [];
-  const result = await train({ config, student: modelFrom(await pretrainedWeights()), backend, data: { train: counting(sampler(5), backend, marks) }, onEvent: (event) => void events.push(event) });
+  const result = await train({ config: { ...config, log }, student: modelFrom(await pretrainedWeights()), backend, data: { train: counting(sampler(5), backend, marks) }, onEvent: (event) => void events.push(event) });
   const deltas = marks.slice(1).map((mark, t) => ({ hostToDevice: mark.hostToDevice - marks[t].hostToDevice, deviceToHost: mark.deviceToHost - marks[t].deviceToHost }));
   return { result, events, deltas };
 }
@@ -59,5 +59,22 @@ describe.skipIf(!webgpu)("an AST step on webgpu stays on the device (issue 12, a
     expect(gpu.events.filter((e): e is RefreshEvent => e.type === "refresh").map((e) => e.step)).toEqual([0, 3, 6, 9, 10]);
     expect(gpu.result.losses).toHaveLength(STEPS);
     gpu.result.losses.forEach((loss, t) => expect(Math.abs(loss - cpu.result.losses[t]) / cpu.result.losses[t], `step ${t}`).toBeLessThan(1e-4));
+  });
+
+  it("with log.values logging-step the logging step reads at most 64 bytes: its own 5 metrics and 8 bytes of flip totals per refresh", async () => {
+    const gpu = await run(await createWebGpuBackend(), { every: 5, values: "logging-step" });
+    for (const t of [2, 3, 5, 7]) expect(gpu.deltas[t], `step ${t}`).toEqual({ hostToDevice: TOKEN_BYTES, deviceToHost: 0 });
+    const logRead = 5 * 4 + 2 * 2 * 4; // step 4's metrics; model-wide [previous, initial] flips of the refreshes after steps 0 and 3
+    expect(gpu.deltas[4]).toEqual({ hostToDevice: TOKEN_BYTES, deviceToHost: logRead });
+    expect(logRead).toBeLessThanOrEqual(64);
+    const steps = gpu.events.filter((e): e is StepEvent => e.type === "step");
+    expect(steps.map((e) => e.step)).toEqual([4, 9]);
+    const refreshes = gpu.events.filter((e): e is RefreshEvent => e.type === "refresh");
+    expect(refreshes.map((e) => e.step)).toEqual([0, 3, 6, 9, 10]);
+    // The totals are the per-layer counts summed: the same as the every-step run's refresh events.
+    const full = await run(createCpuBackend());
+    const fullRefreshes = full.events.filter((e): e is RefreshEvent => e.type === "refresh");
+    refreshes.forEach((e, i) => expect([e.flipsPrevious, e.flipsInitial]).toEqual([fullRefreshes[i].flipsPrevious, fullRefreshes[i].flipsInitial]));
+    expect(refreshes.every((e) => e.layers.length === 0)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { noGrad, sum, tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { TypedArrayTensor, LoadedTensor } from "@adaptive-sparse/io";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import type { AdamW } from "@adaptive-sparse/optim";
@@ -72,6 +72,12 @@ export async function refreshMasks(ctx: RunContext, step: number, next: readonly
   if (masks) {
     sparse.layers.forEach((entry, i) => sparse.setMask(entry, masks[i]));
     for (const mask of masks) mask.dispose();
+  }
+  if (!decide && ctx.config.log.values === "logging-step") {
+    // Model-wide totals only (8 bytes to read), summed on the device.
+    const totals = noGrad(() => sum(counts, 0));
+    counts.dispose();
+    return ctx.log.refresh(step, totals, (values) => sparse.flipTotals(values));
   }
   if (!decide) return ctx.log.refresh(step, counts, (values) => sparse.flipStats(values));
   await ctx.log.flush();

@@ -121,6 +121,12 @@ export class SparseModel {
     return { flipsPrevious, flipsInitial, ratioPrevious: flipsPrevious / total, ratioInitial: flipsInitial / total, layers };
   }
 
+  /** Model-wide flip statistics from summed counts `[previous, initial]` (no per-layer breakdown). */
+  flipTotals([flipsPrevious, flipsInitial]: ArrayLike<number>): FlipStats {
+    const total = this.prunable;
+    return { flipsPrevious, flipsInitial, ratioPrevious: flipsPrevious / total, ratioInitial: flipsInitial / total, layers: [] };
+  }
+
   /** W ← M ⊙ W in every layer: pruned weights become exactly 0 (method.md §3.12). */
   applyMasks(): void {
     for (const entry of this.layers) entry.layer.applyMask();

@@ -74,7 +74,7 @@ export async function train<M extends CausalLM>(options: TrainOptions<M>): Promi
     const setup = config.method === "dense" ? null : await prepareSparse(config, plugins, student, data, !loaded);
     sparse = setup?.sparse ?? null;
     const base = { student, sparse };
-    const ctx: RunContext = { config, plugins, student, backend, sparse, masks: setup?.masks ?? null, stats: setup?.stats ?? new Map(), optimizer: null!, createOptimizer: optimizerFactory(config, base), emit, log: new DeviceLog(backend, emit) };
+    const ctx: RunContext = { config, plugins, student, backend, sparse, masks: setup?.masks ?? null, stats: setup?.stats ?? new Map(), optimizer: null!, createOptimizer: optimizerFactory(config, base), emit, log: new DeviceLog(backend, emit, config.log.values) };
     const hooks = createMethod(ctx);
     if (sparse && !loaded) {
       await hooks.initialize();
