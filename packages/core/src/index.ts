@@ -24,6 +24,7 @@ export { getDefaultBackend, setDefaultBackend, isGradEnabled, noGrad, tidy, keep
 export type { OpDef } from "./engine.js";
 export { createCpuBackend, cpuBackendPlugin, type CpuBackendOptions } from "./cpu/cpu-backend.js";
 export { hasKernels } from "./ops/fused.js";
+export { causalSoftmax } from "./ops/causal-softmax.js";
 export {
   neg, exp, log, sqrt, reciprocal, tanh, cast, add, mul, pow, maximum, lt, le, eq, gt, ge, ne, where,
   reshape, permute, transpose, expand, slice, pad, narrow, concat, split, matmul, gather, scatterAdd, groupTopK,

@@ -1,4 +1,4 @@
-import { Generator, causalMask, matmul, mul, permute, reshape, softmax, split, where, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, split, where, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Dropout } from "./dropout.js";
 import { LengthCache } from "./length-cache.js";
 import { Linear } from "./linear.js";
@@ -62,13 +62,22 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const toHeads = (t: Tensor) => permute(reshape(t, [B, T, this.nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
     const qkv = this.cAttn.call(x); // (B, T, 3C)
     const [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
-    const scores = mul(matmul(q, k, { transB: true }), 1 / Math.sqrt(hs)); // (B, nh, T, T)
-    // Position i sees j <= i; the rest get −∞ so softmax gives them exactly 0.
-    const masked = where(this.#causal.get(T, x.backend, () => causalMask(T, x.backend)), scores, -Infinity); // mask built once per length
-    const att = this.attnDropout.call(softmax(masked, -1));
+    const att = this.attnDropout.call(this.#rows(matmul(q, k, { transB: true }), 1 / Math.sqrt(hs), T, x.backend)); // (B, nh, T, T)
     const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     return this.residDropout.call(this.cProj.call(merged));
+  }
+
+  /** Causal attention rows: the backend's fused kernel (keeps only the probabilities for backward) or scale, −∞ mask, softmax. */
+  #rows(raw: Tensor, scale: number, T: number, backend: Backend): Tensor {
+    if (hasKernels(backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
+      const att = causalSoftmax(raw, scale);
+      raw.dispose(); // its backward reads only the probabilities: the [B, nh, T, T] scores are freed now
+      return att;
+    }
+    // Position i sees j <= i; the rest get −∞ so softmax gives them exactly 0.
+    const masked = where(this.#causal.get(T, backend, () => causalMask(T, backend)), mul(raw, scale), -Infinity); // mask built once per length
+    return softmax(masked, -1);
   }
 
   /** Frees the cached causal mask (also done by `dispose()`). */

@@ -5,6 +5,7 @@ import { CASES } from "./cases.js";
 import { relativeError } from "./compare.js";
 import { finiteDifference } from "./finite-difference.js";
 import { describeAdamWStep } from "./adamw-step-cases.js";
+import { describeCausalSoftmax } from "./causal-softmax-cases.js";
 
 interface FixtureTensor {
   dtype: DType;
@@ -118,6 +119,7 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     });
 
     describeAdamWStep(() => backend, Math.max(tolerance, 1e-5));
+    describeCausalSoftmax(() => backend, Math.max(tolerance, 1e-5), options.float64 ?? false);
 
     for (const fixture of ALL) {
       const reason = skip[fixture.name];

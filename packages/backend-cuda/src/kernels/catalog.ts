@@ -2,6 +2,7 @@ import type { DType } from "@adaptive-sparse/core";
 import type { KernelSource } from "./common.js";
 import { binarySource, BINARY, copySource, unarySource, UNARY, whereSource } from "./elementwise.js";
 import { ADAMW_SOURCE, gatherSource, groupTopKSource, scatterAddSource, TO_BF16_SOURCE } from "./indexing.js";
+import { CAUSAL_SOFTMAX_GRAD_SOURCE, CAUSAL_SOFTMAX_SOURCE } from "./causal-softmax.js";
 import { argMaxSource, reduceBlockSource, reduceThreadSource } from "./reduce.js";
 import { CROSS_ENTROPY_GRAD_SOURCE, CROSS_ENTROPY_SOURCE, ROW_GRAD_SOURCES, ROW_SOURCES } from "./rows.js";
 
@@ -23,6 +24,6 @@ export function allKernelSources(): KernelSource[] {
   }
   sources.push(scatterAddSource("f32"), scatterAddSource("i32"), groupTopKSource("f32", 8));
   sources.push(...Object.values(ROW_SOURCES), ...Object.values(ROW_GRAD_SOURCES));
-  sources.push(CROSS_ENTROPY_SOURCE, CROSS_ENTROPY_GRAD_SOURCE, ADAMW_SOURCE, TO_BF16_SOURCE);
+  sources.push(CROSS_ENTROPY_SOURCE, CROSS_ENTROPY_GRAD_SOURCE, ADAMW_SOURCE, TO_BF16_SOURCE, CAUSAL_SOFTMAX_SOURCE, CAUSAL_SOFTMAX_GRAD_SOURCE);
   return [...new Map(sources.map((s) => [s.source, s])).values()];
 }

@@ -3,6 +3,7 @@ import type { CudaDriver } from "../driver.js";
 import { ADAMW_MODES, ADAMW_SOURCE, gatherSource, groupTopKSource, scatterAddSource } from "../kernels/indexing.js";
 import { reductionParams } from "../kernels/layout.js";
 import { argMaxSource, reduceBlockSource, reduceThreadSource, type ReduceKind } from "../kernels/reduce.js";
+import { CAUSAL_SOFTMAX_GRAD_SOURCE, CAUSAL_SOFTMAX_SOURCE } from "../kernels/causal-softmax.js";
 import { CROSS_ENTROPY_GRAD_SOURCE, CROSS_ENTROPY_SOURCE, ROW_GRAD_SOURCES, ROW_SOURCES } from "../kernels/rows.js";
 import { f32, f64, i32, NULL_POINTER, sizeOfShape, type CudaHandle, type Info } from "../handle.js";
 import type { CudaRuntime } from "../runtime.js";
@@ -10,7 +11,7 @@ import type { CudaRuntime } from "../runtime.js";
 type Table = Pick<
   KernelTable<CudaHandle>,
   | "ReduceSum" | "ReduceMax" | "ArgMax" | "Gather" | "ScatterAdd" | "GroupTopK" | "Fill" | "Softmax" | "SoftmaxGrad" | "LogSoftmax" | "LogSoftmaxGrad"
-  | "LayerNorm" | "LayerNormGrad" | "SoftmaxCrossEntropy" | "SoftmaxCrossEntropyGrad" | "AdamWStep"
+  | "LayerNorm" | "LayerNormGrad" | "SoftmaxCrossEntropy" | "SoftmaxCrossEntropyGrad" | "AdamWStep" | "CausalSoftmax" | "CausalSoftmaxGrad"
 >;
 
 /** Threads per block for a row kernel: enough to cover the row, at most 1024. */
@@ -89,6 +90,14 @@ export function computeOps(rt: CudaRuntime, driver: CudaDriver): Table {
     SoftmaxGrad: rowGrads("SoftmaxGrad"),
     LogSoftmaxGrad: rowGrads("LogSoftmaxGrad"),
     LayerNormGrad: rowGrads("LayerNormGrad"),
+    CausalSoftmax(out, [x], { scale }) {
+      const w = width(out);
+      if (w > 0) rt.launch(CAUSAL_SOFTMAX_SOURCE, sizeOfShape(out.shape) / w, rowThreads(w), [out.handle.arg, x!.handle.arg, i32(w), f32(scale)]);
+    },
+    CausalSoftmaxGrad(out, [g, y], { scale }) {
+      const w = width(out);
+      if (w > 0) rt.launch(CAUSAL_SOFTMAX_GRAD_SOURCE, sizeOfShape(out.shape) / w, rowThreads(w), [out.handle.arg, g!.handle.arg, y!.handle.arg, i32(w), f32(scale)]);
+    },
     SoftmaxCrossEntropy(out, [logits, targets], { ignoreIndex }) {
       const w = width(logits!);
       rt.errorsPending = true;

@@ -2,6 +2,7 @@ import { sizeOf, type BufferInfo, type KernelTable, type PrimitiveName } from "@
 import { threadGrid, type KernelContext } from "../context.js";
 import type { WebGpuHandle } from "../handle.js";
 import { geluProgram, rowProgram, type RowOp } from "../programs/rows.js";
+import { causalSoftmaxKernels } from "./causal-softmax.js";
 import { adamwKernel, crossEntropyKernels } from "./training.js";
 
 type Info = BufferInfo<WebGpuHandle>;
@@ -41,6 +42,7 @@ export function fusedKernels(ctx: KernelContext): Omit<KernelTable<WebGpuHandle>
     Gelu: geluKernel(ctx, false),
     GeluGrad: geluKernel(ctx, true),
     ...crossEntropyKernels(ctx),
+    ...causalSoftmaxKernels(ctx),
     AdamWStep: adamwKernel(ctx),
   };
 }

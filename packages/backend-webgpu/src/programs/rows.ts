@@ -3,8 +3,8 @@ import { elementwiseMain, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupM
 /** The fused last-axis ops core may hand a backend (forward and gradient kernels). */
 export type RowOp = "Softmax" | "LogSoftmax" | "SoftmaxGrad" | "LogSoftmaxGrad" | "LayerNorm" | "LayerNormGrad";
 
-/** Workgroup-wide sum and max over per-thread partials (every thread gets the result). */
-const ROW_REDUCTIONS = `var<workgroup> red: array<f32, ${WORKGROUP}>;
+/** Workgroup-wide sum and max over per-thread partials (every thread gets the result; call in uniform control flow). */
+export const ROW_REDUCTIONS = `var<workgroup> red: array<f32, ${WORKGROUP}>;
 fn rowSum(v: f32, lid: u32) -> f32 {
   red[lid] = v;
   workgroupBarrier();

@@ -20,7 +20,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
  */
 export const FUSED = [
   "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
-  "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep",
+  "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep", "CausalSoftmax", "CausalSoftmaxGrad",
 ] as const;
 export type FusedName = (typeof FUSED)[number];
 
@@ -71,6 +71,10 @@ export interface OpAttrs {
   SoftmaxCrossEntropyGrad: { ignoreIndex: number };
   /** In place (see `InPlaceKernel`): targets (param, m, v), inputs (grad[, mask u8]). */
   AdamWStep: AdamWStepAttrs;
+  /** Scores [..., T, T] → softmax(scale·scores) per row i with columns j > i at probability 0 (attention rows). */
+  CausalSoftmax: { scale: number };
+  /** Inputs: (gradient, output y) → scale · y ⊙ (g − Σ_j g⊙y). */
+  CausalSoftmaxGrad: { scale: number };
 }
 
 /** Where λ(t) enters a masked parameter's update; `textbook` is plain AdamW (no mask). optim's DecayMode + textbook. */

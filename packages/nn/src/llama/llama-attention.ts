@@ -1,4 +1,4 @@
-import { causalMask, matmul, mul, permute, reshape, softmax, unsqueeze, where, type Tensor } from "@adaptive-sparse/core";
+import { causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, unsqueeze, where, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
@@ -46,8 +46,12 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
     const q = permute(reshape(this.projection("q_proj").call(x), [B!, T!, nKvHead, group, hd]), [0, 2, 3, 1, 4]);
     const kv = (name: "k_proj" | "v_proj") => unsqueeze(permute(reshape(this.projection(name).call(x), [B!, T!, nKvHead, hd]), [0, 2, 1, 3]), 2);
     const [k, v] = [kv("k_proj"), kv("v_proj")];
-    const scores = mul(matmul(this.rotary.apply(q), this.rotary.apply(k), { transB: true }), 1 / Math.sqrt(hd)); // (B, nKv, group, T, T)
-    const att = softmax(where(causalMask(T!, x.backend), scores, -Infinity), -1);
+    const raw = matmul(this.rotary.apply(q), this.rotary.apply(k), { transB: true }); // (B, nKv, group, T, T)
+    let att: Tensor;
+    if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
+      att = causalSoftmax(raw, 1 / Math.sqrt(hd));
+      raw.dispose(); // its backward reads only the probabilities: the scores are freed now
+    } else att = softmax(where(causalMask(T!, x.backend), mul(raw, 1 / Math.sqrt(hd)), -Infinity), -1); // −∞ above the diagonal
     const y = matmul(att, v); // (B, nKv, group, T, hd)
     return this.projection("o_proj").call(reshape(permute(y, [0, 3, 1, 2, 4]), [B!, T!, nHead * hd])); // heads side by side, in q's order
   }

@@ -1,4 +1,4 @@
-import { causalMask, matmul, mul, permute, reshape, softmax, where, type Tensor } from "@adaptive-sparse/core";
+import { causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, where, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
@@ -26,8 +26,12 @@ export class OPTAttention extends Module<[Tensor], Tensor> {
     const [B, T, C] = x.shape as [number, number, number];
     const hd = C / this.nHead;
     const heads = (name: "q_proj" | "k_proj" | "v_proj") => permute(reshape(this.projection(name).call(x), [B, T, this.nHead, hd]), [0, 2, 1, 3]); // (B, nh, T, hd)
-    const scores = mul(matmul(heads("q_proj"), heads("k_proj"), { transB: true }), 1 / Math.sqrt(hd)); // (B, nh, T, T)
-    const att = softmax(where(causalMask(T, x.backend), scores, -Infinity), -1);
+    const raw = matmul(heads("q_proj"), heads("k_proj"), { transB: true }); // (B, nh, T, T)
+    let att: Tensor;
+    if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
+      att = causalSoftmax(raw, 1 / Math.sqrt(hd));
+      raw.dispose(); // its backward reads only the probabilities: the scores are freed now
+    } else att = softmax(where(causalMask(T, x.backend), mul(raw, 1 / Math.sqrt(hd)), -Infinity), -1); // −∞ above the diagonal
     const y = matmul(att, heads("v_proj")); // (B, nh, T, hd)
     return this.projection("out_proj").call(reshape(permute(y, [0, 2, 1, 3]), [B, T, C]));
   }
