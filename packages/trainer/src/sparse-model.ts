@@ -122,7 +122,8 @@ export class SparseModel {
   }
 
   /** Model-wide flip statistics from summed counts `[previous, initial]` (no per-layer breakdown). */
-  flipTotals([flipsPrevious, flipsInitial]: ArrayLike<number>): FlipStats {
+  flipTotals(values: ArrayLike<number>): FlipStats {
+    const [flipsPrevious, flipsInitial] = [values[0], values[1]];
     const total = this.prunable;
     return { flipsPrevious, flipsInitial, ratioPrevious: flipsPrevious / total, ratioInitial: flipsInitial / total, layers: [] };
   }
