@@ -1,10 +1,8 @@
-import { ROW_REDUCTIONS } from "./rows.js";
+import { each as every, ROW_REDUCTIONS } from "./rows.js";
 import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
 
 /** `for` over this thread's visible columns j ≤ i of the row. */
 const visible = (body: string) => `for (var j = lid; j <= i; j += ${WORKGROUP}u) { let k = base + j; ${body} }`;
-/** `for` over all this thread's columns. */
-const every = (body: string) => `for (var j = lid; j < w; j += ${WORKGROUP}u) { let k = base + j; ${body} }`;
 
 // A = scores: y = softmax(scale·a) over j ≤ i, 0 beyond. Row i always sees j = 0, so the sum is never 0.
 const FORWARD = `var m = -inf_();

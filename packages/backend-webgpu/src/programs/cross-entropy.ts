@@ -42,6 +42,13 @@ const TARGET = `let t = T[g];
   if (!ignored && !valid && lid == 0u) { report(${ERROR_CODES.crossEntropyTarget}u, g, bitcast<u32>(t), w); }
   let keep = !ignored && valid;`;
 
+// Both kernels start a row the same way: its bounds, its target (checked) and its online max/log-sum-exp.
+const ROW_START = `  if (g >= p[0]) { return; }
+  let w = p[1];
+  let base = g * w;
+  ${TARGET}
+  let lse = rowLse(base, w, lid);`;
+
 /**
  * SoftmaxCrossEntropy: `loss[n] = logsumexp(x[n]) − x[n, t[n]]`, 0 where `t[n]` is ignoreIndex; a workgroup
  * per row with an online max/log-sum-exp (one pass over the row, no log-probability tensor). Params `[N, V, ignoreIndex bits]`.
@@ -55,11 +62,7 @@ function crossEntropyProgramSource(): string {
     errorBinding(4),
     SPECIAL_FLOATS,
     ONLINE_LSE,
-    workgroupMain(`  if (g >= p[0]) { return; }
-  let w = p[1];
-  let base = g * w;
-  ${TARGET}
-  let lse = rowLse(base, w, lid);
+    workgroupMain(`${ROW_START}
   if (lid == 0u) { L[g] = select(0.0, lse.x + log(lse.y) - X[base + select(0u, u32(t), keep)], keep); }`),
   ].join("\n");
 }
@@ -75,11 +78,7 @@ function crossEntropyGradProgramSource(): string {
     errorBinding(5),
     SPECIAL_FLOATS,
     ONLINE_LSE,
-    workgroupMain(`  if (g >= p[0]) { return; }
-  let w = p[1];
-  let base = g * w;
-  ${TARGET}
-  let lse = rowLse(base, w, lid);
+    workgroupMain(`${ROW_START}
   let scale = select(0.0, G[g] / lse.y, keep);
   let hit = select(w, u32(t), keep);
   let gk = select(0.0, G[g], keep);

@@ -29,7 +29,7 @@ fn rowMax(v: f32, lid: u32) -> f32 {
 }`;
 
 /** `for` over this thread's elements of the row. */
-const each = (body: string) => `for (var j = lid; j < w; j += ${WORKGROUP}u) { let k = base + j; ${body} }`;
+export const each = (body: string) => `for (var j = lid; j < w; j += ${WORKGROUP}u) { let k = base + j; ${body} }`;
 
 const MAX_SHIFT = `var m = -inf_();
   ${each("m = max(m, A[k]);")}
