@@ -42,6 +42,15 @@ export function methodSpec(name: MethodName, settings: ExampleSettings, seed: nu
       return { label: "Iterative magnitude", trained: true, config: { ...base, method: "imp", distill } };
     case "gmp":
       return { label: "Gradual magnitude", trained: true, config: { ...base, method: "gmp", distill, gmp: { every: Math.max(1, Math.floor(settings.steps / 10)) } } };
+    // The paper's Table 4 ablations: AST without the adaptive mask (the initial 2:4 mask kept, same loss and
+    // budget), and AST's refreshes with a constant decay from step 0 instead of the ramp (static SR-STE).
+    case "fixed-mask":
+      return { label: "Fixed mask + distillation", trained: true, config: { ...base, method: "naive", distill } };
+    case "static-sr-ste": {
+      const max = (decayRamp.options as { max?: number } | undefined)?.max ?? 0.1;
+      const constant = { schedule: "constant", options: { value: max }, mode: (t.decay as { mode?: string }).mode } as never;
+      return { label: "Static SR-STE", trained: true, config: { ...base, method: "ast", distill, decay: constant, refresh: t.refresh } as TrainerConfigInput };
+    }
     case "ast-naive":
       return { label: "AST-Naive", trained: true, config: { ...base, method: "ast", distill, decay, refresh: t.refresh } as TrainerConfigInput };
     case "ast-boosted":

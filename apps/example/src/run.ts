@@ -1,7 +1,7 @@
 /**
  * The example run: loads the embedded teacher (or pretrains it with --pretrain), prunes it to 2:4 with
- * AST-Boosted, AST-Naive and the baselines on a retraining corpus, evaluates every result on held-out data,
- * prints the comparison table and writes runs/<timestamp>/ (metrics.jsonl, results.json, masks.json,
+ * AST-Boosted, AST-Naive, the baselines and the paper's ablations on a retraining corpus, evaluates every
+ * result on held-out data (perplexity, its ratio to the teacher's, KL to the teacher), prints the comparison table and writes runs/<timestamp>/ (metrics.jsonl, results.json, masks.json,
  * exported models, report.html).
  */
 import { mkdirSync } from "node:fs";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { exportCompressed24, loadModelFolder, pretrain, progressReporter, saveModelFolder, useBackend, writeReport } from "@adaptive-sparse/cli";
 import { tensor, tidy } from "@adaptive-sparse/core";
 import { createWindowSampler } from "@adaptive-sparse/data";
-import { evaluatePerplexity } from "@adaptive-sparse/eval";
+import { evaluatePerplexity, evaluateTeacherKL } from "@adaptive-sparse/eval";
 import { writeFileAtomic } from "@adaptive-sparse/io";
 import { jsonlLogger, train, type TrainerEvent } from "@adaptive-sparse/trainer";
 import { loadExampleData } from "./data.js";
@@ -83,9 +83,9 @@ export async function runExample(args: ExampleArgs) {
   }
   // Every model, batch and evaluation is placed on `backend` explicitly (core's default backend is not used).
   const { model: teacher, tokenizer } = await loadModelFolder(teacherFolder, undefined, { backend });
-  const { retrain, validation } = await loadExampleData(settings, tokenizer);
-  const sets = Object.keys(validation);
   const blockSize = teacher.config.blockSize;
+  const { retrain, validation } = await loadExampleData(settings, tokenizer, blockSize);
+  const sets = Object.keys(validation);
   say(`example: teacher ${teacherFolder} (${teacher.numParameters()} parameters), backend ${backend.name}, ${cpus().length} cores; retraining on ${settings.retrain} (${retrain.length} tokens), ${settings.steps} steps × ${settings.batchSize}×${blockSize} tokens; output ${out}`);
 
   const metrics = jsonlLogger(join(out, "metrics.jsonl"));
@@ -106,7 +106,8 @@ export async function runExample(args: ExampleArgs) {
   }
   await metrics({ type: "teacher", perplexity: teacherPerplexity, losses: { task } } as never);
   if (settings.methods.includes("dense")) {
-    outcomes.push({ method: "dense", label: "Dense teacher", trained: false, seed: 0, perplexity: teacherPerplexity, wallSeconds: (performance.now() - teacherStart) / 1000, tokens: 0 });
+    const kl = Object.fromEntries(sets.map((set) => [set, 0])); // KL(teacher ‖ teacher)
+    outcomes.push({ method: "dense", label: "Dense teacher", trained: false, seed: 0, perplexity: teacherPerplexity, kl, wallSeconds: (performance.now() - teacherStart) / 1000, tokens: 0 });
   }
 
   let boostedLayers = null;
@@ -128,7 +129,10 @@ export async function runExample(args: ExampleArgs) {
         onEvent: handlers,
       });
       const wallSeconds = (performance.now() - runStart) / 1000;
-      outcomes.push({ method, label: spec.label, trained: spec.trained, seed, perplexity: { ...result.summary.perplexity }, wallSeconds, tokens: result.step * settings.batchSize * blockSize });
+      // How much of the teacher each method kept: mean per-token KL(teacher ‖ model) on the same windows as perplexity.
+      const kl: Record<string, number> = {};
+      for (const set of sets) kl[set] = (await evaluateTeacherKL(teacher, result.model, validation[set]!, evalOptions, backend)).kl;
+      outcomes.push({ method, label: spec.label, trained: spec.trained, seed, perplexity: { ...result.summary.perplexity }, kl, wallSeconds, tokens: result.step * settings.batchSize * blockSize });
       const modelDir = join(out, "models", name);
       if (result.layers.length) await exportCompressed24(join(modelDir, "model.sparse24.safetensors"), result, tokenizer);
       if (!result.layers.some(({ layer }) => layer.slorb)) await saveModelFolder(modelDir, { model: result.model, tokenizer });
@@ -140,7 +144,7 @@ export async function runExample(args: ExampleArgs) {
 
   const rows = aggregate(outcomes, sets);
   const results = {
-    title: `Embedded default: 2:4 pruning of the SOTU teacher${args.quick ? " (quick)" : ""}`,
+    title: `Embedded default: 2:4 pruning of the ${settings.retrain} teacher${args.quick ? " (quick)" : ""}`,
     createdAt: new Date().toISOString(),
     machine: { cpu: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}`, backend: backend.name, node: process.version },
     validationSets: sets,

@@ -2,14 +2,14 @@ import { readConfigFile, applyOverrides } from "@adaptive-sparse/cli";
 import { validateOptions } from "@adaptive-sparse/core";
 import { z } from "zod";
 
-export const METHOD_NAMES = ["dense", "dense-continued", "magnitude", "wanda", "sparsegpt", "naive", "imp", "gmp", "ast-naive", "ast-boosted"] as const;
+export const METHOD_NAMES = ["dense", "dense-continued", "magnitude", "wanda", "sparsegpt", "naive", "imp", "gmp", "fixed-mask", "static-sr-ste", "ast-naive", "ast-boosted"] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
 
 const validationSet = z.strictObject({ corpus: z.string().min(1), split: z.enum(["train", "validation", "all"]).default("validation") });
 
 const shape = {
   teacher: z.string().min(1).describe("teacher model folder (relative to apps/example)"),
-  retrain: z.string().min(1).describe("retraining corpus (its train split is used)"),
+  retrain: z.string().min(1).describe("retraining corpus (its train split is used); a+b mixes corpora"),
   validation: z.record(z.string(), validationSet),
   methods: z.array(z.enum(METHOD_NAMES)).min(1),
   seeds: z.array(z.number().int().min(0)).min(1),

@@ -53,7 +53,7 @@ function flipStats(metricsFile: string) {
 async function main() {
   const { set: extra, backend } = parseScriptArgs("the sweep", process.argv.slice(2));
   const out = join("runs", `sweep-${new Date().toISOString().replace(/[:.]/g, "-").slice(0, 19)}`);
-  const lines = ["| decay | sotu PPL | moby-dick PPL | flips vs initial | flips per refresh, last 20% | wall s |", "| --- | --- | --- | --- | --- | --- |"];
+  const lines: string[] = [];
   let index = 0;
   for (const point of grid()) {
     const folder = join(out, String(index++));
@@ -62,6 +62,7 @@ async function main() {
     const row = rows[0];
     const { vsInitial, tailRate } = flipStats(join(folder, "metrics.jsonl"));
     const cells = sets.map((s) => row.perplexity[s].mean.toFixed(2));
+    if (lines.length === 0) lines.push(`| decay | ${sets.map((s) => `${s} PPL`).join(" | ")} | flips vs initial | flips per refresh, last 20% | wall s |`, `| --- | ${sets.map(() => "---").join(" | ")} | --- | --- | --- |`);
     const line = `| ${point.label} | ${cells.join(" | ")} | ${(vsInitial * 100).toFixed(2)}% | ${(tailRate * 100).toFixed(3)}% | ${((performance.now() - started) / 1000).toFixed(0)} |`;
     console.log(line);
     lines.push(line);

@@ -18,7 +18,7 @@ describe("the example's command line", () => {
     expect(() => parseArgs(["--out", "--quick"])).toThrow(/^--out needs a value/);
   });
 
-  it("gives the sweep and one-shot-distance --set and --backend only", () => {
+  it("gives the sweep --set and --backend only", () => {
     expect(parseScriptArgs("the sweep", ["--set", "seeds=[2]", "--backend", "cpu"])).toEqual({ set: ["seeds=[2]"], backend: "cpu" });
     expect(() => parseScriptArgs("the sweep", ["--quick", "--out", "x"])).toThrow("the sweep takes only --set key=value (applied to every run) and --backend; not --quick, --out");
     expect(() => parseScriptArgs("the sweep", ["--bogus"])).toThrow('unknown argument "--bogus"; run with --help');

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { formatTable } from "../src/results.js";
 import { runExample } from "../src/run.js";
 
 // The example's --quick configuration, shrunk further so CI runs it in well under a minute: the whole pipeline
@@ -22,16 +23,26 @@ describe("npm run example -- --quick (shrunk)", async () => {
   });
   const row = (method: string) => rows.find((r) => r.method === method)!;
 
-  it("compares every method on both validation sets", () => {
-    expect(sets).toEqual(["sotu", "moby-dick"]);
+  it("compares every method on each held-out component and on Moby Dick, with its gap and KL to the teacher", () => {
+    expect(sets).toEqual(["sotu", "ham", "moby-dick"]);
     expect(rows.map((r) => r.method)).toEqual(["dense", "magnitude", "sparsegpt", "naive", "ast-boosted"]);
     for (const r of rows) for (const s of sets) expect(Number.isFinite(r.perplexity[s].mean)).toBe(true);
     // One-shot pruning hurts the teacher; SparseGPT's weight update recovers part of the damage.
     expect(row("magnitude").perplexity.sotu.mean).toBeGreaterThan(row("dense").perplexity.sotu.mean);
     expect(row("sparsegpt").perplexity.sotu.mean).toBeLessThan(row("magnitude").perplexity.sotu.mean);
+    // KL(teacher ‖ model): 0 for the teacher itself, positive for every pruned model, smaller where pruning kept more.
+    for (const s of sets) {
+      expect(row("dense").kl![s]!.mean).toBe(0);
+      expect(row("magnitude").kl![s]!.mean).toBeGreaterThan(0);
+      expect(row("sparsegpt").kl![s]!.mean, s).toBeLessThan(row("magnitude").kl![s]!.mean);
+    }
+    const table = formatTable(rows, sets);
+    expect(table.split("\n")[0]).toBe("| method | seeds | sotu PPL | ×teacher | ham PPL | ×teacher | moby-dick PPL | ×teacher | KL nats/token | wall s | tokens |");
+    const gap = (row("magnitude").perplexity.sotu.mean / row("dense").perplexity.sotu.mean).toFixed(3);
+    expect(table).toContain(`| One-shot magnitude | 1 | ${row("magnitude").perplexity.sotu.mean.toFixed(2)} | ${gap} |`);
   });
 
-  it("trained methods lower the loss on the retraining text and adapt to it", () => {
+  it("trained methods lower the loss on the retraining text", () => {
     const lines = readFileSync(join(out, "metrics.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
     for (const run of ["naive-s1", "ast-boosted-s1"]) {
       const losses = lines.filter((e) => e.run === run && e.type === "step").map((e) => e.loss);
@@ -39,9 +50,6 @@ describe("npm run example -- --quick (shrunk)", async () => {
       // Batch losses are noisy; compare the mean of the first and last four steps.
       const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
       expect(mean(losses.slice(-4)), run).toBeLessThan(mean(losses.slice(0, 4)));
-      // Moby Dick is closer to the e-mails than to the speeches: its perplexity falls as the model adapts.
-      const evals = lines.filter((e) => e.run === run && e.type === "eval");
-      expect(evals.at(-1).perplexity["moby-dick"], run).toBeLessThan(evals[0].perplexity["moby-dick"]);
     }
   });
 

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import type { Registry } from "@adaptive-sparse/core";
 import {
-  cachedTokens, hashDocuments, splitDocuments, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
+  cachedTokens, hashDocuments, mixCorpora, splitDocuments, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
 } from "@adaptive-sparse/data";
 import { CliError } from "./errors.js";
 import { loadOptionalCorpus } from "./optional-corpora.js";
@@ -38,15 +38,25 @@ export function datasetFor(spec: string, registry: Registry, separator?: string)
   return { name: "text-file", options: separator === undefined ? { path: spec, split: "blank-lines" } : { path: spec, separator } };
 }
 
+/** The components of a mixture spec `a+b+…` (a path that exists is never cut), or undefined. */
+function mixtureParts(spec: string): string[] | undefined {
+  if (!spec.includes("+") || existsSync(spec)) return undefined;
+  const parts = spec.split("+");
+  if (parts.some((part) => part.trim() === "")) throw new CliError(`corpus "${spec}": a mixture names its corpora joined by "+" (e.g. sotu+spam-assassin-ham); one of the names is empty`);
+  return parts;
+}
+
 /**
  * Loads the documents of a corpus named by `spec`: a dataset registered by name (the built-in sotu,
  * moby-dick, spam-assassin-ham, or your own), or a path to a text file (documents split on blank lines
  * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz, field `text`)
- * or a Parquet file (column `text`).
+ * or a Parquet file (column `text`). `a+b+…` mixes corpora: a split holds out documents of each.
  * @throws CliError for an unknown name or a missing path, and for a `.bin` file (tokens, not documents).
  */
 export async function loadCorpus(spec: string, options: CorpusOptions = {}): Promise<Corpus> {
   const registry = options.registry ?? createCliRegistry();
+  const mixture = mixtureParts(spec);
+  if (mixture) return mixCorpora(await Promise.all(mixture.map((part) => loadCorpus(part, { ...options, registry }))));
   const { name, options: datasetOptions } = datasetFor(spec, registry, options.separator);
   const plugin = registry.get("dataset", name);
   if (plugin.format === "tokens") throw new CliError(`corpus "${spec}" is already tokenized (dataset "${name}"); it has no documents to split or to train a tokenizer on`);
@@ -88,9 +98,9 @@ function checkIds(spec: string, tokens: TokenArray, vocabSize: number | undefine
  */
 export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: CorpusTokensOptions): Promise<CorpusTokens> {
   const registry = options.registry ?? createCliRegistry();
-  const dataset = datasetFor(spec, registry, options.separator);
-  const plugin = registry.get("dataset", dataset.name);
-  if (plugin.format === "tokens") {
+  const dataset = mixtureParts(spec) ? undefined : datasetFor(spec, registry, options.separator);
+  const plugin = dataset && registry.get("dataset", dataset.name);
+  if (dataset && plugin && plugin.format === "tokens") {
     const dtype = tokenizer.vocabSize <= 65536 ? "uint16" : "uint32";
     let tokens: TokenArray;
     try {
@@ -105,7 +115,7 @@ export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: 
   const { validationFraction = 0.1, seed = 0 } = options;
   const tokenizerId = createHash("sha256").update(JSON.stringify((tokenizer as unknown as { toJSON?: () => unknown }).toJSON?.() ?? tokenizer.name)).digest("hex").slice(0, 12);
   const safe = spec.replace(/[^a-zA-Z0-9._-]+/g, "_").replace(/^[._-]+/, "").slice(-60) || "corpus";
-  const corpus = await loadOptionalCorpus(dataset.name, async () => plugin.load(dataset.options));
+  const corpus = await loadCorpus(spec, { ...options, registry });
   const part = async (which: string, documents: Corpus) => {
     const key = { name: `${safe}-${tokenizerId}-${which}`, tokenizer: tokenizer.name, vocabSize: tokenizer.vocabSize, sourceHash: `${hashDocuments(documents.documents)}-${validationFraction}-${seed}` };
     const { tokens } = await cachedTokens(options.cacheDir, key, () => tokenizeCorpus(documents, tokenizer));

@@ -15,7 +15,7 @@ export { selectBackend, BACKEND_ENV, DEFAULT_BACKENDS } from "./backends.js";
 export { loadCorpus, corpusTokens, datasetFor, BUILTIN_CORPORA } from "./corpus.js";
 export type { CorpusOptions, CorpusTokens, CorpusTokensOptions } from "./corpus.js";
 export { prepareRunFolder, withContinueHint, RUN_OUTPUTS } from "./run-folder.js";
-export { aggregate, machineFacts, maskSlices, writeMasks, writeResults } from "./run-results.js";
+export { aggregate, machineFacts, maskSlices, teacherRow, writeMasks, writeResults } from "./run-results.js";
 export type { ResultRow, RunOutcome } from "./run-results.js";
 export { PRUNE_DEFAULTS, withPruneDefaults } from "./prune-defaults.js";
 export { loadModelFolder, saveModelFolder } from "./model-folder.js";

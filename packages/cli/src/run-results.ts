@@ -15,6 +15,8 @@ export interface RunOutcome {
   readonly trained: boolean;
   readonly seed: number;
   readonly perplexity: Record<string, number>;
+  /** Mean per-token KL(teacher ‖ model) in nats per validation set, where the run measured it. */
+  readonly kl?: Record<string, number>;
   readonly wallSeconds: number;
   readonly tokens: number;
 }
@@ -26,25 +28,39 @@ export interface ResultRow {
   trained: boolean;
   seeds: number;
   perplexity: Record<string, { mean: number; spread: number }>;
+  /** KL(teacher ‖ model) per set (nats per token), when every run of the method measured it. */
+  kl?: Record<string, { mean: number; spread: number }>;
   wallSeconds: number;
   tokens: number;
 }
 
-/** Mean and spread (sample standard deviation; 0 for one seed) per method and validation set. */
+/** Mean and spread (sample standard deviation; 0 for one value). */
+function meanAndSpread(values: readonly number[]): { mean: number; spread: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const spread = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
+  return { mean, spread };
+}
+
+/** Mean and spread over seeds per method and validation set, of perplexity and (where measured) KL to the teacher. */
 export function aggregate(outcomes: readonly RunOutcome[], sets: readonly string[]): ResultRow[] {
   const methods = [...new Set(outcomes.map((o) => o.method))];
   return methods.map((method) => {
     const runs = outcomes.filter((o) => o.method === method);
-    const perplexity: ResultRow["perplexity"] = {};
-    for (const set of sets) {
-      const values = runs.map((r) => r.perplexity[set]!);
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const spread = values.length > 1 ? Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1)) : 0;
-      perplexity[set] = { mean, spread };
-    }
+    const perSet = (of: (run: RunOutcome) => Record<string, number>) => Object.fromEntries(sets.map((set) => [set, meanAndSpread(runs.map((run) => of(run)[set]!))]));
+    const withKL = runs.every((run) => run.kl && sets.every((set) => run.kl![set] !== undefined));
     const meanOf = (f: (r: RunOutcome) => number) => runs.reduce((a, r) => a + f(r), 0) / runs.length;
-    return { method, label: runs[0]!.label, trained: runs[0]!.trained, seeds: runs.length, perplexity, wallSeconds: meanOf((r) => r.wallSeconds), tokens: meanOf((r) => r.tokens) };
+    return {
+      method, label: runs[0]!.label, trained: runs[0]!.trained, seeds: runs.length,
+      perplexity: perSet((run) => run.perplexity),
+      ...(withKL ? { kl: perSet((run) => run.kl!) } : {}),
+      wallSeconds: meanOf((r) => r.wallSeconds), tokens: meanOf((r) => r.tokens),
+    };
   });
+}
+
+/** The dense teacher's row (method `dense`, not trained), the reference of every gap; undefined without one. */
+export function teacherRow<Row extends Pick<ResultRow, "method" | "trained">>(rows: readonly Row[]): Row | undefined {
+  return rows.find((row) => row.method === "dense" && !row.trained);
 }
 
 /**

@@ -4,11 +4,12 @@
  *
  * - Tokenizers: gpt2 (js-tiktoken), byte, bpe (trainBpe / bpeFromJSON), hf (a Hugging Face tokenizer.json)
  * - Corpora: text-file, text-folder, jsonl(.gz), parquet, token-bin, sotu, moby-dick, spam-assassin-ham
- * - Preparation: splitDocuments, tokenizeCorpus, cachedTokens
- * - Sampling: createWindowSampler, calibrationWindows, evalWindows
+ * - Preparation: mixCorpora, splitDocuments, tokenizeCorpus, cachedTokens
+ * - Sampling: createWindowSampler, calibrationWindows, evalWindows, spreadWindows
  */
 export type {
   Corpus,
+  CorpusPart,
   DataPluginBase,
   DatasetPlugin,
   TextDatasetPlugin,
@@ -22,6 +23,7 @@ export type {
 } from "./types.js";
 export { CorpusTooShortError, DataFileError, EmptyCorpusError, InvalidTokenError, TokenFileError } from "./errors.js";
 export { makeCorpus } from "./corpus.js";
+export { mixCorpora } from "./mixture.js";
 
 export { createGpt2Tokenizer, gpt2Tokenizer } from "./tokenizers/gpt2.js";
 export { createByteTokenizer, byteTokenizer } from "./tokenizers/byte.js";
@@ -64,6 +66,6 @@ export type { WindowBatch, WindowSampler, WindowSamplerOptions, WindowSamplerSta
 export { createWindowSampler } from "./sampling/window-sampler.js";
 export type { CalibrationOptions } from "./sampling/calibration.js";
 export { calibrationWindows } from "./sampling/calibration.js";
-export { evalWindows } from "./sampling/eval-windows.js";
+export { evalWindows, spreadWindows } from "./sampling/eval-windows.js";
 
 export { datasetPlugins, registerData, tokenizerPlugins } from "./register.js";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "@adaptive-sparse/core";
 import { EmptyCorpusError } from "./errors.js";
+import { mixCorpora } from "./mixture.js";
 import { splitDocuments } from "./split.js";
 import { readReference } from "./test-fixtures.js";
 
@@ -35,5 +36,27 @@ describe("splitDocuments", () => {
     expect(() => splitDocuments(corpus(4), { validationFraction: 0.5, seed: 0, shuffle: true } as never)).toThrow(
       'unknown option "shuffle" (valid options: validationFraction, seed)',
     );
+  });
+
+  it("splits a mixture part by part: each component holds out exactly what it would alone", () => {
+    const a = { name: "a", documents: Array.from({ length: 30 }, (_, i) => `a${i}`) };
+    const b = { name: "b", documents: Array.from({ length: 12 }, (_, i) => `b${i}`) };
+    const options = { validationFraction: 0.25, seed: 7 };
+    const mixed = mixCorpora([a, b]);
+    expect(mixed.name).toBe("a+b");
+    expect(mixed.parts).toEqual([{ name: "a", documents: 30 }, { name: "b", documents: 12 }]);
+    const split = splitDocuments(mixed, options);
+    const alone = [splitDocuments(a, options), splitDocuments(b, options)];
+    expect(split.validation.documents).toEqual([...alone[0]!.validation.documents, ...alone[1]!.validation.documents]);
+    expect(split.train.documents).toEqual([...alone[0]!.train.documents, ...alone[1]!.train.documents]);
+    expect(split.validation.parts).toEqual([{ name: "a", documents: 8 }, { name: "b", documents: 3 }]);
+    expect(split.train.parts).toEqual([{ name: "a", documents: 22 }, { name: "b", documents: 9 }]);
+    expect(split.train.name).toBe("a+b-train");
+  });
+
+  it("flattens a mixture of mixtures and refuses an empty one", () => {
+    const one = (name: string) => ({ name, documents: [`${name}0`, `${name}1`] });
+    expect(mixCorpora([mixCorpora([one("a"), one("b")]), one("c")]).parts?.map((p) => p.name)).toEqual(["a", "b", "c"]);
+    expect(() => mixCorpora([])).toThrow(EmptyCorpusError);
   });
 });

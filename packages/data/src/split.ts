@@ -27,7 +27,7 @@ export interface CorpusSplit {
 /**
  * Splits a corpus by document: a seeded shuffle of the document indices, the first
  * `round(n · validationFraction)` of them (at least 1, at most n − 1) held out for validation.
- * Both sides keep the original document order.
+ * Both sides keep the original document order. A mixture ({@link mixCorpora}) is split part by part.
  *
  * @example
  * const { train, validation } = splitDocuments(corpus, { validationFraction: 0.1, seed: 1337 });
@@ -35,6 +35,7 @@ export interface CorpusSplit {
  */
 export function splitDocuments(corpus: Corpus, options: SplitOptions): CorpusSplit {
   const { validationFraction, seed } = validateOptions("splitDocuments", schema, options);
+  if (corpus.parts && corpus.parts.length > 1) return splitByPart(corpus, { validationFraction, seed });
   const count = corpus.documents.length;
   if (count < 2) {
     throw new EmptyCorpusError(
@@ -53,4 +54,24 @@ export function splitDocuments(corpus: Corpus, options: SplitOptions): CorpusSpl
     train: { name: `${corpus.name}-train`, documents: train },
     validation: { name: `${corpus.name}-validation`, documents: validation },
   };
+}
+
+/**
+ * A mixture is split part by part with the same options (stratified), so each component's held-out
+ * documents are exactly those the component alone would hold out.
+ */
+function splitByPart(corpus: Corpus, options: { validationFraction: number; seed: number }): CorpusSplit {
+  const sides = { train: [] as Corpus[], validation: [] as Corpus[] };
+  let start = 0;
+  for (const part of corpus.parts!) {
+    const split = splitDocuments({ name: part.name, documents: corpus.documents.slice(start, start + part.documents) }, options);
+    sides.train.push({ name: part.name, documents: split.train.documents });
+    sides.validation.push({ name: part.name, documents: split.validation.documents });
+    start += part.documents;
+  }
+  const side = (which: "train" | "validation"): Corpus => {
+    const parts = sides[which].map((c) => ({ name: c.name, documents: c.documents.length }));
+    return { name: `${corpus.name}-${which}`, documents: sides[which].flatMap((c) => c.documents), parts };
+  };
+  return { train: side("train"), validation: side("validation") };
 }

@@ -36,6 +36,17 @@ export interface Tokenizer {
 export interface Corpus {
   readonly name: string;
   readonly documents: string[];
+  /**
+   * For a mixture ({@link mixCorpora}): its components in order, each a run of consecutive documents.
+   * `splitDocuments` splits each part on its own, so every component has held-out documents.
+   */
+  readonly parts?: readonly CorpusPart[];
+}
+
+/** One component of a mixed corpus: its name and how many consecutive documents it contributes. */
+export interface CorpusPart {
+  readonly name: string;
+  readonly documents: number;
 }
 
 /** A corpus that is already tokenized (nanoGPT `.bin` files). */

@@ -7,6 +7,8 @@ export { EvalError } from "./errors.js";
 export type { LanguageModel, TokenEncoder, MultipleChoiceExample, NamedWeight, EvaluatorInputs, EvaluationResult, EvaluatorPlugin } from "./types.js";
 export type { PerplexityOptions, PerplexityResult } from "./perplexity.js";
 export { evaluatePerplexity, perplexityWindows, perplexityOptions, perplexityEvaluator } from "./perplexity.js";
+export type { TeacherKLOptions } from "./teacher-kl.js";
+export { evaluateTeacherKL } from "./teacher-kl.js";
 export type { EncodedPair } from "./encode-pair.js";
 export { encodePair } from "./encode-pair.js";
 export type { ScoreOptions } from "./loglikelihood.js";

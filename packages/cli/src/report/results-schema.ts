@@ -7,6 +7,8 @@ export const resultRowSchema = z.object({
   trained: z.boolean(),
   seeds: z.number().int().nonnegative(),
   perplexity: z.record(z.string(), z.object({ mean: z.number().positive(), spread: z.number().nonnegative() })),
+  // Mean per-token KL(teacher ‖ model) in nats per set; absent where the run did not measure it.
+  kl: z.record(z.string(), z.object({ mean: z.number().nonnegative(), spread: z.number().nonnegative() })).optional(),
   wallSeconds: z.number().nonnegative(),
   tokens: z.number().nonnegative(),
 });

@@ -32,6 +32,18 @@ describe("corpora from the registry: text files, token files, your own datasets"
     expect(lines.train.length + lines.validation.length).toBe(paragraphs.join("\n").split("\n").filter((l) => l.trim()).reduce((sum, l) => sum + bytesOf(l), 0));
   });
 
+  it("a+b mixes corpora: the split holds out each component's own held-out documents", async () => {
+    const registry = createCliRegistry();
+    const other = join(root, "other.txt");
+    writeFileSync(other, Array.from({ length: 20 }, (_, i) => `Other text number ${i}.`).join("\n\n"));
+    const options = { cacheDir, registry, validationFraction: 0.2, seed: 3 };
+    const mixed = await corpusTokens(`${notes}+${other}`, byte, options);
+    const [a, b] = [await corpusTokens(notes, byte, options), await corpusTokens(other, byte, options)];
+    expect(Array.from(mixed.validation)).toEqual([...a.validation, ...b.validation]);
+    expect(Array.from(mixed.train)).toEqual([...a.train, ...b.train]);
+    await expect(corpusTokens(`${notes}+`, byte, options)).rejects.toThrow('a mixture names its corpora joined by "+" (e.g. sotu+spam-assassin-ham); one of the names is empty');
+  });
+
   it("a file that stays one document says how to cut it, or to score it whole", async () => {
     const text = "just one paragraph without any blank line in it, long enough to score";
     writeFileSync(join(root, "one.txt"), text);

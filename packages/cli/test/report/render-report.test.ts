@@ -84,7 +84,11 @@ describe("renderReport on the quick-run fixture", () => {
     expect(schedule.series.map((series) => series.label)).toEqual(["LR · all runs", "decay · ast-boosted-s1, ast-boosted-s2"]);
 
     const bars = pageData(html).charts.find((spec) => spec.id === "chart-final-perplexity")!;
-    expect(bars.kind === "bar" && bars.series[1]!.values).toEqual(run.results.rows.map((row) => row.perplexity["c4-val"]!.mean));
+    // With a dense-teacher row the bars are each method's gap to it: perplexity ÷ the teacher's, per set.
+    const teacher = run.results.rows.find((row) => row.method === "dense")!.perplexity["c4-val"]!.mean;
+    expect(bars.kind === "bar" && bars.series[1]!.values).toEqual(run.results.rows.map((row) => row.perplexity["c4-val"]!.mean / teacher));
+    expect(bars.kind === "bar" && bars.series[1]!.values[0]).toBe(1);
+    expect(bars.title).toBe("Gap to the dense teacher per method");
     expect(pageData(html).masks.map((mask) => mask.block)).toEqual([8, 8, 8]); // floor(560 / 64 columns)
   });
 
@@ -92,13 +96,31 @@ describe("renderReport on the quick-run fixture", () => {
     const rows = JSON.parse(readFileSync(join(QUICK_RUN, "results.json"), "utf8")).rows as Array<{ perplexity: Record<string, { mean: number }> }>;
     for (const set of ["wikitext-2", "c4-val"]) {
       const best = Math.min(...rows.map((row) => row.perplexity[set]!.mean));
-      expect(html).toContain(`title="lowest ${set} perplexity">${best.toFixed(2)}</td>`);
+      expect(html).toContain(`title="lowest ${set} perplexity">${best.toFixed(2)}`);
     }
     expect(html.match(/class="num best"/g)).toHaveLength(2);
   });
 });
 
 describe("renderReport on hand-made folders", () => {
+  it("shows each row's gap to the dense teacher and its KL to the teacher where measured; plain perplexity bars without a teacher", () => {
+    const rows = [
+      { method: "dense", label: "Dense teacher", trained: false, seeds: 1, perplexity: { wiki: { mean: 20, spread: 0 } }, kl: { wiki: { mean: 0, spread: 0 } }, wallSeconds: 1, tokens: 0 },
+      { method: "ast", label: "AST", trained: true, seeds: 2, perplexity: { wiki: { mean: 25, spread: 0.5 } }, kl: { wiki: { mean: 0.1234, spread: 0.01 } }, wallSeconds: 9, tokens: 100 },
+    ];
+    const html = renderReport(readRun(runFolder({ "metrics.jsonl": jsonl([step("ast-s1", 1)]), "results.json": results({ rows }) })));
+    expect(html).toContain("25.00 <span class=\"spread\">± 0.50</span><br><span class=\"spread\" title=\"perplexity ÷ the dense teacher's\">× 1.250</span>");
+    expect(html).toContain("wiki <span class=\"unit\">KL(teacher ‖ model)</span>");
+    expect(html).toContain("<td class=\"num\">0.1234 <span class=\"spread\">± 0.0100</span></td>");
+    const bars = pageData(html).charts.find((spec) => spec.id === "chart-final-perplexity")!;
+    expect(bars.kind === "bar" && bars.series[0]!.values).toEqual([1, 1.25]);
+    expect(bars.kind === "bar" && bars.series[0]!.errors).toEqual([0, 0.025]);
+    const plain = renderReport(readRun(runFolder({ "metrics.jsonl": jsonl([step("naive-s1", 1)]), "results.json": results() })));
+    const plainBars = pageData(plain).charts.find((spec) => spec.id === "chart-final-perplexity")!;
+    expect(plainBars.kind === "bar" && plainBars.series[0]!.values).toEqual([40]);
+    expect(plain).not.toContain("KL(teacher ‖ model)");
+  });
+
   it("escapes names so data cannot break out of the page", () => {
     const folder = runFolder({
       "metrics.jsonl": jsonl([{ type: "start", run: "</script><b>x", method: "naive", seed: 1, config: {} }, step("</script><b>x", 1)]),

@@ -4,7 +4,7 @@
  */
 import { validateOptions } from "@adaptive-sparse/core";
 import { z } from "zod";
-import type { TokenSource } from "../types.js";
+import type { TokenArray, TokenSource } from "../types.js";
 import { type WindowSet, assertLongEnough, copyWindow, positiveInt } from "./windows.js";
 
 /**
@@ -23,4 +23,28 @@ export function evalWindows(tokens: TokenSource, blockSize: number): WindowSet {
   copyWindow(tokens, 0, count * blockSize, data, 0);
   const starts = Array.from({ length: count }, (_, r) => r * blockSize);
   return { data, shape: [count, blockSize], starts };
+}
+
+/**
+ * A uniform subset of the evaluation windows: `count` of the `floor(len / blockSize)` windows, evenly
+ * spaced over the stream (window `i` of the subset is window `floor(i · total / count)`), concatenated.
+ * A capped evaluation of it covers every part of a held-out set instead of its first documents only;
+ * the windows keep their alignment, so each is a window a full evaluation would score too.
+ *
+ * @returns the stream itself (up to its last whole window) when `count` covers every window.
+ * @example
+ * const sample = spreadWindows(heldOut, 64, 150); // 150 · 64 tokens from across the whole set
+ * @throws CorpusTooShortError when `len < blockSize`.
+ */
+export function spreadWindows<T extends TokenArray>(tokens: T, blockSize: number, count: number): T {
+  validateOptions("spreadWindows", z.strictObject({ blockSize: positiveInt, count: positiveInt }), { blockSize, count });
+  assertLongEnough("spreadWindows", tokens, blockSize, `one window of blockSize ${blockSize}`);
+  const total = Math.floor(tokens.length / blockSize);
+  if (count >= total) return tokens.subarray(0, total * blockSize) as T;
+  const out = new (tokens.constructor as new (length: number) => T)(count * blockSize);
+  for (let i = 0; i < count; i++) {
+    const start = Math.floor((i * total) / count) * blockSize;
+    out.set(tokens.subarray(start, start + blockSize), i * blockSize);
+  }
+  return out;
 }

@@ -3,7 +3,7 @@ import { ConfigError } from "@adaptive-sparse/core";
 import { CorpusTooShortError } from "../errors.js";
 import { readReference } from "../test-fixtures.js";
 import { calibrationWindows } from "./calibration.js";
-import { evalWindows } from "./eval-windows.js";
+import { evalWindows, spreadWindows } from "./eval-windows.js";
 
 const iota = (n: number) => Uint16Array.from({ length: n }, (_, i) => i);
 
@@ -44,5 +44,18 @@ describe("calibrationWindows (method.md §2.2)", () => {
   it("errors on a short stream and on unknown options", () => {
     expect(() => calibrationWindows(iota(3), { count: 1, blockSize: 4, seed: 0 })).toThrow("has 3 tokens, but one window of blockSize 4 needs 4");
     expect(() => calibrationWindows(iota(9), { count: 1, blockSize: 4, seed: 0, samples: 2 } as never)).toThrow('unknown option "samples"');
+  });
+});
+
+describe("spreadWindows", () => {
+  it("takes count windows evenly spaced over the stream, aligned like evalWindows', keeping the array type", () => {
+    const tokens = Uint16Array.from({ length: 31 }, (_, i) => i); // 10 windows of 3, tail of 1
+    const sample = spreadWindows(tokens, 3, 4); // windows 0, 2, 5, 7
+    expect(sample).toBeInstanceOf(Uint16Array);
+    expect(Array.from(sample)).toEqual([0, 1, 2, 6, 7, 8, 15, 16, 17, 21, 22, 23]);
+    const all = spreadWindows(Uint32Array.from(tokens), 3, 50);
+    expect(all).toBeInstanceOf(Uint32Array);
+    expect(Array.from(all)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(() => spreadWindows(tokens, 40, 2)).toThrow(/spreadWindows/);
   });
 });
