@@ -10,7 +10,9 @@ import { crossEntropyGradProgram, crossEntropyProgram } from "./programs/cross-e
 import { fillProgram } from "./programs/fill.js";
 import { reduceProgram } from "./programs/reduce.js";
 import { geluProgram, rowProgram, type RowOp } from "./programs/rows.js";
-import { scatterCountProgram, scatterPlaceProgram, scatterScanProgram, scatterSortProgram, scatterSumProgram } from "./programs/scatter-add.js";
+import { radixHistogramProgram, radixScatterProgram } from "./programs/radix-sort.js";
+import { scanApplyProgram, scanBlocksProgram, scanTopProgram } from "./programs/scan.js";
+import { scatterCountProgram, scatterSumProgram } from "./programs/scatter-add.js";
 import { stridedCopyProgram } from "./programs/strided-copy.js";
 import { unaryProgram, type UnaryOp } from "./programs/unary.js";
 import { whereProgram } from "./programs/where.js";
@@ -43,9 +45,11 @@ function allPrograms(): Record<string, string> {
   programs["gather"] = gatherProgram();
   programs["group top-k"] = groupTopKProgram();
   programs["scatter count"] = scatterCountProgram();
-  programs["scatter scan"] = scatterScanProgram();
-  programs["scatter place"] = scatterPlaceProgram();
-  programs["scatter sort"] = scatterSortProgram();
+  programs["scan blocks"] = scanBlocksProgram();
+  programs["scan top"] = scanTopProgram();
+  programs["scan apply"] = scanApplyProgram();
+  programs["radix histogram"] = radixHistogramProgram();
+  programs["radix scatter"] = radixScatterProgram();
   programs["scatter sum"] = scatterSumProgram("f32");
   for (const op of ["Softmax", "LogSoftmax", "SoftmaxGrad", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad"] as RowOp[]) programs[`rows ${op}`] = rowProgram(op);
   programs["cross-entropy"] = crossEntropyProgram();
