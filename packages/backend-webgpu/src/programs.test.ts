@@ -12,6 +12,7 @@ import { reduceProgram } from "./programs/reduce.js";
 import { geluProgram, rowProgram, type RowOp } from "./programs/rows.js";
 import { radixHistogramProgram, radixScatterProgram } from "./programs/radix-sort.js";
 import { scanApplyProgram, scanBlocksProgram, scanTopProgram } from "./programs/scan.js";
+import { splitKSumProgram } from "./programs/split-k.js";
 import { scatterCountProgram, scatterSumProgram } from "./programs/scatter-add.js";
 import { stridedCopyProgram } from "./programs/strided-copy.js";
 import { unaryProgram, type UnaryOp } from "./programs/unary.js";
@@ -41,7 +42,9 @@ function allPrograms(): Record<string, string> {
   programs["copy scatter"] = stridedCopyProgram("scatter");
   for (const transA of [false, true]) for (const transB of [false, true]) for (const tileN of [64, 128] as const) for (const vec of [false, true]) {
     programs[`matmul transA ${transA} transB ${transB} tile 128x${tileN} vec4 ${vec}`] = matmulProgram({ transA, transB, tileN, vecA: vec, vecB: vec, vecC: vec });
+    programs[`matmul split-K transA ${transA} transB ${transB} tile 128x${tileN} vec4 ${vec}`] = matmulProgram({ transA, transB, tileN, vecA: vec, vecB: vec, vecC: vec, splitK: true });
   }
+  programs["split-K sum"] = splitKSumProgram();
   programs["gather"] = gatherProgram();
   programs["group top-k"] = groupTopKProgram();
   programs["scatter count"] = scatterCountProgram();

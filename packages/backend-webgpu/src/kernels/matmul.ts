@@ -3,6 +3,8 @@ import { broadcastStrides } from "../collapse.js";
 import type { KernelContext } from "../context.js";
 import type { WebGpuHandle } from "../handle.js";
 import { matmulProgram, matmulSharedBytes, TILE_M, type MatmulVariant } from "../programs/matmul.js";
+import { splitKSumProgram } from "../programs/split-k.js";
+import { chooseSplitK, sliceLength } from "./split-k.js";
 
 type Info = BufferInfo<WebGpuHandle>;
 
@@ -25,11 +27,14 @@ export function chooseVariant(m: number, n: number, k: number, batches: number, 
   };
 }
 
-/** A forced tile width for every product (the GPU check compares both on one shape); empty: chosen per shape. */
-export const matmulTuning: { tileN?: 64 | 128 } = {};
+/**
+ * A forced tile width / number of K slices for every product (the GPU check compares them on one shape; 1 turns
+ * split-K off); empty: chosen per shape.
+ */
+export const matmulTuning: { tileN?: 64 | 128; splitK?: number } = {};
 
 /** Batched GEMM over broadcast leading axes; batches beyond the grid's z limit go in several dispatches. */
-export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: number) {
+export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: number, maxBinding: number) {
   return (out: Info, [a, b]: readonly Info[], { transA, transB }: OpAttrs["MatMul"]): void => {
     const rank = out.shape.length;
     const [m, n] = [out.shape[rank - 2], out.shape[rank - 1]];
@@ -48,6 +53,9 @@ export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: numb
     const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * k * n);
     const chosen = chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit);
     const variant = matmulTuning.tileN && matmulSharedBytes(matmulTuning.tileN) <= sharedLimit ? { ...chosen, tileN: matmulTuning.tileN } : chosen;
+    const tiles = Math.ceil(m / TILE_M) * Math.ceil(n / variant.tileN) * batches;
+    const wanted = batches === 1 && matmulTuning.splitK ? Math.min(matmulTuning.splitK, Math.floor(maxBinding / (m * n * 4))) : chooseSplitK(m, n, k, batches, tiles, maxBinding);
+    if (wanted > 1) return splitK(ctx, variant, args, [m, n, k], wanted);
     const code = matmulProgram(variant);
     // The label names the shape, so a profile splits GEMM time by product (op names stay the first word).
     const label = `MatMul ${batches > 1 ? `${batches}×` : ""}${m}×${n}×${k}${transA ? " Aᵀ" : ""}${transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN}`;
@@ -57,4 +65,16 @@ export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: numb
       ctx.run(label, code, args, params, [Math.ceil(n / variant.tileN), Math.ceil(m / TILE_M), count]);
     }
   };
+}
+
+type Arg = { info: Info; role: "input" | "output" };
+
+/** A single product with its K range split over grid z: partial products in scratch, then an ordered sum. */
+function splitK(ctx: KernelContext, variant: MatmulVariant, [a, b, out]: Arg[], [m, n, k]: number[], wanted: number): void {
+  const length = sliceLength(k, wanted);
+  const slices = Math.ceil(k / length);
+  const partial = ctx.scratch(slices * m * n * 4);
+  const label = `MatMul ${m}×${n}×${k}${variant.transA ? " Aᵀ" : ""}${variant.transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN} split-K ${slices}`;
+  ctx.run(label, matmulProgram({ ...variant, splitK: true }), [a, b, partial], [m, n, k, length, 0], [Math.ceil(n / variant.tileN), Math.ceil(m / TILE_M), slices]);
+  ctx.run(label, splitKSumProgram(), [partial, out], [m * n, slices], ctx.grid(Math.ceil((m * n) / 256)));
 }

@@ -36,7 +36,7 @@ export function createKernelTable(ctx: KernelContext, limits: GPUSupportedLimits
     Slice: sliceKernel(ctx),
     Pad: padKernel(ctx),
     Concat: concatKernel(ctx),
-    MatMul: matMulKernel(ctx, limits.maxComputeWorkgroupsPerDimension, limits.maxComputeWorkgroupStorageSize),
+    MatMul: matMulKernel(ctx, limits.maxComputeWorkgroupsPerDimension, limits.maxComputeWorkgroupStorageSize, Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize)),
     Gather: gatherKernel(ctx),
     ScatterAdd: scatterAddKernel(ctx),
     GroupTopK: groupTopKKernel(ctx),

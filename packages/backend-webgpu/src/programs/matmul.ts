@@ -2,7 +2,7 @@ import { OFFSET_OF, PARAMS, memo } from "./wgsl.js";
 
 /** Rows of C per workgroup, reduction slice per step, threads per workgroup (16 × 16). */
 export const TILE_M = 128;
-const DEPTH = 16;
+export const DEPTH = 16;
 const THREADS = 256;
 /** Floats of padding per shared row: the transposing stores then hit two banks per four rows instead of one. */
 const PAD = 4;
@@ -17,6 +17,8 @@ export interface MatmulVariant {
   readonly vecA: boolean;
   readonly vecB: boolean;
   readonly vecC: boolean;
+  /** Split-K: workgroup z is a slice of the reduction (length p[3]) writing its partial product to slice z of C. */
+  readonly splitK?: boolean;
 }
 
 /** Shared-memory bytes a variant needs (both tiles, padded rows). */
@@ -44,7 +46,7 @@ function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: str
     const checked = range(4).map((c) => {
       const [mnc, kc] = lane(c);
       const read = vec ? `${name}[(${at(mnc, kc)}) / 4u][(${at(mnc, kc)}) % 4u]` : `${name}[${at(mnc, kc)}]`;
-      return `if (${mnc} < ${bound} && ${kc} < K) { r${name}${l}.${COMPONENTS[c]} = ${read}; }`;
+      return `if (${mnc} < ${bound} && ${kc} < kEnd) { r${name}${l}.${COMPONENTS[c]} = ${read}; }`;
     });
     return `  if (full${name}) { r${name}${l} = ${fast}; } else { r${name}${l} = vec4<f32>(); ${checked.join(" ")} }`;
   });
@@ -72,7 +74,9 @@ function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: str
  * are checked only on edge tiles and the last partial k-slice.
  *
  * Params: `[M, N, K, batchStart, batchRank, batchShape..., aBatchStrides..., bBatchStrides...]`, the batch
- * strides in elements (0 along broadcast axes). Grid: `(ceil(N/tileN), ceil(M/128), batches)`.
+ * strides in elements (0 along broadcast axes). Grid: `(ceil(N/tileN), ceil(M/128), batches)`. Split-K (one
+ * batch): p[3] is the slice length (a multiple of 16, so vec4 loads stay aligned), grid z the slices, and C
+ * holds one M×N partial product per slice (summed by programs/split-k.ts).
  */
 function matmulProgramSource(v: MatmulVariant): string {
   const { transA, transB, tileN } = v;
@@ -110,6 +114,10 @@ function matmulProgramSource(v: MatmulVariant): string {
     ? "@group(0) @binding(3) var<storage, read_write> C4: array<vec4<f32>>;"
     : "@group(0) @binding(3) var<storage, read_write> C: array<f32>;";
   const storesFixed = v.vecC ? stores.replace(/C\[([^\]]+)\] = /g, (_, idx: string) => `C4[(${idx}) / 4u][(${idx}) % 4u] = `) : stores;
+  // Split-K: one batch, workgroup z's slice of K; else the whole of K for batch z.
+  const kRange = v.splitK
+    ? "  let batch = 0u;\n  let kStart = wid.z * p[3];\n  let kEnd = min(K, kStart + p[3]);"
+    : "  let batch = p[3] + wid.z;\n  let kStart = 0u;\n  let kEnd = K;";
   return `${PARAMS}
 ${operand(1, "A", v.vecA)}
 ${operand(2, "B", v.vecB)}
@@ -123,11 +131,11 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
   let M = p[0];
   let N = p[1];
   let K = p[2];
-  let batch = p[3] + wid.z;
+${kRange}
   let rank = p[4];
   let aBase = offsetOf(batch, rank, 5u, 5u + rank);
   let bBase = offsetOf(batch, rank, 5u, 5u + 2u * rank);
-  let cBase = batch * M * N;
+  let cBase = ${v.splitK ? "wid.z" : "batch"} * M * N;
   let row0 = wid.y * ${TILE_M}u;
   let col0 = wid.x * ${tileN}u;
   let oA = row0;
@@ -139,21 +147,21 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: v
 ${acc.map((c) => `  var ${c} = vec4<f32>();`).join("\n")}
 ${a.regs}
 ${b.regs}
-  var k0 = 0u;
-  var fullA = rowsFull && K >= ${DEPTH}u;
-  var fullB = colsFull && K >= ${DEPTH}u;
+  var k0 = kStart;
+  var fullA = rowsFull && k0 + ${DEPTH}u <= kEnd;
+  var fullB = colsFull && k0 + ${DEPTH}u <= kEnd;
 ${a.load}
 ${b.load}
-  for (; k0 < K; k0 += ${DEPTH}u) {
+  for (; k0 < kEnd; k0 += ${DEPTH}u) {
 ${a.store}
 ${b.store}
     workgroupBarrier();
     // Fetch the next slice into registers while this one is multiplied.
     let next = k0 + ${DEPTH}u;
-    if (next < K) {
+    if (next < kEnd) {
       let k0 = next;
-      fullA = rowsFull && k0 + ${DEPTH}u <= K;
-      fullB = colsFull && k0 + ${DEPTH}u <= K;
+      fullA = rowsFull && k0 + ${DEPTH}u <= kEnd;
+      fullB = colsFull && k0 + ${DEPTH}u <= kEnd;
 ${a.load.replace(/^/gm, "  ")}
 ${b.load.replace(/^/gm, "  ")}
     }
