@@ -75,7 +75,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .option("--separator <text>", separatorHelp, separatorText)
     .option("--tasks <file.jsonl>", "zero-shot task file ({context, choices, label} per line; repeatable)", collect)
     .option("--nm <N:M>", "check that every group of M weights keeps at most N nonzeros, e.g. 2:4 (exit code 1 when not)", nmPattern)
-    .option("--max-windows <n>", "score at most this many windows per corpus", wholeNumber(1, "--max-windows 100"))
+    .option("--max-windows <n>", "score at most this many windows per corpus, spread evenly over it", wholeNumber(1, "--max-windows 100"))
     .option("--backend <name>", "backend")
     .option("--json", "print the results as JSON")
     .addHelpText("after", "\nExamples:\n  adaptive-sparse eval -m runs/gpt2-ast/model --corpus sotu --corpus moby-dick --nm 2:4\n  adaptive-sparse eval -m runs/gpt2-ast/model --corpus my-eval.txt --whole\n")

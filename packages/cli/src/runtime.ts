@@ -1,6 +1,6 @@
 import type { Backend, Registry } from "@adaptive-sparse/core";
 import { enableRelaxedSimdInNode } from "@adaptive-sparse/backend-wasm";
-import { createWindowSampler, type TokenArray } from "@adaptive-sparse/data";
+import { createWindowSampler, spreadWindows, type TokenArray } from "@adaptive-sparse/data";
 import type { z } from "zod";
 import { selectBackend } from "./backends.js";
 import { corpusTokens } from "./corpus.js";
@@ -21,16 +21,27 @@ export async function useBackend(name?: string, registry?: Registry): Promise<Ba
 
 /**
  * Training sampler plus validation streams (the corpus' own held-out documents and any extra corpora).
- * Token ids are checked against `vocabSize` (the model's embeddings) as each corpus is loaded.
+ * Token ids are checked against `vocabSize` (the model's) as each corpus is loaded. With `evalWindows` (the
+ * trainer's `eval.maxWindows`) each stream keeps that many windows spread evenly over it: a capped evaluation
+ * then covers the whole held-out set (a mixture's first windows would all be its first component's).
  */
-export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number } = {}) {
-  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, ...context };
+export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number; evalWindows?: number } = {}) {
+  const { evalWindows, ...corpusContext } = context;
+  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, ...corpusContext };
+  const window = data.blockSize ?? blockSize;
+  const heldOut = (tokens: TokenArray) => (evalWindows !== undefined && tokens.length >= window ? spreadWindows(tokens, window, evalWindows) : tokens);
   const main = await corpusTokens(data.corpus, tokenizer, options);
-  const train = createWindowSampler(main.train, { blockSize: data.blockSize ?? blockSize, batchSize: data.batchSize, seed: data.seed });
+  const train = createWindowSampler(main.train, { blockSize: window, batchSize: data.batchSize, seed: data.seed });
   const validation: Record<string, TokenArray> = {};
-  if (main.validation.length > blockSize) validation[shortName(data.corpus)] = main.validation;
-  for (const spec of extraCorpora) validation[shortName(spec)] = (await corpusTokens(spec, tokenizer, options)).validation;
+  if (main.validation.length > blockSize) validation[shortName(data.corpus)] = heldOut(main.validation);
+  for (const spec of extraCorpora) validation[shortName(spec)] = heldOut((await corpusTokens(spec, tokenizer, options)).validation);
   return { train, validation, calibration: main.train };
+}
+
+/** The trainer's `eval.maxWindows` from a trainer section of a settings file, if it sets one. */
+export function evalWindowsOf(trainer: Record<string, unknown>): number | undefined {
+  const maxWindows = (trainer.eval as { maxWindows?: unknown } | undefined)?.maxWindows;
+  return typeof maxWindows === "number" ? maxWindows : undefined;
 }
 
 export const shortName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).pop()!.replace(/\.(txt|jsonl|gz|json|parquet|bin)$/g, "");

@@ -1,5 +1,6 @@
 import type { Registry } from "@adaptive-sparse/core";
 import { formatNMValidity, loadMultipleChoiceTask, type MultipleChoiceResult, type NMValidityReport, type PerplexityResult } from "@adaptive-sparse/eval";
+import { spreadWindows } from "@adaptive-sparse/data";
 import { prunableLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { corpusTokens, datasetFor } from "../corpus.js";
 import { createCliRegistry } from "../registry.js";
@@ -62,7 +63,9 @@ export async function evaluate(options: EvalOptions): Promise<Record<string, unk
     if (tokens.validation.length <= model.config.blockSize) {
       throw new CliError(`corpus "${spec}": its ${options.whole ? "" : "held-out "}text has ${tokens.validation.length} tokens, not more than the model's ${model.config.blockSize}-token window${options.whole ? "" : "; score the whole corpus with --whole"}`);
     }
-    corpora.push({ spec, tokens: tokens.validation });
+    // --max-windows keeps windows spread evenly over the set, so a capped score covers all of it.
+    const scored = options.maxWindows === undefined ? tokens.validation : spreadWindows(tokens.validation, model.config.blockSize, options.maxWindows);
+    corpora.push({ spec, tokens: scored });
   }
   // The evaluators come from the registry by name (a user-registered one replaces a built-in with override).
   const evaluator = (name: string) => registry.get("evaluator", name);

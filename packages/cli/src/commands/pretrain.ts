@@ -12,7 +12,7 @@ import { progressReporter, type ProgressMode } from "../progress.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeResults } from "../run-results.js";
-import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
+import { abortOnSignals, evalWindowsOf, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
@@ -55,7 +55,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
     : await makeTokenizer(settings.tokenizer, settings.data, registry);
   const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...settings.model } as never);
   const model = createModel("gpt2", config, { backend, generator: new Generator(settings.seed) });
-  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize });
+  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize, evalWindows: evalWindowsOf(settings.trainer) });
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
   let checkpoint: { dir: string; step?: number } | undefined = resume ? { dir: checkpointDir } : undefined;

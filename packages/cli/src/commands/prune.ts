@@ -8,7 +8,7 @@ import { withPruneDefaults } from "../prune-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
-import { abortOnSignals, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
+import { abortOnSignals, evalWindowsOf, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, pruneSettings } from "../settings.js";
 
 export interface PruneOptions {
@@ -46,7 +46,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
   const { model: student, tokenizer } = await loadModelFolder(options.model, registry, { backend });
   const wantsTeacher = settings.trainer.distill !== undefined && settings.trainer.distill !== null;
   const teacher = wantsTeacher ? (await loadModelFolder(options.teacher ?? options.model, registry, { backend })).model : null;
-  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, student.config.blockSize, { registry, vocabSize: student.config.vocabSize });
+  const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, student.config.blockSize, { registry, vocabSize: student.config.vocabSize, evalWindows: evalWindowsOf(settings.trainer) });
   const checkpointDir = join(options.out, "checkpoint");
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));

@@ -1,10 +1,11 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cpuBackendPlugin } from "@adaptive-sparse/core";
-import { createByteTokenizer, writeTokenBin } from "@adaptive-sparse/data";
+import { createByteTokenizer, spreadWindows, writeTokenBin } from "@adaptive-sparse/data";
 import { afterAll, describe, expect, it } from "vitest";
 import { corpusTokens, datasetFor } from "../../src/corpus.js";
 import { createCliRegistry } from "../../src/registry.js";
+import { evalWindowsOf, prepareData } from "../../src/runtime.js";
 import { makeFixture, runCli } from "./helpers.js";
 
 // Issue 16 items 1 and 9, issue 12 item 7: a single text file is a corpus; ids are checked against the
@@ -42,6 +43,18 @@ describe("corpora from the registry: text files, token files, your own datasets"
     expect(Array.from(mixed.validation)).toEqual([...a.validation, ...b.validation]);
     expect(Array.from(mixed.train)).toEqual([...a.train, ...b.train]);
     await expect(corpusTokens(`${notes}+`, byte, options)).rejects.toThrow('a mixture names its corpora joined by "+" (e.g. sotu+spam-assassin-ham); one of the names is empty');
+  });
+
+  it("a capped evaluation (the trainer's eval.maxWindows) keeps windows spread over each held-out set", async () => {
+    const registry = createCliRegistry();
+    const data = { corpus: notes, validationFraction: 0.3, splitSeed: 1, batchSize: 2, seed: 0, cacheDir, blockSize: 8 } as never;
+    const full = await prepareData(data, [], byte, 8, { registry });
+    const capped = await prepareData(data, [], byte, 8, { registry, evalWindows: 3 });
+    const held = full.validation.notes!;
+    expect(held.length).toBeGreaterThan(3 * 8 * 4); // many more windows than 3
+    expect(Array.from(capped.validation.notes!)).toEqual(Array.from(spreadWindows(held, 8, 3)));
+    expect(evalWindowsOf({ eval: { maxWindows: 40 } })).toBe(40);
+    expect(evalWindowsOf({})).toBeUndefined();
   });
 
   it("a file that stays one document says how to cut it, or to score it whole", async () => {
