@@ -24,6 +24,8 @@ export interface KernelContext {
   scratch(bytes: number): GPUBuffer;
   /** The error buffer validating programs bind (marks an error check as due). */
   errorBuffer(): GPUBuffer;
+  /** Whether the device has the `subgroups` feature (row kernels then reduce with subgroup operations). */
+  readonly subgroups: boolean;
   /** A grid covering `items` workgroups (folded into two dimensions past the per-dimension limit). */
   grid(items: number): Grid;
 }

@@ -73,13 +73,16 @@ function describe(info: GPUAdapterInfo | undefined): string {
 
 /**
  * Requests an adapter and a device with the adapter's largest buffer limits (the defaults cap a binding at
- * 128 MiB, far below what a GPU can hold); with `profile`, also `timestamp-query` where the adapter has it.
+ * 128 MiB, far below what a GPU can hold), `subgroups` where the adapter has it (row reductions), and with
+ * `profile` also `timestamp-query` where the adapter has it.
  */
 export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined, profile = false): Promise<OpenedDevice> {
   const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
   if (!adapter) throw new BackendError(`webgpu backend: no WebGPU adapter found (requestAdapter() returned null). ${NO_ADAPTER_HINT}`);
   const { limits } = adapter;
-  const requiredFeatures: GPUFeatureName[] = profile && adapter.features.has("timestamp-query") ? ["timestamp-query"] : [];
+  // "subgroups" is newer than the installed @webgpu/types.
+  const wanted = ["subgroups" as GPUFeatureName, ...(profile ? ["timestamp-query" as const] : [])];
+  const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const device = await adapter.requestDevice({
     requiredFeatures,
     requiredLimits: {

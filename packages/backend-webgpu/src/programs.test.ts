@@ -6,6 +6,7 @@ import { groupTopKProgram } from "./programs/group-top-k.js";
 import { matmulProgram } from "./programs/matmul.js";
 import { adamwProgram } from "./programs/adamw.js";
 import { layoutEntries } from "./pipeline-cache.js";
+import { causalSoftmaxProgram } from "./programs/causal-softmax.js";
 import { crossEntropyGradProgram, crossEntropyProgram } from "./programs/cross-entropy.js";
 import { fillProgram } from "./programs/fill.js";
 import { reduceProgram } from "./programs/reduce.js";
@@ -54,9 +55,12 @@ function allPrograms(): Record<string, string> {
   programs["radix histogram"] = radixHistogramProgram();
   programs["radix scatter"] = radixScatterProgram();
   programs["scatter sum"] = scatterSumProgram("f32");
-  for (const op of ["Softmax", "LogSoftmax", "SoftmaxGrad", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad"] as RowOp[]) programs[`rows ${op}`] = rowProgram(op);
-  programs["cross-entropy"] = crossEntropyProgram();
-  programs["cross-entropy grad"] = crossEntropyGradProgram();
+  for (const op of ["Softmax", "LogSoftmax", "SoftmaxGrad", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad"] as RowOp[]) for (const sg of [false, true]) programs[`rows ${op} subgroups ${sg}`] = rowProgram(op, sg);
+  for (const sg of [false, true]) {
+    programs[`cross-entropy subgroups ${sg}`] = crossEntropyProgram(sg);
+    programs[`cross-entropy grad subgroups ${sg}`] = crossEntropyGradProgram(sg);
+    for (const grad of [false, true]) programs[`causal softmax grad ${grad} subgroups ${sg}`] = causalSoftmaxProgram(grad, sg);
+  }
   for (const mode of ["textbook", "decoupled", "reference-int-not", "gradient", "sgd"] as const) for (const masked of [false, true]) programs[`adamw ${mode} ${masked}`] = adamwProgram(mode, masked);
   programs["fill"] = fillProgram();
   programs["gelu"] = geluProgram(false);

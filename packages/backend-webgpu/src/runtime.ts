@@ -38,6 +38,7 @@ export class Runtime implements KernelContext {
   peakHeldBytes = 0;
   /** Host↔device transfer counters and time spent waiting on maps (`stats()`). */
   readonly moved = { hostToDeviceBytes: 0, deviceToHostBytes: 0, mapWaitMs: 0 };
+  readonly subgroups: boolean;
   disposed = false;
   lost: GPUDeviceLostInfo | null = null;
   uncaptured: string | null = null;
@@ -57,6 +58,7 @@ export class Runtime implements KernelContext {
     this.pipelines = new PipelineCache(device);
     this.bindGroups = new BindGroupCache(device);
     this.errors = new DeferredErrors(device);
+    this.subgroups = device.features.has("subgroups");
     this.kernels = createKernelTable(this, limits);
     void device.lost.then((info) => {
       if (!this.disposed) this.lost = info;

@@ -14,7 +14,7 @@ export function causalSoftmaxKernels(ctx: KernelContext) {
     const rows = width === 0 ? 0 : sizeOf(out.shape) / width;
     if (rows === 0) return;
     const args = [...inputs.map((info) => ({ info, role: "input" as const })), { info: out, role: "output" as const }];
-    ctx.run(grad ? "CausalSoftmaxGrad" : "CausalSoftmax", causalSoftmaxProgram(grad), args, [rows, width, f32Bits(scale)], ctx.grid(rows));
+    ctx.run(grad ? "CausalSoftmaxGrad" : "CausalSoftmax", causalSoftmaxProgram(grad, ctx.subgroups), args, [rows, width, f32Bits(scale)], ctx.grid(rows));
   };
   return { CausalSoftmax: launch(false), CausalSoftmaxGrad: launch(true) };
 }

@@ -16,7 +16,7 @@ function rowKernel(ctx: KernelContext, op: RowOp, order: readonly number[]) {
     const rows = width === 0 ? 0 : sizeOf(out.shape) / width;
     if (rows === 0) return;
     const args = [...order.map((k) => ({ info: inputs[k], role: "input" as const })), { info: out, role: "output" as const }];
-    ctx.run(op, rowProgram(op), args, [rows, width, f32Bits(attrs.eps ?? 0)], ctx.grid(rows));
+    ctx.run(op, rowProgram(op, ctx.subgroups), args, [rows, width, f32Bits(attrs.eps ?? 0)], ctx.grid(rows));
   };
 }
 

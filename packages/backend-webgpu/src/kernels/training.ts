@@ -19,13 +19,13 @@ export function crossEntropyKernels(ctx: KernelContext) {
       if (rows === 0) return;
       if (width === 0) return ctx.clear("SoftmaxCrossEntropy", output(out));
       const args = [input(logits), input(targets), output(out), ctx.errorBuffer()];
-      ctx.run("SoftmaxCrossEntropy", crossEntropyProgram(), args, [rows, width, ignoreIndex >>> 0], ctx.grid(rows));
+      ctx.run("SoftmaxCrossEntropy", crossEntropyProgram(ctx.subgroups), args, [rows, width, ignoreIndex >>> 0], ctx.grid(rows));
     },
     SoftmaxCrossEntropyGrad: (out: Info, [g, logits, targets]: readonly Info[], { ignoreIndex }: OpAttrs["SoftmaxCrossEntropyGrad"]): void => {
       const [rows, width] = rowsOf(logits);
       if (rows === 0 || width === 0) return;
       const args = [input(g), input(logits), input(targets), output(out), ctx.errorBuffer()];
-      ctx.run("SoftmaxCrossEntropyGrad", crossEntropyGradProgram(), args, [rows, width, ignoreIndex >>> 0], ctx.grid(rows));
+      ctx.run("SoftmaxCrossEntropyGrad", crossEntropyGradProgram(ctx.subgroups), args, [rows, width, ignoreIndex >>> 0], ctx.grid(rows));
     },
   };
 }

@@ -1,5 +1,6 @@
 import { each as every, ROW_REDUCTIONS } from "./rows.js";
-import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
+import { rowModule } from "./subgroups.js";
+import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, memo } from "./wgsl.js";
 
 /** `for` over this thread's visible columns j ≤ i of the row. */
 const visible = (body: string) => `for (var j = lid; j <= i; j += ${WORKGROUP}u) { let k = base + j; ${body} }`;
@@ -23,22 +24,16 @@ const BACKWARD = `var dot = 0.0;
  * Attention rows of [..., T, T]: one workgroup per row, the row's index within its [T, T] block is `g % T`.
  * Params `[rows, T, scale as f32 bits]`.
  */
-function causalSoftmaxSource(grad: boolean): string {
+function causalSoftmaxSource(grad: boolean, subgroups = false): string {
   const bindings = grad
     ? [storage(1, "A", "f32", "read"), storage(2, "B", "f32", "read"), storage(3, "Y", "f32", "read_write")]
     : [storage(1, "A", "f32", "read"), storage(2, "Y", "f32", "read_write")];
-  return [
-    PARAMS,
-    ...bindings,
-    SPECIAL_FLOATS,
-    ROW_REDUCTIONS,
-    workgroupMain(`  if (g >= p[0]) { return; }
+  return rowModule(subgroups, [PARAMS, ...bindings, SPECIAL_FLOATS, ROW_REDUCTIONS], `  if (g >= p[0]) { return; }
   let w = p[1];
   let base = g * w;
   let i = g % w;
   let scale = bitcast<f32>(p[2]);
-  ${grad ? BACKWARD : FORWARD}`),
-  ].join("\n");
+  ${grad ? BACKWARD : FORWARD}`);
 }
 
 export const causalSoftmaxProgram = memo(causalSoftmaxSource);

@@ -1,5 +1,6 @@
 import { errorBinding, ERROR_CODES } from "./errors.js";
-import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
+import { rowModule } from "./subgroups.js";
+import { PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, memo } from "./wgsl.js";
 
 /**
  * Each thread's online max and Σexp over its strided share of row `base..base+w`, then a workgroup merge of
@@ -35,6 +36,19 @@ fn rowLse(base: u32, w: u32, lid: u32) -> vec2<f32> {
   return out;
 }`;
 
+/** The subgroup version: each thread's online pair, then the row max and Σ exp(x − max) as two reductions. */
+const ONLINE_LSE_SG = `fn rowLseSg(sg: vec2u, base: u32, w: u32, lid: u32) -> vec2<f32> {
+  var m = -inf_();
+  var s = 0.0;
+  for (var j = lid; j < w; j += ${WORKGROUP}u) {
+    let x = X[base + j];
+    if (x > m) { s = s * exp(m - x) + 1.0; m = x; } else { s += exp(x - m); }
+  }
+  let best = rowMaxSg(sg, m, lid);
+  let total = rowSumSg(sg, select(s * exp(m - best), 0.0, m == -inf_()), lid);
+  return vec2<f32>(best, total);
+}`;
+
 /** The row's target, checked: an index outside [0, V) that is not ignoreIndex is reported and treated as ignored. */
 const TARGET = `let t = T[g];
   let ignored = t == bitcast<i32>(p[2]);
@@ -53,8 +67,8 @@ const ROW_START = `  if (g >= p[0]) { return; }
  * SoftmaxCrossEntropy: `loss[n] = logsumexp(x[n]) − x[n, t[n]]`, 0 where `t[n]` is ignoreIndex; a workgroup
  * per row with an online max/log-sum-exp (one pass over the row, no log-probability tensor). Params `[N, V, ignoreIndex bits]`.
  */
-function crossEntropyProgramSource(): string {
-  return [
+function crossEntropyProgramSource(subgroups = false): string {
+  const declarations = [
     PARAMS,
     storage(1, "X", "f32", "read"),
     storage(2, "T", "i32", "read"),
@@ -62,14 +76,15 @@ function crossEntropyProgramSource(): string {
     errorBinding(4),
     SPECIAL_FLOATS,
     ONLINE_LSE,
-    workgroupMain(`${ROW_START}
-  if (lid == 0u) { L[g] = select(0.0, lse.x + log(lse.y) - X[base + select(0u, u32(t), keep)], keep); }`),
-  ].join("\n");
+    ...(subgroups ? [ONLINE_LSE_SG] : []),
+  ];
+  return rowModule(subgroups, declarations, `${ROW_START}
+  if (lid == 0u) { L[g] = select(0.0, lse.x + log(lse.y) - X[base + select(0u, u32(t), keep)], keep); }`);
 }
 
 /** SoftmaxCrossEntropyGrad: `dx[n, j] = g[n]·(softmax(x[n])[j] − [j = t[n]])`, a zero row where ignored. Same params. */
-function crossEntropyGradProgramSource(): string {
-  return [
+function crossEntropyGradProgramSource(subgroups = false): string {
+  const declarations = [
     PARAMS,
     storage(1, "G", "f32", "read"),
     storage(2, "X", "f32", "read"),
@@ -78,14 +93,15 @@ function crossEntropyGradProgramSource(): string {
     errorBinding(5),
     SPECIAL_FLOATS,
     ONLINE_LSE,
-    workgroupMain(`${ROW_START}
+    ...(subgroups ? [ONLINE_LSE_SG] : []),
+  ];
+  return rowModule(subgroups, declarations, `${ROW_START}
   let scale = select(0.0, G[g] / lse.y, keep);
   let hit = select(w, u32(t), keep);
   let gk = select(0.0, G[g], keep);
   for (var j = lid; j < w; j += ${WORKGROUP}u) {
     D[base + j] = scale * exp(X[base + j] - lse.x) - select(0.0, gk, j == hit);
-  }`),
-  ].join("\n");
+  }`);
 }
 
 export const crossEntropyProgram = memo(crossEntropyProgramSource);

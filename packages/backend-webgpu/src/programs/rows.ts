@@ -1,4 +1,5 @@
-import { elementwiseMain, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, workgroupMain, memo } from "./wgsl.js";
+import { rowModule } from "./subgroups.js";
+import { elementwiseMain, PARAMS, SPECIAL_FLOATS, storage, WORKGROUP, memo } from "./wgsl.js";
 
 /** The fused last-axis ops core may hand a backend (forward and gradient kernels). */
 export type RowOp = "Softmax" | "LogSoftmax" | "SoftmaxGrad" | "LogSoftmaxGrad" | "LayerNorm" | "LayerNormGrad";
@@ -67,20 +68,14 @@ const BODIES: Record<RowOp, { inputs: number; body: string }> = {
   },
 };
 
-/** One workgroup per row of the last axis. Params `[rows, width, eps as f32 bits]`. */
-function rowProgramSource(op: RowOp): string {
+/** One workgroup per row of the last axis (subgroup reductions where offered). Params `[rows, width, eps as f32 bits]`. */
+function rowProgramSource(op: RowOp, subgroups = false): string {
   const { inputs, body } = BODIES[op];
   const bindings = inputs === 1 ? [storage(1, "A", "f32", "read"), storage(2, "Y", "f32", "read_write")] : [storage(1, "A", "f32", "read"), storage(2, "B", "f32", "read"), storage(3, "Y", "f32", "read_write")];
-  return [
-    PARAMS,
-    ...bindings,
-    SPECIAL_FLOATS,
-    ROW_REDUCTIONS,
-    workgroupMain(`  if (g >= p[0]) { return; }
+  return rowModule(subgroups, [PARAMS, ...bindings, SPECIAL_FLOATS, ROW_REDUCTIONS], `  if (g >= p[0]) { return; }
   let w = p[1];
   let base = g * w;
-  ${body}`),
-  ].join("\n");
+  ${body}`);
 }
 
 const GELU_C = Math.sqrt(2 / Math.PI).toPrecision(9);
