@@ -10,6 +10,7 @@ import { measureGpt } from "../../../tooling/bench/src/gpt-measure.mjs";
 import { GPU_GPT_SETUP } from "../../../tooling/bench/src/gpt-setups.mjs";
 import { runFixtures } from "./fixture-runner.js";
 import { matmulTuning } from "../src/kernels/matmul.js";
+import { timeScatterAdd, timeSplitK } from "./gpu-check-kernels.js";
 
 const allowSoftware = process.argv.includes("--allow-software");
 const small = process.argv.includes("--small"); // quick sizes, for trying the script on a CPU driver
@@ -207,6 +208,16 @@ elapsed("GPT-2-sized ops");
 const timings: boolean[] = [];
 for (const n of small ? [128, 256] : quick ? [2048, 4096, 8192] : [1024, 2048, 4096, 8192]) timings.push(await section(`GEMM ${n}³ f32`, () => timeMatmul(gpu, n)));
 elapsed("GEMM rows");
+// Issue 14's split-K (the LM head's input gradient g·W; a Linear's weight gradient gᵀ·x) and the embedding gradient.
+for (const [name, m, n, k, transA] of (small ? [["LM-head dx", 256, 96, 8192, false], ["Linear dW", 96, 96, 4096, true]] : [["LM-head dx", 4096, 768, 50257, false], ["Linear dW", 768, 768, 4096, true]]) as [string, number, number, number, boolean][]) {
+  timings.push(await section(`GEMM ${name} split-K`, async () => {
+    const { rows, ok } = await timeSplitK(gpu, name, m, n, k, transA);
+    table.push(...rows);
+    return ok;
+  }));
+}
+timings.push(await section("scatter-add timing", async () => (table.push(await timeScatterAdd(gpu, 4 * T, C, V)), true)));
+elapsed("split-K and scatter-add");
 // The headline step before the diagnostics below, so a timeout cuts those first.
 timings.push(await section("GPT training step", () => timeGptStep(gpu)));
 elapsed("GPT step");
