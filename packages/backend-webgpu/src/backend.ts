@@ -1,5 +1,5 @@
 import { DTypeError, typedArrayFor, type Backend, type DType, type TypedArray } from "@adaptive-sparse/core";
-import { findGpu, openDevice } from "./device.js";
+import { findGpu, missingF16, openDevice } from "./device.js";
 import { createHandle, type WebGpuHandle } from "./handle.js";
 import { checkOptions, type WebGpuBackendOptions } from "./options.js";
 import type { WebGpuProfiler } from "./profiler.js";
@@ -38,6 +38,8 @@ export interface WebGpuBackend extends Backend<WebGpuHandle> {
   readonly device: GPUDevice;
   /** The adapter, e.g. "llvmpipe: Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6) 0.0.1 (mesa, software)". */
   readonly adapter: string;
+  /** GEMM precision (the `precision` option): "f32", or "f16" operands with f32 accumulation. */
+  readonly precision: "f32" | "f16";
   /** GPU time per kernel label and host recording time (timestamps need `profile: true` at creation). */
   readonly profiler: WebGpuProfiler;
   stats(): WebGpuStats;
@@ -71,15 +73,18 @@ function fromWords(words: Uint32Array, dtype: DType): TypedArray {
  * @throws BackendError when no adapter is found (the message says which driver to install).
  */
 export async function createWebGpuBackend(options?: WebGpuBackendOptions): Promise<WebGpuBackend> {
-  const { device, gpu, powerPreference, maxPooledBytes, profile = false, robustness = true } = checkOptions(options);
-  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu({ profile, robustness })), powerPreference, profile);
-  const rt = new Runtime(opened, maxPooledBytes, profile);
+  const { device, gpu, powerPreference, maxPooledBytes, profile = false, robustness = true, precision = "f32" } = checkOptions(options);
+  const f16 = precision === "f16";
+  if (device && f16 && !device.features.has("shader-f16")) throw missingF16("the caller's device (created without it)");
+  const opened = device ? { device, description: "caller's device", owned: false } : await openDevice(gpu ?? (await findGpu({ profile, robustness })), powerPreference, profile, f16);
+  const rt = new Runtime(opened, maxPooledBytes, profile, precision);
   const limits = opened.device.limits;
   return {
     name: "webgpu",
     capabilities: { dtypes: SUPPORTED, syncRead: false, maxBufferBytes: Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize) },
     device: opened.device,
     adapter: opened.description,
+    precision,
     profiler: rt.profiler,
     kernels: rt.kernels,
     alloc(dtype, size) {

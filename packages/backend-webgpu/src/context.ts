@@ -26,6 +26,8 @@ export interface KernelContext {
   errorBuffer(): GPUBuffer;
   /** Whether the device has the `subgroups` feature (row kernels then reduce with subgroup operations). */
   readonly subgroups: boolean;
+  /** GEMM operand precision in shared memory (`precision` option; f32 accumulation either way). */
+  readonly precision: "f32" | "f16";
   /** A grid covering `items` workgroups (folded into two dimensions past the per-dimension limit). */
   grid(items: number): Grid;
 }

@@ -64,6 +64,14 @@ export interface OpenedDevice {
   owned: boolean;
 }
 
+/** The error for `precision: "f16"` on an adapter or device without `shader-f16`. */
+export function missingF16(where: string): BackendError {
+  return new BackendError(
+    `webgpu backend: precision "f16" needs the WebGPU feature "shader-f16", which ${where} does not offer. ` +
+      `Use precision "f32" (the default), or an adapter with shader-f16 (lavapipe, Apple GPUs, many Vulkan drivers).`,
+  );
+}
+
 function describe(info: GPUAdapterInfo | undefined): string {
   if (!info) return "unknown adapter";
   const name = info.description || info.device || "unnamed adapter";
@@ -76,12 +84,14 @@ function describe(info: GPUAdapterInfo | undefined): string {
  * 128 MiB, far below what a GPU can hold), `subgroups` where the adapter has it (row reductions), and with
  * `profile` also `timestamp-query` where the adapter has it.
  */
-export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined, profile = false): Promise<OpenedDevice> {
+export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference | undefined, profile = false, f16 = false): Promise<OpenedDevice> {
   const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
   if (!adapter) throw new BackendError(`webgpu backend: no WebGPU adapter found (requestAdapter() returned null). ${NO_ADAPTER_HINT}`);
   const { limits } = adapter;
   // "subgroups" is newer than the installed @webgpu/types.
-  const wanted = ["subgroups" as GPUFeatureName, ...(profile ? ["timestamp-query" as const] : [])];
+  const description = describe((adapter as { info?: GPUAdapterInfo }).info);
+  if (f16 && !adapter.features.has("shader-f16")) throw missingF16(description);
+  const wanted = ["subgroups" as GPUFeatureName, ...(profile ? ["timestamp-query" as const] : []), ...(f16 ? ["shader-f16" as const] : [])];
   const requiredFeatures = wanted.filter((feature) => adapter.features.has(feature));
   const device = await adapter.requestDevice({
     requiredFeatures,
@@ -92,5 +102,5 @@ export async function openDevice(gpu: GPU, powerPreference: GPUPowerPreference |
       maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
     },
   });
-  return { device, description: describe((adapter as { info?: GPUAdapterInfo }).info), owned: true };
+  return { device, description, owned: true };
 }

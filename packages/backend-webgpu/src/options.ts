@@ -25,9 +25,16 @@ export interface WebGpuBackendOptions {
    * ignored where the device comes from `navigator.gpu` or the `device`/`gpu` options.
    */
   robustness?: boolean;
+  /**
+   * GEMM precision: "f32" (default, parity with cpu) or "f16": operands rounded to f16 in the GEMM's shared tiles
+   * (half the shared memory and its traffic), products accumulated and written in f32. Needs the adapter feature
+   * `shader-f16` (lavapipe, Apple, many Vulkan drivers; not NVIDIA through Dawn's Vulkan backend as of Dawn 0.6.2).
+   */
+  precision?: "f32" | "f16";
 }
 
-const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes", "profile", "robustness"];
+const VALID_KEYS = ["device", "powerPreference", "gpu", "maxPooledBytes", "profile", "robustness", "precision"];
+const PRECISIONS = ["f32", "f16"];
 const POWER = ["low-power", "high-performance"];
 
 /** Checks options by hand (this package has no zod dependency); errors list the valid keys and values. */
@@ -40,6 +47,9 @@ export function checkOptions(options: unknown): WebGpuBackendOptions {
   if (unknown.length) throw new ConfigError(`${where}: unknown option(s) ${unknown.join(", ")}; valid keys are ${VALID_KEYS.join(", ")}`);
   if (record.powerPreference !== undefined && !POWER.includes(record.powerPreference as string)) {
     throw new ConfigError(`${where}: powerPreference must be one of ${POWER.join(", ")}, got ${JSON.stringify(record.powerPreference)}`);
+  }
+  if (record.precision !== undefined && !PRECISIONS.includes(record.precision as string)) {
+    throw new ConfigError(`${where}: precision must be "f32" (default) or "f16", got ${JSON.stringify(record.precision)}`);
   }
   const pooled = record.maxPooledBytes;
   if (pooled !== undefined && (typeof pooled !== "number" || !Number.isFinite(pooled) || pooled < 0)) {

@@ -15,7 +15,7 @@ describe("webgpu backend setup errors", () => {
 
   it("rejects unknown options, listing the valid keys", async () => {
     await expect(createWebGpuBackend({ powerPrefrence: "low-power" } as never)).rejects.toThrow(ConfigError);
-    await expect(createWebGpuBackend({ powerPrefrence: "low-power" } as never)).rejects.toThrow(/valid keys are device, powerPreference, gpu, maxPooledBytes, profile, robustness/);
+    await expect(createWebGpuBackend({ powerPrefrence: "low-power" } as never)).rejects.toThrow(/valid keys are device, powerPreference, gpu, maxPooledBytes, profile, robustness, precision/);
     await expect(createWebGpuBackend({ powerPreference: "fast" } as never)).rejects.toThrow(/low-power, high-performance/);
   });
 

@@ -47,6 +47,7 @@ export class Runtime implements KernelContext {
     readonly opened: OpenedDevice,
     maxPooledBytes: number | undefined,
     profile = false,
+    readonly precision: "f32" | "f16" = "f32",
   ) {
     const { device } = opened;
     const limits = device.limits;

@@ -51,14 +51,14 @@ export function matMulKernel(ctx: KernelContext, maxZ: number, sharedLimit: numb
     ];
     const aStrides = broadcastStrides(a.shape.slice(0, -2), batch).map((s) => s * m * k);
     const bStrides = broadcastStrides(b.shape.slice(0, -2), batch).map((s) => s * k * n);
-    const chosen = chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit);
+    const chosen = { ...chooseVariant(m, n, k, batches, transA, transB, { a: aStrides, b: bStrides }, sharedLimit), ...(ctx.precision === "f16" ? { f16: true } : {}) };
     const variant = matmulTuning.tileN && matmulSharedBytes(matmulTuning.tileN) <= sharedLimit ? { ...chosen, tileN: matmulTuning.tileN } : chosen;
     const tiles = Math.ceil(m / TILE_M) * Math.ceil(n / variant.tileN) * batches;
     const wanted = batches === 1 && matmulTuning.splitK ? Math.min(matmulTuning.splitK, Math.floor(maxBinding / (m * n * 4))) : chooseSplitK(m, n, k, batches, tiles, maxBinding);
     if (wanted > 1) return splitK(ctx, variant, args, [m, n, k], wanted);
     const code = matmulProgram(variant);
     // The label names the shape, so a profile splits GEMM time by product (op names stay the first word).
-    const label = `MatMul ${batches > 1 ? `${batches}×` : ""}${m}×${n}×${k}${transA ? " Aᵀ" : ""}${transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN}`;
+    const label = `MatMul ${batches > 1 ? `${batches}×` : ""}${m}×${n}×${k}${transA ? " Aᵀ" : ""}${transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN}${variant.f16 ? " f16" : ""}`;
     for (let start = 0; start < batches; start += maxZ) {
       const count = Math.min(maxZ, batches - start);
       const params = [m, n, k, start, batch.length, ...batch, ...aStrides, ...bStrides];
@@ -74,7 +74,7 @@ function splitK(ctx: KernelContext, variant: MatmulVariant, [a, b, out]: Arg[], 
   const length = sliceLength(k, wanted);
   const slices = Math.ceil(k / length);
   const partial = ctx.scratch(slices * m * n * 4);
-  const label = `MatMul ${m}×${n}×${k}${variant.transA ? " Aᵀ" : ""}${variant.transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN} split-K ${slices}`;
+  const label = `MatMul ${m}×${n}×${k}${variant.transA ? " Aᵀ" : ""}${variant.transB ? " Bᵀ" : ""} tile ${TILE_M}×${variant.tileN}${variant.f16 ? " f16" : ""} split-K ${slices}`;
   ctx.run(label, matmulProgram({ ...variant, splitK: true }), [a, b, partial], [m, n, k, length, 0], [Math.ceil(n / variant.tileN), Math.ceil(m / TILE_M), slices]);
   ctx.run(label, splitKSumProgram(), [partial, out], [m * n, slices], ctx.grid(Math.ceil((m * n) / 256)));
 }

@@ -19,6 +19,8 @@ export interface MatmulVariant {
   readonly vecC: boolean;
   /** Split-K: workgroup z is a slice of the reduction (length p[3]) writing its partial product to slice z of C. */
   readonly splitK?: boolean;
+  /** `precision: "f16"`: the shared tiles hold f16 operands (needs `shader-f16`); products accumulate in f32. */
+  readonly f16?: boolean;
 }
 
 /** Shared-memory bytes a variant needs (both tiles, padded rows). */
@@ -34,7 +36,8 @@ const COMPONENTS = ["x", "y", "z", "w"];
  * k-major shared tile. `along` is "k" when the operand's contiguous axis is k (its vec4 spans 4 k's and is
  * stored transposed, a column of 4 shared rows) or "mn" (the vec4 spans 4 rows/cols of one shared row).
  */
-function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: string, k: string) => string, bound: string, vec: boolean) {
+function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: string, k: string) => string, bound: string, vec: boolean, f16: boolean) {
+  const tileType = f16 ? "f16" : "f32";
   const count = (extent * DEPTH) / 4 / THREADS;
   const ld = extent + PAD;
   const shared = `${name}s`;
@@ -52,13 +55,13 @@ function tileIo(name: "A" | "B", extent: number, along: "k" | "mn", at: (mn: str
   });
   const stores = range(count).map((l) => {
     const [mn, k] = split(`(lid + ${l * THREADS}u)`);
-    if (along === "mn") return `  ${shared}[((${k}) * ${ld}u + ${mn}) / 4u] = r${name}${l};`;
+    if (along === "mn") return `  ${shared}[((${k}) * ${ld}u + ${mn}) / 4u] = vec4<${tileType}>(r${name}${l});`;
     return range(4)
-      .map((c) => `  ${shared}[((${k} + ${c}u) * ${ld}u + ${mn}) / 4u][(${mn}) % 4u] = r${name}${l}.${COMPONENTS[c]};`)
+      .map((c) => `  ${shared}[((${k} + ${c}u) * ${ld}u + ${mn}) / 4u][(${mn}) % 4u] = ${tileType}(r${name}${l}.${COMPONENTS[c]});`)
       .join("\n");
   });
   return {
-    decl: `var<workgroup> ${shared}: array<vec4<f32>, ${(DEPTH * ld) / 4}>;`,
+    decl: `var<workgroup> ${shared}: array<vec4<${tileType}>, ${(DEPTH * ld) / 4}>;`,
     regs: range(count).map((l) => `  var r${name}${l} = vec4<f32>();`).join("\n"),
     load: loads.join("\n"),
     store: stores.join("\n"),
@@ -82,17 +85,18 @@ function matmulProgramSource(v: MatmulVariant): string {
   const { transA, transB, tileN } = v;
   const aAt = (i: string, k: string) => (transA ? `aBase + (${k}) * M + ${i}` : `aBase + (${i}) * K + ${k}`);
   const bAt = (j: string, k: string) => (transB ? `bBase + (${j}) * K + ${k}` : `bBase + (${k}) * N + ${j}`);
-  const a = tileIo("A", TILE_M, transA ? "mn" : "k", aAt, "M", v.vecA);
-  const b = tileIo("B", tileN, transB ? "k" : "mn", bAt, "N", v.vecB);
+  const f16 = v.f16 ?? false;
+  const a = tileIo("A", TILE_M, transA ? "mn" : "k", aAt, "M", v.vecA, f16);
+  const b = tileIo("B", tileN, transB ? "k" : "mn", bAt, "N", v.vecB, f16);
   const colGroups = tileN / 64;
   const ldA4 = (TILE_M + PAD) / 4;
   const ldB4 = (tileN + PAD) / 4;
   const rows = range(8).map((r) => ({ r, group: r >> 2, comp: COMPONENTS[r & 3] }));
   const acc = rows.flatMap(({ r }) => range(colGroups).map((g) => `c${r}_${g}`));
   const step = [
-    `      let a0 = As[kk * ${ldA4}u + ty];`,
-    `      let a1 = As[kk * ${ldA4}u + 16u + ty];`,
-    ...range(colGroups).map((g) => `      let b${g} = Bs[kk * ${ldB4}u + ${g * 16}u + tx];`),
+    `      let a0 = vec4<f32>(As[kk * ${ldA4}u + ty]);`,
+    `      let a1 = vec4<f32>(As[kk * ${ldA4}u + 16u + ty]);`,
+    ...range(colGroups).map((g) => `      let b${g} = vec4<f32>(Bs[kk * ${ldB4}u + ${g * 16}u + tx]);`),
     ...rows.flatMap(({ r, group, comp }) => range(colGroups).map((g) => `      c${r}_${g} = fma(vec4<f32>(a${group}.${comp}), b${g}, c${r}_${g});`)),
   ].join("\n");
   const stores = rows
@@ -118,7 +122,7 @@ function matmulProgramSource(v: MatmulVariant): string {
   const kRange = v.splitK
     ? "  let batch = 0u;\n  let kStart = wid.z * p[3];\n  let kEnd = min(K, kStart + p[3]);"
     : "  let batch = p[3] + wid.z;\n  let kStart = 0u;\n  let kEnd = K;";
-  return `${PARAMS}
+  return `${f16 ? "enable f16;\n" : ""}${PARAMS}
 ${operand(1, "A", v.vecA)}
 ${operand(2, "B", v.vecB)}
 ${cDecl}
