@@ -37,6 +37,11 @@ describe.runIf(loaderInstalled && x64 && (await hasAdapter()))("gpu pack", () =>
       expect(output).toContain("| GPT-2-sized ops vs cpu | 9 of 9 agree |");
       expect(output).toMatch(/\| GEMM 256³ f32 \| [\d.e+-]+ TFLOP\/s \([\d.]+ ms, GPU timestamps; wall [\d.e+-]+\) \|/);
       expect(output).toMatch(/\| GPT training step, V256 d64 L2 H2, 4×32 \| \d+ tokens\/s/);
+      // Issue 14's rows: split-K by the rule and forced off, the embedding gradient's scatter-add, f16 operands (lavapipe has shader-f16).
+      expect(output).toMatch(/\| GEMM LM-head dx 128×64×4096, split-K by rule \| [\d.e+-]+ TFLOP\/s/);
+      expect(output).toMatch(/\| GEMM Linear dW 64×64×2048 Aᵀ, split-K off \| [\d.e+-]+ TFLOP\/s/);
+      expect(output).toMatch(/\| scatter-add \[256, 96\] into 500 rows \(25% one token\) \| [\d.]+ ms/);
+      expect(output).toMatch(/\| GEMM 256³ f32, f16 operands \| [\d.e+-]+ TFLOP\/s/);
       expect(output).toContain("gpu check: all passed");
       expect(output).toMatch(/=== webgpu check: exit code 0[^]*=== cuda check \(timeout 260 s\)/);
       expect(output).toContain("stand-in cuda check: koffi 3.3.4, getpid() matches, args --small --allow-software");
