@@ -3,6 +3,9 @@ import { relativeError } from "@adaptive-sparse/conformance";
 import { afterAll, describe, expect, it } from "vitest";
 import { createWebGpuBackend, type WebGpuBackend } from "./backend.js";
 import { findGpu } from "./device.js";
+import { matmulTuning } from "./kernels/matmul.js";
+import { layoutEntries } from "./pipeline-cache.js";
+import { matmulProgram } from "./programs/matmul.js";
 import { hasAdapter, randomValues, sharedBackend } from "./test-device.js";
 
 /** Rounds to the nearest f16 value, ties to even (Node 20 has no Math.f16round); subnormals included. */
@@ -47,16 +50,19 @@ describe.runIf(await hasAdapter())("webgpu f16 GEMM (lavapipe offers shader-f16)
     expect(gpu.precision).toBe("f16");
     expect(gpu.device.features.has("shader-f16")).toBe(true);
     const cpu = createCpuBackend();
-    // Odd sizes (edge tiles, scalar loads), aligned ones (vec4), each transpose, and a split-K product.
-    const cases: [number[], boolean, boolean][] = [
+    // Odd sizes (edge tiles, scalar loads), aligned ones (vec4), each transpose, a split-K product, 128-wide tiles (forced).
+    const cases: [number[], boolean, boolean, (64 | 128)?][] = [
       [[130, 70, 37], false, false],
       [[130, 70, 37], true, true],
       [[64, 68, 32], false, true],
       [[64, 68, 32], true, false],
       [[37, 21, 2053], false, false],
+      [[130, 132, 20], false, true, 128],
+      [[68, 132, 16], true, false, 128],
     ];
-    for (const [[m, n, k], transA, transB] of cases) {
-      {
+    for (const [[m, n, k], transA, transB, tileN] of cases) {
+      if (tileN) matmulTuning.tileN = tileN;
+      try {
         const [a, b] = [randomValues(m * k, m + 1), randomValues(k * n, n + 2)];
         const got = await product(gpu, a, b, [m, n, k], transA, transB);
         // Operands reach the GPU as f32 and are rounded from there (rounding the doubles directly would differ
@@ -69,9 +75,27 @@ describe.runIf(await hasAdapter())("webgpu f16 GEMM (lavapipe offers shader-f16)
         const error = relativeError(got, exact);
         expect(error, where).toBeLessThanOrEqual(2e-3);
         expect(error, `${where}: the f16 path ran`).toBeGreaterThan(1e-5);
+      } finally {
+        delete matmulTuning.tileN;
       }
     }
   }, 60_000);
+
+  it("every f16 GEMM specialisation (both tile widths, transposes, vec4 or not, split-K) compiles", async () => {
+    const gpu = made[0]?.backend;
+    if (!gpu) return console.log("f16 programs not compiled: no f16 backend (adapter without shader-f16)");
+    const failures: string[] = [];
+    for (const transA of [false, true]) for (const transB of [false, true]) for (const tileN of [64, 128] as const) for (const vec of [false, true]) for (const splitK of [false, true]) {
+      const code = matmulProgram({ transA, transB, tileN, vecA: vec, vecB: vec, vecC: vec, splitK, f16: true });
+      gpu.device.pushErrorScope("validation");
+      const module = gpu.device.createShaderModule({ code });
+      const layout = gpu.device.createPipelineLayout({ bindGroupLayouts: [gpu.device.createBindGroupLayout({ entries: layoutEntries(code) })] });
+      gpu.device.createComputePipeline({ layout, compute: { module, entryPoint: "main" } });
+      const error = await gpu.device.popErrorScope();
+      if (error) failures.push(`transA ${transA} transB ${transB} tile ${tileN} vec4 ${vec} split-K ${splitK}: ${error.message}`);
+    }
+    expect(failures).toEqual([]);
+  });
 
   it("a device without shader-f16 is refused with the feature's name", async () => {
     const adapter = (await (await findGpu()).requestAdapter())!;
