@@ -21,7 +21,7 @@ async function losses(backend: Backend): Promise<readonly number[]> {
   const settings = await loadExampleSettings(join(here, "config.yaml"), true, [`teacher=${teacher}`, "steps=20", "batchSize=2", "evalWindows=2"]);
   const { model: student, tokenizer } = await loadModelFolder(teacher, undefined, { backend });
   const { model: dense } = await loadModelFolder(teacher, undefined, { backend });
-  const { retrain } = await loadExampleData(settings, tokenizer);
+  const { retrain } = await loadExampleData(settings, tokenizer, student.config.blockSize);
   const spec = methodSpec("ast-boosted", settings, 1);
   const result = await train({
     config: { ...spec.config!, eval: { every: 0, maxWindows: 1 } },
