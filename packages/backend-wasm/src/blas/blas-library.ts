@@ -12,6 +12,11 @@ export interface BlasGemm {
    * place. Typed-array views are passed by pointer, so subarrays address batch members without copies.
    */
   sgemm(transA: boolean, transB: boolean, m: number, n: number, k: number, a: Float32Array, lda: number, b: Float32Array, ldb: number, c: Float32Array, ldc: number): void;
+  /**
+   * Row-major `y = op(A) · x` for A [rows, cols] (`cblas_sgemv`), where the library exports it: a product with one
+   * row or one column is a matrix-vector product, which GEMM kernels run well below memory speed (decoding).
+   */
+  sgemv?(trans: boolean, rows: number, cols: number, a: Float32Array, lda: number, x: Float32Array, y: Float32Array): void;
   /** Sets the library's own thread count where it exposes one (OpenBLAS, MKL, BLIS); otherwise a no-op. */
   setThreads(threads: number): void;
 }
@@ -64,6 +69,13 @@ function bind(koffi: Koffi, library: string): BlasGemm {
   const sgemm = handle.func(
     "void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)",
   );
+  let sgemv: BlasGemm["sgemv"];
+  try {
+    const gemv = handle.func("void cblas_sgemv(int order, int trans, int m, int n, float alpha, const float *a, int lda, const float *x, int incx, float beta, float *y, int incy)");
+    sgemv = (trans, rows, cols, a, lda, x, y) => gemv(ROW_MAJOR, trans ? TRANS : NO_TRANS, rows, cols, 1, a, lda, x, 1, 0, y, 1);
+  } catch {
+    // not exported: single-row products go through sgemm
+  }
   // Thread setters differ per library; the first one the library exports wins.
   let setThreads: (threads: number) => void = () => {};
   for (const name of ["openblas_set_num_threads", "MKL_Set_Num_Threads", "bli_thread_set_num_threads"]) {
@@ -80,6 +92,7 @@ function bind(koffi: Koffi, library: string): BlasGemm {
     sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc) {
       sgemm(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1, a, lda, b, ldb, 0, c, ldc);
     },
+    ...(sgemv ? { sgemv } : {}),
     setThreads,
   };
 }

@@ -3,7 +3,9 @@ import type { GemmDims } from "./wasm-gemm.js";
 
 /**
  * Batched f32 GEMM on host arrays through the system BLAS: one `cblas_sgemm` per matrix, straight on
- * subarray views (no copies). Same contract as `wasmGemm`.
+ * subarray views (no copies); a product with one row or one column goes to `cblas_sgemv` where the library
+ * has it (OpenBLAS's sgemm runs a decode step's 1-row products well below memory speed). Same contract as
+ * `wasmGemm`.
  */
 export function blasGemm(blas: BlasGemm, a: Float32Array, b: Float32Array, c: Float32Array, dims: GemmDims, aIndex: ArrayLike<number>, bIndex: ArrayLike<number>): void {
   const { m, n, k, transA, transB } = dims;
@@ -17,13 +19,19 @@ export function blasGemm(blas: BlasGemm, a: Float32Array, b: Float32Array, c: Fl
   const sizeB = k * n;
   const sizeC = m * n;
   for (let t = 0; t < aIndex.length; t++) {
-    const ai = aIndex[t]!;
-    const bi = bIndex[t]!;
-    blas.sgemm(
-      transA, transB, m, n, k,
-      a.subarray(ai * sizeA, (ai + 1) * sizeA), transA ? m : k,
-      b.subarray(bi * sizeB, (bi + 1) * sizeB), transB ? k : n,
-      c.subarray(t * sizeC, (t + 1) * sizeC), n,
-    );
+    const matA = a.subarray(aIndex[t]! * sizeA, (aIndex[t]! + 1) * sizeA);
+    const matB = b.subarray(bIndex[t]! * sizeB, (bIndex[t]! + 1) * sizeB);
+    const matC = c.subarray(t * sizeC, (t + 1) * sizeC);
+    // One row of A (contiguous either way): c = op(B)ᵀ·a, B stored [n, k] (transB) or [k, n].
+    if (m === 1 && blas.sgemv) {
+      blas.sgemv(!transB, transB ? n : k, transB ? k : n, matB, transB ? k : n, matA, matC);
+      continue;
+    }
+    // One column of B (contiguous either way): c = op(A)·b, A stored [m, k] or [k, m] (transA).
+    if (n === 1 && blas.sgemv) {
+      blas.sgemv(transA, transA ? k : m, transA ? m : k, matA, transA ? m : k, matB, matC);
+      continue;
+    }
+    blas.sgemm(transA, transB, m, n, k, matA, transA ? m : k, matB, transB ? k : n, matC, n);
   }
 }
