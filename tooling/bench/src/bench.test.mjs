@@ -1,8 +1,7 @@
 /* global performance */
 import { existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { lastErrorLine, parseChildOutput, PYTHON, runBackendChild, runTorchScript, RESULT_MARK } from "./children.mjs";
+import { lastErrorLine, parseChildOutput, PYTHON, runBackendChild, runTorchScript, RESULT_MARK, torchImportable } from "./children.mjs";
 import { deviceLabel, implName } from "./gpt.mjs";
 import { combineRounds, gptTable, gptTargets, lossProblems, summarizeGpt, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
 import { onnxMatMulModel } from "./onnx-matmul.mjs";
@@ -200,14 +199,7 @@ describe("child processes", () => {
     expect(result).toEqual({ ok: false, reason: 'backend-child: unknown backend kind "tpu" (wasm, webgpu, gpujs or cpu)' });
   });
 
-  const hasTorch = existsSync(PYTHON) && (() => {
-    try {
-      execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+  const hasTorch = torchImportable();
   if (!hasTorch) console.log(`bench PyTorch tests: skipped, ${PYTHON} cannot import torch (apt install python3-torch)`);
 
   it("names PyTorch's BLAS and flags the reference (netlib) one", () => {

@@ -1,13 +1,24 @@
 // Measurements that run in their own child process: PyTorch (another runtime), and every GPT or GPU
 // measurement, so that each one's peak RSS is its own and a crashing driver cannot take the run down.
 // A child prints its result as one JSON line starting with RESULT_MARK; everything else it prints is ignored.
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 export const RESULT_MARK = "BENCH_RESULT ";
 export const PYTHON = "/usr/bin/python3";
 const BACKEND_CHILD = fileURLToPath(new URL("./backend-child.mjs", import.meta.url));
+
+/** Whether Debian's python3 can import torch (the PyTorch peer rows and their tests need it). */
+export function torchImportable() {
+  if (!existsSync(PYTHON)) return false;
+  try {
+    execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Dawn prints these on every device; they are not errors. */
 const NOISE = /artificially reduced|^\s*$/;

@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { PYTHON } from "./children.mjs";
+import { PYTHON, torchImportable } from "./children.mjs";
 import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
 import { inCacheSize } from "./gemv.mjs";
 import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
@@ -93,14 +91,7 @@ describe("decode rows: plan, mask, tables and targets", () => {
   });
 });
 
-const hasTorch = existsSync(PYTHON) && (() => {
-  try {
-    execFileSync(PYTHON, ["-c", "import torch"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasTorch = torchImportable();
 if (!hasTorch) console.log(`decode tests: PyTorch's rows not checked, ${PYTHON} cannot import torch (apt install python3-torch)`);
 
 describe("decode rows, run for real on tiny shapes", () => {
