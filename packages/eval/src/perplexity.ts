@@ -1,10 +1,11 @@
-import { ConfigError, crossEntropy, mean, noGrad, slice, tensor, tidy, validateOptions, type Backend } from "@adaptive-sparse/core";
+import { ConfigError, crossEntropy, mean, slice, validateOptions, type Backend } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { checkTokenIds } from "./check-tokens.js";
 import { EvalError } from "./errors.js";
 import { inEvalMode } from "./model-mode.js";
 import { requireInput } from "./require-input.js";
 import type { EvaluatorPlugin, LanguageModel } from "./types.js";
+import { sumOverWindows } from "./window-sum.js";
 
 /** Options of the `perplexity` evaluator. */
 export const perplexityOptions = z.strictObject({
@@ -69,30 +70,15 @@ export async function evaluatePerplexity(model: LanguageModel, tokens: ArrayLike
   const windows = Math.min(fit, checked.maxWindows ?? fit);
   checkTokenIds('evaluator "perplexity"', tokens, model.config.vocabSize, "tokenise the stream with the model's tokenizer", windows * L);
 
-  let lossSum = 0; // float64 on the host, like the reference's running sum
-  await inEvalMode(model, async () => {
-    for (let first = 0; first < windows; first += checked.batchSize) {
-      const B = Math.min(checked.batchSize, windows - first);
-      const ids = new Int32Array(B * L);
-      for (let i = 0; i < ids.length; i++) ids[i] = tokens[first * L + i];
-      const windowLosses = noGrad(() =>
-        tidy(() => {
-          const idx = tensor(ids, { shape: [B, L], dtype: "i32", backend });
-          const targets = slice(idx, [0, 1], [B, L - 1]); // tokens 2..L, i32 [B, L-1]
-          const { logits } = model.forward(idx); // [B, L, V]
-          const V = logits.shape[2];
-          const predicting = slice(logits, [0, 0, 0], [B, L - 1, V]); // positions 1..L-1: [B, L-1, V]
-          return mean(crossEntropy(predicting, targets, { reduction: "none" }), 1); // [B]
-        }),
-      );
-      try {
-        const values = await windowLosses.data();
-        for (let b = 0; b < B; b++) lossSum += values[b];
-      } finally {
-        windowLosses.dispose();
-      }
-    }
-  });
+  const lossSum = await inEvalMode(model, () =>
+    sumOverWindows(tokens, L, windows, checked.batchSize, backend, (idx, B) => {
+      const targets = slice(idx, [0, 1], [B, L - 1]); // tokens 2..L, i32 [B, L-1]
+      const { logits } = model.forward(idx); // [B, L, V]
+      const V = logits.shape[2];
+      const predicting = slice(logits, [0, 0, 0], [B, L - 1, V]); // positions 1..L-1: [B, L-1, V]
+      return mean(crossEntropy(predicting, targets, { reduction: "none" }), 1); // [B]
+    }),
+  );
   const loss = lossSum / windows;
   return { perplexity: Math.exp(loss), loss, windows, tokens: windows * (L - 1) };
 }

@@ -1,9 +1,10 @@
-import { ConfigError, exp, logSoftmax, mean, mul, noGrad, slice, sub, sum, tensor, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, exp, logSoftmax, mean, mul, slice, sub, sum, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { checkTokenIds } from "./check-tokens.js";
 import { EvalError } from "./errors.js";
 import { inEvalMode } from "./model-mode.js";
 import { perplexityWindows } from "./perplexity.js";
 import type { LanguageModel } from "./types.js";
+import { sumOverWindows } from "./window-sum.js";
 
 /** Options of {@link evaluateTeacherKL}: the windows of {@link evaluatePerplexity}. */
 export interface TeacherKLOptions {
@@ -35,30 +36,15 @@ export async function evaluateTeacherKL(teacher: LanguageModel, student: Languag
   const windows = Math.min(fit, maxWindows ?? fit);
   checkTokenIds("evaluateTeacherKL", tokens, V, "tokenise the stream with the models' tokenizer", windows * L);
   backend ??= student.backend ?? undefined;
-  let total = 0;
-  await inEvalMode(teacher, () =>
-    inEvalMode(student, async () => {
-      for (let first = 0; first < windows; first += batchSize) {
-        const B = Math.min(batchSize, windows - first);
-        const ids = new Int32Array(B * L);
-        for (let i = 0; i < ids.length; i++) ids[i] = tokens[first * L + i];
-        const perWindow = noGrad(() =>
-          tidy(() => {
-            const idx = tensor(ids, { shape: [B, L], dtype: "i32", backend });
-            const predicting = (logits: Tensor) => logSoftmax(slice(logits, [0, 0, 0], [B, L - 1, V]), -1);
-            const logT = predicting(teacher.forward(idx).logits);
-            const logS = predicting(student.forward(idx).logits);
-            return mean(sum(mul(exp(logT), sub(logT, logS)), -1), 1); // [B]: KL per token, averaged over the window
-          }),
-        );
-        try {
-          const values = await perWindow.data();
-          for (let b = 0; b < B; b++) total += values[b];
-        } finally {
-          perWindow.dispose();
-        }
-      }
-    }),
+  const total = await inEvalMode(teacher, () =>
+    inEvalMode(student, () =>
+      sumOverWindows(tokens, L, windows, batchSize, backend, (idx, B) => {
+        const predicting = (logits: Tensor) => logSoftmax(slice(logits, [0, 0, 0], [B, L - 1, V]), -1);
+        const logT = predicting(teacher.forward(idx).logits);
+        const logS = predicting(student.forward(idx).logits);
+        return mean(sum(mul(exp(logT), sub(logT, logS)), -1), 1); // [B]: KL per token, averaged over the window
+      }),
+    ),
   );
   return { kl: total / windows, windows };
 }
