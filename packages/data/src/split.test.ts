@@ -58,5 +58,6 @@ describe("splitDocuments", () => {
     const one = (name: string) => ({ name, documents: [`${name}0`, `${name}1`] });
     expect(mixCorpora([mixCorpora([one("a"), one("b")]), one("c")]).parts?.map((p) => p.name)).toEqual(["a", "b", "c"]);
     expect(() => mixCorpora([])).toThrow(EmptyCorpusError);
+    expect(() => mixCorpora([])).toThrow("mixCorpora: no corpus to mix; pass at least one");
   });
 });
