@@ -47,6 +47,14 @@ function mixtureParts(spec: string): string[] | undefined {
 }
 
 /**
+ * Checks that `spec` names corpora that exist (every component of a mixture `a+b`), without loading any.
+ * @throws CliError naming the unknown name or missing path, or the empty name in a mixture.
+ */
+export function checkCorpus(spec: string, registry: Registry, separator?: string): void {
+  for (const part of mixtureParts(spec) ?? [spec]) datasetFor(part, registry, separator);
+}
+
+/**
  * Loads the documents of a corpus named by `spec`: a dataset registered by name (the built-in sotu,
  * moby-dick, spam-assassin-ham, or your own), or a path to a text file (documents split on blank lines
  * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz, field `text`)

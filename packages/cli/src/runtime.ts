@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Backend, Registry } from "@adaptive-sparse/core";
 import { enableRelaxedSimdInNode } from "@adaptive-sparse/backend-wasm";
 import { createWindowSampler, spreadWindows, type TokenArray } from "@adaptive-sparse/data";
@@ -44,7 +45,10 @@ export function evalWindowsOf(trainer: Record<string, unknown>): number | undefi
   return typeof maxWindows === "number" ? maxWindows : undefined;
 }
 
-export const shortName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).pop()!.replace(/\.(txt|jsonl|gz|json|parquet|bin)$/g, "");
+const baseName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).pop()!.replace(/\.(txt|jsonl|gz|json|parquet|bin)$/g, "");
+
+/** A corpus's name in metrics and results: a path's file name without its extension; a mixture's, joined by "+". */
+export const shortName = (spec: string) => (spec.includes("+") && !existsSync(spec) ? spec.split("+").map(baseName).join("+") : baseName(spec));
 
 /**
  * Aborts the run on SIGINT/SIGTERM (the trainer saves a checkpoint, then stops); a second signal exits at once.

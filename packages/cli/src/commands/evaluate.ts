@@ -2,7 +2,7 @@ import type { Registry } from "@adaptive-sparse/core";
 import { formatNMValidity, loadMultipleChoiceTask, type MultipleChoiceResult, type NMValidityReport, type PerplexityResult } from "@adaptive-sparse/eval";
 import { spreadWindows } from "@adaptive-sparse/data";
 import { prunableLayers, type CausalLM } from "@adaptive-sparse/nn";
-import { corpusTokens, datasetFor } from "../corpus.js";
+import { checkCorpus, corpusTokens } from "../corpus.js";
 import { createCliRegistry } from "../registry.js";
 import { CliError } from "../errors.js";
 import { loadModelFolder } from "../model-folder.js";
@@ -52,7 +52,7 @@ export async function evaluate(options: EvalOptions): Promise<Record<string, unk
     throw new CliError(`--max-windows ${options.maxWindows} must be a whole number ≥ 1`);
   }
   if (!options.corpus?.length && !options.tasks?.length && !nm) throw new CliError("eval needs something to measure: --corpus <name|path>, --tasks <file.jsonl> or --nm <N:M>");
-  for (const spec of options.corpus ?? []) datasetFor(spec, registry, options.separator); // unknown names and missing paths fail here
+  for (const spec of options.corpus ?? []) checkCorpus(spec, registry, options.separator); // unknown names and missing paths fail here
   const tasks = [];
   for (const path of options.tasks ?? []) tasks.push({ path, examples: await loadMultipleChoiceTask(path) });
   const backend = await useBackend(options.backend, registry);

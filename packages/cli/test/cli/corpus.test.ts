@@ -57,6 +57,19 @@ describe("corpora from the registry: text files, token files, your own datasets"
     expect(evalWindowsOf({})).toBeUndefined();
   });
 
+  it("eval takes a mixture and checks each component before any compute", async () => {
+    writeFileSync(join(root, "mine.txt"), Array.from({ length: 12 }, (_, i) => `My own text, paragraph ${i}, long enough to fill a window.`).join("\n\n"));
+    const mixed = `${join(root, "mine.txt")}+${notes}`;
+    const ok = await runCli(["eval", "-m", model, "--corpus", mixed, "--max-windows", "2", "--backend", "cpu", "--json"]);
+    expect(ok.stderr).toBe("");
+    expect(JSON.parse(ok.stdout)["perplexity.mine+notes"]).toBeGreaterThan(1);
+    const missing = await runCli(["eval", "-m", model, "--corpus", `${notes}+no-such-corpus`, "--backend", "cpu"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('corpus "no-such-corpus" is neither a registered corpus');
+    const empty = await runCli(["eval", "-m", model, "--corpus", `${notes}+`, "--backend", "cpu"]);
+    expect(empty.stderr).toContain('a mixture names its corpora joined by "+" (e.g. sotu+spam-assassin-ham); one of the names is empty');
+  });
+
   it("a file that stays one document says how to cut it, or to score it whole", async () => {
     const text = "just one paragraph without any blank line in it, long enough to score";
     writeFileSync(join(root, "one.txt"), text);
