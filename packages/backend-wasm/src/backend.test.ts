@@ -3,6 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWasmBackend, enableRelaxedSimdInNode, registerWasmBackend, relaxedSimdSupported, wasmBackendPlugin, type WasmBackend } from "./index.js";
 import { referenceGemm, relativeFrobenius, seededArray } from "./test-helpers.js";
 
+/** The [cols, rows] transpose of a row-major [rows, cols] matrix. */
+function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
+  const t = new Float32Array(a.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c]!;
+  return t;
+}
+
 describe("createWasmBackend", () => {
   let backend: WasmBackend;
   let previous: ReturnType<typeof getDefaultBackend>;
@@ -53,7 +60,32 @@ describe("createWasmBackend", () => {
     }
   });
 
-  it("keeps a weight resident between calls and re-copies it after write() or a kernel writes into it", () => {
+  it("keeps its buffers in the kernels' shared memory: the GEMM reads them in place, with nothing made resident", () => {
+    const x = tensor(seededArray(64 * 32, 3), { shape: [64, 32] });
+    const w = tensor(seededArray(48 * 32, 4), { shape: [48, 32] });
+    expect(x.storage.handle).toBeInstanceOf(Float32Array);
+    expect((x.storage.handle as Float32Array).buffer).toBeInstanceOf(SharedArrayBuffer);
+    const live = backend.liveBuffers();
+    const got = tidy(() => matmul(x, w, { transB: true }).dataSync());
+    expect(backend.liveBuffers()).toBe(live); // tidy freed the product's buffer, and the count saw it
+    expect(backend.residentBytes()).toBe(0);
+    expect(relativeFrobenius(got, referenceGemm(x.dataSync() as Float32Array, transpose(w.dataSync() as Float32Array, 48, 32), 64, 48, 32))).toBeLessThanOrEqual(1e-6);
+    [x, w].forEach((t) => t.dispose());
+    expect(backend.liveBuffers()).toBe(live - 2);
+  });
+
+  it("with host-array buffers (one thread: an unshared memory), keeps a weight resident between calls and re-copies it after write() or a kernel writes into it", async () => {
+    const single = await createWasmBackend({ gemm: "wasm", threads: 1, residentBytes: 1 << 20 });
+    setDefaultBackend(single);
+    try {
+      residentWeightChecks(single);
+    } finally {
+      setDefaultBackend(backend);
+      single.dispose();
+    }
+  });
+
+  function residentWeightChecks(backend: WasmBackend): void {
     const x = tensor(seededArray(64 * 32, 3), { shape: [64, 32] });
     const w = tensor(seededArray(48 * 32, 4), { shape: [48, 32] });
     const product = () => tidy(() => matmul(x, w, { transB: true }).dataSync());
@@ -72,7 +104,7 @@ describe("createWasmBackend", () => {
     expect(product()).toEqual(expected);
     [x, w, source].forEach((t) => t.dispose());
     expect(backend.residentBytes()).toBe(0); // freeing the buffers dropped their resident copies
-  });
+  }
 
   it("stays correct when operands exceed the resident budget (1 MiB here)", () => {
     const a = seededArray(300 * 700, 6);

@@ -45,7 +45,8 @@ export interface WasmBackend extends Backend<TypedArray> {
 }
 
 /**
- * Creates the fast CPU backend: buffers are host typed arrays (like `cpu`), every kernel is the cpu
+ * Creates the fast CPU backend: buffers are typed arrays (like `cpu`'s) that live in the kernels' shared
+ * WebAssembly memory where there is one (Node with worker threads; host arrays otherwise), every kernel is the cpu
  * backend's except the hot ones: MatMul (f32) runs a packed, cache-blocked WebAssembly SIMD GEMM on a
  * worker pool, or `cblas_sgemm` of a system BLAS; SparseMatMul24 runs 2:4 kernels in WebAssembly; the
  * fused GELU, softmax, log-softmax and layer-norm kernels and their gradients, the fused AdamW update,
@@ -108,14 +109,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   return {
     ...cpu,
     name: "wasm",
+    alloc: (dtype, size) => engine.buffers?.alloc(dtype, size) ?? cpu.alloc(dtype, size),
     write(handle, data) {
       engine.resident.invalidate(handle);
       cpu.write(handle, data);
     },
     free(handle) {
       engine.resident.invalidate(handle);
-      cpu.free(handle);
+      if (!engine.buffers?.free(handle)) cpu.free(handle);
     },
+    liveBuffers: () => cpu.liveBuffers() + (engine.buffers?.live ?? 0),
+    stats: () => ({ ...cpu.stats(), liveBuffers: cpu.liveBuffers() + (engine.buffers?.live ?? 0) }),
     kernels,
     threads: engine.threads,
     gemmPath: blas ? "blas" : "wasm",

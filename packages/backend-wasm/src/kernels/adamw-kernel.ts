@@ -41,23 +41,14 @@ export function createAdamWStepKernel(engine: WasmEngine, fallback: KernelTable<
     if (scalars.length !== scalarCount) throw new Error(`AdamWStep: the kernel module expects ${scalarCount} scalars, this code writes ${scalars.length}`);
     const [p, mu, nu, g] = [param!, m!, v!, grad!].map((info) => info.handle as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array];
     const e = mask ? (mask.handle as Uint8Array) : null;
-    const bytes = size * 4;
-    engine.withBlocks([bytes, bytes, bytes, bytes, e ? size : 8, scalars.byteLength], ([pp, pm, pv, pg, pe, ps]) => {
-      engine.f32(pp!, size).set(p);
-      engine.f32(pm!, size).set(mu);
-      engine.f32(pv!, size).set(nu);
-      engine.f32(pg!, size).set(g);
-      if (e) new Uint8Array(engine.memory.buffer, pe!, size).set(e);
-      new Float64Array(engine.memory.buffer, ps!, scalars.length).set(scalars);
+    // The moments are read and written only by the Adam modes (SGD leaves them as they are).
+    const moments = mode === "sgd" ? "in" : "inout";
+    const arrays = [[p, "inout"], [mu, moments], [nu, moments], [g, "in"], [scalars, "in"], ...(e ? [[e, "in"] as const] : [])] as const;
+    engine.place(arrays, ([pp, pm, pv, pg, ps, pe]) => {
       const pieces = splitRange(size, engine.threads * 2, 2, MIN_TASK_ELEMENTS);
       const tasks = new Int32Array(pieces.length * TASK_FIELDS);
       pieces.forEach(([first, count], t) => tasks.set([engine.kinds.adamw, codes[mode], first, count, pp!, pm!, pv!, pg!, e ? pe! : 0, ps!], t * TASK_FIELDS));
       engine.runTasks(tasks);
-      p.set(engine.f32(pp!, size));
-      if (mode !== "sgd") {
-        mu.set(engine.f32(pm!, size));
-        nu.set(engine.f32(pv!, size));
-      }
     });
   };
 }

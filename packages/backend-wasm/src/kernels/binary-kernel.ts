@@ -40,15 +40,13 @@ function elementwiseRows(out: readonly number[], size: number): [number, number]
   return [rows, width];
 }
 
-/** out = a op b on f32 host arrays in WebAssembly, b read by `pattern`, the rows split over the pool. */
+/** out = a op b on f32 arrays in WebAssembly, b read by `pattern`, the rows split over the pool. */
 function runBinary(engine: WasmEngine, op: number, pattern: BroadcastPattern, out: Info, a: Float32Array, b: Float32Array): void {
   const size = out.handle.length;
   const codes = engine.binaryCodes;
   const [rows, width] = pattern.mode === "row" || pattern.mode === "col" ? [size / pattern.width, pattern.width] : elementwiseRows(out.shape, size);
   const mode = codes[pattern.mode];
-  engine.withBlocks([a.byteLength, b.byteLength, size * 4], ([pa, pb, po]) => {
-    engine.f32(pa!, a.length).set(a);
-    engine.f32(pb!, b.length).set(b);
+  engine.place([[a, "in"], [b, "in"], [out.handle, "out"]], ([pa, pb, po]) => {
     const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / width)));
     const tasks = new Int32Array(pieces.length * TASK_FIELDS);
     pieces.forEach(([start, count], t) => {
@@ -57,7 +55,6 @@ function runBinary(engine: WasmEngine, op: number, pattern: BroadcastPattern, ou
       tasks.set([engine.kinds.binary, op, mode, count, width, pa! + offset, bAt, po! + offset], t * TASK_FIELDS);
     });
     engine.runTasks(tasks);
-    (out.handle as Float32Array).set(engine.f32(po!, size));
   });
 }
 

@@ -51,16 +51,11 @@ export function createPermuteKernel(engine: WasmEngine, fallback: KernelTable<Ty
     const length = out.shape[out.shape.length - 1]!;
     const offsets = rowOffsets(out.shape, strides);
     const rows = offsets.length;
-    const source = new Int32Array(x.handle.buffer, x.handle.byteOffset, x.handle.length);
-    const target = new Int32Array(out.handle.buffer, out.handle.byteOffset, size);
-    engine.withBlocks([source.byteLength, offsets.byteLength, size * 4], ([px, po, pout]) => {
-      new Int32Array(engine.memory.buffer, px!, source.length).set(source);
-      new Int32Array(engine.memory.buffer, po!, rows).set(offsets);
+    engine.place([[x.handle, "in"], [offsets, "in"], [out.handle, "out"]], ([px, po, pout]) => {
       const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / length)));
       const tasks = new Int32Array(pieces.length * TASK_FIELDS);
       pieces.forEach(([r0, count], t) => tasks.set([engine.kinds.gatherRows, r0, count, length, strides[strides.length - 1]!, po!, px!, pout!], t * TASK_FIELDS));
       engine.runTasks(tasks);
-      target.set(new Int32Array(engine.memory.buffer, pout!, size));
     });
   };
 }

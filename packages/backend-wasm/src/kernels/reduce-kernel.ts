@@ -22,8 +22,7 @@ export function createReduceSumKernel(engine: WasmEngine, fallback: KernelTable<
     if (!split || split[2] < 2 || split[2] > maxColumns) return reference(out, inputs, attrs);
     const [outer, length, inner] = split;
     const input = x.handle as Float32Array;
-    engine.withBlocks([input.byteLength, outer * inner * 4], ([px, po]) => {
-      engine.f32(px!, input.length).set(input);
+    engine.place([[input, "in"], [out.handle, "out"]], ([px, po]) => {
       const tasks: number[] = [];
       const push = (p0: number, pCount: number, q0: number, qCount: number) => pushTask(tasks, engine.kinds.reduceSum, p0, pCount, length, inner, q0, qCount, px!, po!);
       // Many outer slices: split those; else split the columns (even counts, so pairs of lanes stay whole).
@@ -34,7 +33,6 @@ export function createReduceSumKernel(engine: WasmEngine, fallback: KernelTable<
         for (let p = 0; p < outer; p++) for (const [q0, count] of splitRange(inner, parts, 2, 64)) push(p, 1, q0, count);
       }
       engine.runTasks(Int32Array.from(tasks));
-      (out.handle as Float32Array).set(engine.f32(po!, outer * inner));
     });
   };
 }

@@ -15,9 +15,10 @@ export interface GemmDims {
 function runOnce(engine: WasmEngine, operands: OperandSource, a: Float32Array, b: Float32Array, c: Float32Array, dims: GemmDims, aIndex: ArrayLike<number>, bIndex: ArrayLike<number>): void {
   const { m, n, k, transA, transB } = dims;
   try {
-    const pa = operands.acquire(a, "raw", a.byteLength, (p) => engine.f32(p, a.length).set(a));
-    const pb = operands.acquire(b, "raw", b.byteLength, (p) => engine.f32(p, b.length).set(b));
-    engine.withBlocks([c.byteLength], ([pc]) => {
+    // Backend buffers are used where they are; host arrays come through `operands` (copied, or resident).
+    const pa = engine.addressOf(a) ?? operands.acquire(a, "raw", a.byteLength, (p) => engine.f32(p, a.length).set(a));
+    const pb = engine.addressOf(b) ?? operands.acquire(b, "raw", b.byteLength, (p) => engine.f32(p, b.length).set(b));
+    engine.place([[c, "out"]], ([pc]) => {
       const calls: GemmCall[] = [];
       for (let t = 0; t < aIndex.length; t++) {
         calls.push({
@@ -28,7 +29,6 @@ function runOnce(engine: WasmEngine, operands: OperandSource, a: Float32Array, b
         });
       }
       engine.runTasks(planGemm(calls, engine.threads, engine.kinds, { rows: engine.tileRows, cols: engine.tileCols }));
-      c.set(engine.f32(pc!, c.length));
     });
   } finally {
     operands.release();
@@ -36,10 +36,11 @@ function runOnce(engine: WasmEngine, operands: OperandSource, a: Float32Array, b
 }
 
 /**
- * Batched f32 GEMM on host arrays through WebAssembly: brings the operands into linear memory (a copy,
- * or a resident copy from an earlier call), runs `C[t] = op(A[aIndex[t]]) · op(B[bIndex[t]])` for every
- * t on the engine's threads, copies C out. A is [*, m, k] ([*, k, m] with transA), B is [*, k, n]
- * ([*, n, k] with transB), C is [t, m, n]. When the batch does not fit in wasm32 memory it frees the
+ * Batched f32 GEMM through WebAssembly: uses backend buffers where they are in linear memory and brings
+ * host arrays in (a copy, or a resident copy from an earlier call), runs
+ * `C[t] = op(A[aIndex[t]]) · op(B[bIndex[t]])` for every t on the engine's threads, and copies C out when
+ * it is a host array. A is [*, m, k] ([*, k, m] with transA), B is [*, k, n] ([*, n, k] with transB),
+ * C is [t, m, n]. When the batch does not fit in wasm32 memory it frees the
  * resident operands and retries, then runs one matrix at a time.
  */
 export function wasmGemm(engine: WasmEngine, operands: OperandSource, a: Float32Array, b: Float32Array, c: Float32Array, dims: GemmDims, aIndex: ArrayLike<number>, bIndex: ArrayLike<number>): void {

@@ -33,10 +33,7 @@ export function createWhereKernel(engine: WasmEngine, fallback: KernelTable<Type
     if (period < 4 || !aRead || !bRead) return reference(out, inputs, attrs);
     const [a, b] = [x.handle as Float32Array, y.handle as Float32Array];
     const blocks = size / period;
-    engine.withBlocks([cond.handle.byteLength, a.byteLength, b.byteLength, size * 4], ([pc, pa, pb, po]) => {
-      new Uint8Array(engine.memory.buffer, pc!, period).set((cond.handle as Uint8Array).subarray(0, period));
-      engine.f32(pa!, a.length).set(a);
-      engine.f32(pb!, b.length).set(b);
+    engine.place([[(cond.handle as Uint8Array).subarray(0, period), "in"], [a, "in"], [b, "in"], [out.handle, "out"]], ([pc, pa, pb, po]) => {
       const tasks: number[][] = [];
       const push = (s0: number, count: number, j0: number, width: number) =>
         tasks.push([engine.kinds.where, s0, count, period, j0, width, pc!, pa!, aRead === "one" ? 1 : 0, pb!, bRead === "one" ? 1 : 0, po!]);
@@ -47,7 +44,6 @@ export function createWhereKernel(engine: WasmEngine, fallback: KernelTable<Type
       const descriptors = new Int32Array(tasks.length * TASK_FIELDS);
       tasks.forEach((fields, t) => descriptors.set(fields, t * TASK_FIELDS));
       engine.runTasks(descriptors);
-      (out.handle as Float32Array).set(engine.f32(po!, size));
     });
   };
 }

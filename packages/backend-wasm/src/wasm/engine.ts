@@ -1,7 +1,9 @@
 import { WasmKernelError } from "../errors.js";
 import { MAX_TASKS } from "../threads/control.js";
 import { createSerialRunner, startThreadPool, type PoolTestHooks, type TaskRunner } from "../threads/pool.js";
+import type { TypedArray } from "@adaptive-sparse/core";
 import { Arena } from "./arena.js";
+import { KERNEL_HEADROOM_BYTES, MemoryBuffers } from "./memory-buffers.js";
 import { MAXIMUM_PAGES, instantiateKernels, kernelModule, kernelModuleSync, relaxedSimdSupported, type KernelExports } from "./kernel-module.js";
 import { ResidentOperands, temporaryOperands, type OperandSource } from "./operands.js";
 import { ROWWISE_OPS, type RowwiseOp } from "../kernels/rowwise-ops.js";
@@ -33,6 +35,9 @@ export interface BinaryCodes {
 
 /** Int32 fields per task descriptor (TASK_BYTES / 4). */
 export const TASK_FIELDS = 16;
+
+/** How a kernel uses an array: reads it, writes all of it, or both (an in-place update). */
+export type Access = "in" | "out" | "inout";
 
 /** Appends one task descriptor (kind, then its fields) to `tasks`, zero-padded to TASK_FIELDS. */
 export function pushTask(tasks: number[], ...fields: number[]): void {
@@ -86,7 +91,11 @@ export class WasmEngine {
   readonly tileCols: number;
   /** Operands kept in linear memory between calls (used by the backend's kernels only). */
   readonly resident: ResidentOperands;
+  /** The backend's buffers in this memory (null for an unshared memory, whose views growth would detach). */
+  readonly buffers: MemoryBuffers | null;
   private readonly taskBytes: number;
+  /** The memory's buffer objects that views were made on (a shared memory gets a new one when it grows). */
+  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
 
   private constructor(
     readonly kernels: KernelExports,
@@ -119,6 +128,9 @@ export class WasmEngine {
     this.tileRows = kernels.tileRows();
     this.tileCols = kernels.tileCols();
     this.resident = new ResidentOperands(arena, residentBytes);
+    const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+    const limit = MAXIMUM_PAGES * 65536 - KERNEL_HEADROOM_BYTES;
+    this.buffers = shared ? new MemoryBuffers(memory, arena, limit, (buffer) => this.ownBuffers.add(buffer), kernels.zeroBytes) : null;
   }
 
   /** Threads a run uses (1 without a pool). */
@@ -159,6 +171,44 @@ export class WasmEngine {
   /** A Float32Array over `length` floats at byte offset `pointer` (re-created: memory may have grown). */
   f32(pointer: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, pointer, length);
+  }
+
+  /** The byte address of `array` when it is a view of this engine's memory (a backend buffer), else null. */
+  addressOf(array: TypedArray): number | null {
+    return this.ownBuffers.has(array.buffer) ? array.byteOffset : null;
+  }
+
+  /**
+   * Runs `body` with an address for each array: its own when it already lives in this memory (a backend
+   * buffer: nothing is copied), else a temporary block, filled from the array first unless the kernel only
+   * writes it ("out"), and copied back afterwards unless the kernel only reads it ("in").
+   */
+  place<T>(arrays: readonly (readonly [TypedArray, Access])[], body: (pointers: number[]) => T): T {
+    const pointers: number[] = [];
+    const copies: [number, TypedArray, Access][] = [];
+    try {
+      for (const [array, access] of arrays) {
+        const own = this.addressOf(array);
+        if (own !== null) {
+          pointers.push(own);
+          continue;
+        }
+        const pointer = this.arena.alloc(array.byteLength);
+        copies.push([pointer, array, access]);
+        pointers.push(pointer);
+        if (access !== "out") this.bytes(pointer, array.byteLength).set(bytesOf(array));
+      }
+      const result = body(pointers);
+      for (const [pointer, array, access] of copies) if (access !== "in") bytesOf(array).set(this.bytes(pointer, array.byteLength));
+      return result;
+    } finally {
+      for (const [pointer] of copies) this.arena.free(pointer);
+    }
+  }
+
+  /** A Uint8Array over `length` bytes at `pointer`. */
+  bytes(pointer: number, length: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, pointer, length);
   }
 
   /** "relaxed SIMD" or "baseline SIMD": the build, as trap messages name it. */
@@ -212,3 +262,7 @@ export class WasmEngine {
   }
 }
 
+/** The bytes of a typed array. */
+function bytesOf(array: TypedArray): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}

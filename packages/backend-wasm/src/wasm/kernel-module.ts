@@ -7,6 +7,7 @@ export interface KernelExports {
   taskWorkBytes(): number;
   tileRows(): number;
   tileCols(): number;
+  zeroBytes(pointer: number, bytes: number): void;
   buildPairTable(k: number, x: number, table: number): void;
   pairTableBytes(k: number): number;
   prepareSparse24(rows: number, k: number, values: number, indices: number, outValues: number, outCodes: number): void;
