@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lastErrorLine, parseChildOutput, PYTHON, runBackendChild, runTorchScript, RESULT_MARK, torchImportable } from "./children.mjs";
 import { deviceLabel, implName } from "./gpt.mjs";
-import { combineRounds, gptTable, gptTargets, lossProblems, summarizeGpt, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
+import { combineRounds, describeWasmGemmBound, gptStepGemmFlops, gptTable, gptTargets, lossProblems, summarizeGpt, target, targetsTable, tensorGemmTable, wasmGemmBound } from "./gpt-report.mjs";
 import { onnxMatMulModel } from "./onnx-matmul.mjs";
 import { measureInterleaved, median } from "./measure.mjs";
 import { gemmTables } from "./report.mjs";
@@ -127,6 +127,27 @@ describe("GPT report", () => {
     expect(gptTargets(fast)[0].met).toBe(true);
     expect(gptTargets({ ...syntheticRun(), rows: syntheticRun().rows.slice(0, 2) })).toEqual([]); // no PyTorch: nothing to compare
     expect(target("x", Number.NaN, 1)).toEqual({ target: "x", value: null, goal: 1, op: "≥", met: null });
+  });
+
+  it("bounds the wasm-GEMM step by the step's matrix-product FLOPs at our best wasm GEMM rate", () => {
+    // nLayer 4, nEmbd 256, vocab 4096 at 16×128: per token 2·(12·256²·4 + 4096·256 + 2·128·256·4) = 8,912,896 FLOPs
+    // forward, three times that with the backward, for 2048 tokens.
+    expect(gptStepGemmFlops({ nLayer: 4, nEmbd: 256, vocabSize: 4096 }, 16, 128)).toBe(3 * 8912896 * 2048);
+    const run = syntheticRun();
+    const gemm = [
+      { impl: "ours wasm (pool, 2 threads)", shape: "1024³", gflops: 80 },
+      { impl: "ours wasm relaxed SIMD (pool, 2 threads)", shape: "2048³", gflops: 100 },
+      { impl: "ours BLAS (2 threads)", shape: "1024³", gflops: 300 }, // not the wasm path
+    ];
+    const bound = wasmGemmBound(run, gemm);
+    const gflop = gptStepGemmFlops(SETUP.config, SETUP.batch, SETUP.seq) / 1e9;
+    expect(bound.gemm).toEqual(gemm[1]);
+    expect(bound.ms).toBeCloseTo((gflop / 100) * 1e3, 9);
+    expect(bound.torchMs).toBeCloseTo(900, 9); // PyTorch's median step
+    expect(bound.ratio).toBeCloseTo(900 / bound.ms, 9);
+    expect(describeWasmGemmBound(bound)).toMatch(/at the best rate our wasm GEMM reached in the GEMM section \(100\.0 GFLOP\/s, ours wasm relaxed SIMD \(pool, 2 threads\), 2048³\)/);
+    expect(wasmGemmBound(run, gemm.slice(2))).toBeNull(); // no wasm GEMM row
+    expect(wasmGemmBound({ ...run, rows: run.rows.slice(0, 2) }, gemm)).toBeNull(); // no PyTorch
   });
 
   it("flags rows whose losses show a broken computation", () => {

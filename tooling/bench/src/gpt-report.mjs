@@ -117,6 +117,42 @@ export function gptTargets(run) {
   return list;
 }
 
+/**
+ * FLOPs of the matrix products in one training step of `config` at batch × seq tokens: per token the linears
+ * (12·C² per layer), the tied head (V·C) and attention's two T×T products per layer (2·T·C), 2 FLOPs per
+ * multiply-add; the backward pass does twice the forward's.
+ */
+export function gptStepGemmFlops(config, batch, seq) {
+  const { nLayer, nEmbd, vocabSize } = config;
+  const perToken = 2 * (12 * nEmbd * nEmbd * nLayer + vocabSize * nEmbd + 2 * seq * nEmbd * nLayer);
+  return 3 * perToken * batch * seq;
+}
+
+/**
+ * How fast the wasm-GEMM path's step can be at most: the step's matrix products at the best rate any of our
+ * wasm GEMM rows reached in this run's GEMM section, everything else free, as a ratio to PyTorch's step.
+ * @param gemmResults the GEMM section's records ({ impl, shape, gflops })
+ * @returns { gflop, gemm: { impl, shape, gflops }, ms, torchMs, ratio } or null without PyTorch or wasm GEMM rows
+ */
+export function wasmGemmBound(run, gemmResults) {
+  const torch = reference(run);
+  const best = gemmResults.filter((r) => r.impl.startsWith("ours wasm")).sort((a, b) => b.gflops - a.gflops)[0];
+  if (!torch || !best) return null;
+  const gflop = gptStepGemmFlops(run.setup.config, run.setup.batch, run.setup.seq) / 1e9;
+  const ms = (gflop / best.gflops) * 1e3;
+  const torchMs = (1e3 * run.setup.batch * run.setup.seq) / torch.tokensPerS;
+  return { gflop, gemm: { impl: best.impl, shape: best.shape, gflops: best.gflops }, ms, torchMs, ratio: torchMs / ms };
+}
+
+/** The bound as a sentence for the report. */
+export function describeWasmGemmBound(bound) {
+  return (
+    `The wasm GEMM path's ceiling: the step's matrix products are ${fmt(bound.gflop, 1)} GFLOP; at the best rate our wasm GEMM ` +
+    `reached in the GEMM section (${fmt(bound.gemm.gflops, 1)} GFLOP/s, ${bound.gemm.impl}, ${bound.gemm.shape}) they alone take ` +
+    `${fmt(bound.ms, 0)} ms, so with everything else free the step would run at ${fmt(bound.ratio, 2)}× PyTorch's (${fmt(bound.torchMs, 0)} ms).`
+  );
+}
+
 /** A target entry; `met` is null when the value is unknown. */
 export function target(name, value, goal, op = "≥") {
   const known = typeof value === "number" && Number.isFinite(value);

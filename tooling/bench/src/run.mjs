@@ -9,7 +9,7 @@ import { benchGemv, benchGemvInCache, inCacheSize } from "./gemv.mjs";
 import { ASSUMED_LLC_BYTES, benchGemvRotation } from "./gemv-rotation.mjs";
 import { benchGptDecode } from "./gpt-decode.mjs";
 import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, GPT_SETUP, GPU_GEMM_QUICK_SAMPLES, GPU_GEMM_SAMPLES, GPU_GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_QUICK_SHAPES, GPU_SHAPES } from "./gpt.mjs";
-import { describeSetup, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable } from "./gpt-report.mjs";
+import { describeSetup, describeWasmGemmBound, gptTable, gptTargets, lossProblems, target, targetsTable, tensorGemmTable, wasmGemmBound } from "./gpt-report.mjs";
 import { REWARM_MS, gflops, measureInterleaved } from "./measure.mjs";
 import { createCorePeer, createOnnxPeer, createOurPeer, createTfjsPeer } from "./peers.mjs";
 import { profileTable } from "./kernel-profile.mjs";
@@ -154,6 +154,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   };
 
   const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvInCache, gemvMemory, decode, gpt, gpu };
+  record.gpt.wasmGemmBound = wasmGemmBound(gpt, results);
   record.targets = [...targets(results, gemv, ours, torchName), ...inCacheTargets(gemvInCache), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
   const dir = fileURLToPath(new URL("../results/", import.meta.url));
@@ -225,6 +226,7 @@ function printReport(record, shapes, ours, peers) {
   console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
   console.log(gptTable(record.gpt));
   printLossProblems(record.gpt);
+  if (record.gpt.wasmGemmBound) console.log(`\n${describeWasmGemmBound(record.gpt.wasmGemmBound)}`);
   for (const row of record.gpt.rows.filter((r) => r.profile)) console.log(`\n### Profile of the training step: ${row.impl}\n\n${profileTable(row.profile)}`);
   console.log(`\n## GPU backends\n`);
   console.log("GEMM C = A·B through the tensor API, C read back to the host each time (that read also waits for the GPU):\n");
