@@ -54,19 +54,39 @@ export function inCacheTargets(rows) {
 export function decodeTable(run) {
   const dense = bestDense(run.rows);
   const torch = find(run.rows, /^PyTorch/);
-  const rows = run.rows.map((row) => [
-    row.impl,
-    fmt(row.tokensPerS, 1),
-    fmt(row.medianMs / run.tokensPerRun, 1),
-    dense ? `${fmt(row.tokensPerS / dense.tokensPerS, 2)}×` : "—",
-    torch ? `${fmt(row.tokensPerS / torch.tokensPerS, 2)}×` : "—",
-  ]);
+  const bytes = decodeBytes(run);
+  const rows = run.rows.map((row) => {
+    const msPerToken = row.medianMs / run.tokensPerRun;
+    const read = /2:4/.test(row.impl) ? bytes.sparse : bytes.dense;
+    return [
+      row.impl,
+      fmt(row.tokensPerS, 1),
+      fmt(msPerToken, 1),
+      fmt(read / msPerToken / 1e6, 1),
+      dense ? `${fmt(row.tokensPerS / dense.tokensPerS, 2)}×` : "—",
+      torch ? `${fmt(row.tokensPerS / torch.tokensPerS, 2)}×` : "—",
+    ];
+  });
   const c = run.config;
   const about =
     `nLayer ${c.nLayer}, nHead ${c.nHead}, nEmbd ${c.nEmbd}, vocab ${c.vocabSize} (${fmt(run.parameters / 1e6, 1)}M parameters, ${fmt(run.sparseParameters / 1e6, 1)}M in the 2:4 layers), ` +
     `random weights, greedy, one position per forward (a KV-cached decode's linears; the cache's attention is not modelled on either side), ` +
     `${run.tokensPerRun} tokens per sample. The 2:4 model's logits differ from its dense-with-zeros forward by at most ${run.maxLogitDiff.toExponential(1)}.`;
-  return `${about}\n\n${table(["implementation", "tokens/s", "ms/token", "÷ our fastest dense", "÷ PyTorch dense"], rows)}`;
+  const bound =
+    `Weights read per token: dense ${fmt(bytes.dense / 1e6, 1)} MB, 2:4 ${fmt(bytes.sparse / 1e6, 1)} MB (the tied LM head, ${fmt(bytes.head / 1e6, 1)} MB, is dense in both), ` +
+    `so at one memory bandwidth the 2:4 decode runs at most ${fmt(bytes.dense / bytes.sparse, 2)}× the dense one; a larger ratio means the dense row reads its weights more slowly (GB/s column).`;
+  return `${about}\n\n${table(["implementation", "tokens/s", "ms/token", "weights GB/s", "÷ our fastest dense", "÷ PyTorch dense"], rows)}\n\n${bound}`;
+}
+
+/**
+ * Bytes of weights one decoded token reads: every parameter but the position table (one row of it is read),
+ * f32; the 2:4 model reads its sparse layers compressed (half the values plus one position byte per 8
+ * columns: 2.125 bytes per weight) and the rest as the dense one. The tied head is the token embedding.
+ */
+export function decodeBytes(run) {
+  const { nEmbd, blockSize, vocabSize } = run.config;
+  const dense = 4 * (run.parameters - blockSize * nEmbd);
+  return { dense, sparse: dense - 4 * run.sparseParameters + 2.125 * run.sparseParameters, head: 4 * vocabSize * nEmbd };
 }
 
 /** Issue 19's decode targets: 2:4 GEMV from memory ≥ 1.8× our dense; 2:4 decode ≥ 1.5× our dense and ≥ 1.2× PyTorch's. */

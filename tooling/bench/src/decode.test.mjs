@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PYTHON, torchImportable } from "./children.mjs";
-import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { decodeBytes, decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
 import { inCacheSize } from "./gemv.mjs";
 import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
 import { argmax, benchGptDecode, mask24 } from "./gpt-decode.mjs";
@@ -73,8 +73,15 @@ describe("decode rows: plan, mask, tables and targets", () => {
     const lines = decodeTable(decode).split("\n");
     expect(lines[0]).toContain("(124.4M parameters, 84.9M in the 2:4 layers)");
     expect(lines[0]).toContain("differ from its dense-with-zeros forward by at most 2.0e-6");
-    expect(lines[4]).toBe("| ours dense (wasm GEMM, 2 threads) | 20.0 | 50.0 | 1.00× | 0.80× |");
-    expect(lines[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 2.00× | 1.60× |");
+    // Per token: dense 4·(124,439,808 − 1024·768) = 494,613,504 bytes; 2:4 that − 4·84,934,656 + 2.125·84,934,656
+    // = 335,361,024 bytes; the head 4·50257·768 = 154,389,504 bytes.
+    expect(decodeBytes(decode)).toEqual({ dense: 494613504, sparse: 335361024, head: 154389504 });
+    expect(lines[4]).toBe("| ours dense (wasm GEMM, 2 threads) | 20.0 | 50.0 | 9.9 | 1.00× | 0.80× |");
+    expect(lines[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 13.4 | 2.00× | 1.60× |");
+    expect(lines[6]).toBe("| PyTorch CPU (2 threads), dense | 25.0 | 40.0 | 12.4 | 1.25× | 1.00× |");
+    expect(lines[8]).toBe(
+      "Weights read per token: dense 494.6 MB, 2:4 335.4 MB (the tied LM head, 154.4 MB, is dense in both), so at one memory bandwidth the 2:4 decode runs at most 1.47× the dense one; a larger ratio means the dense row reads its weights more slowly (GB/s column).",
+    );
   });
 
   it("checks issue 19's decode targets: GEMV from memory ≥ 1.8×, decode ≥ 1.5× ours and ≥ 1.2× PyTorch", () => {
@@ -87,7 +94,7 @@ describe("decode rows: plan, mask, tables and targets", () => {
     // With a dense row on each GEMM path, the 2:4 row is measured against the faster one.
     const both = { ...decode, rows: [...decode.rows, { impl: "ours dense (wasm GEMM, 2 threads, second path)", medianMs: 80, tokensPerS: 25 }] };
     expect(decodeTargets(null, both)[0].value).toBe(40 / 25);
-    expect(decodeTable(both).split("\n")[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 1.60× | 1.60× |");
+    expect(decodeTable(both).split("\n")[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 13.4 | 1.60× | 1.60× |");
   });
 });
 
