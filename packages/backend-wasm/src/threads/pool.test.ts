@@ -37,12 +37,13 @@ describe("worker pool hand-off (issue 18)", () => {
           for (let round = 0; round < 5; round++) {
             engine.f32(counters!, 4 * width).fill(0);
             stall(20); // the worker spins out and sleeps on the futex
-            engine.runTasks(incrementTasks(engine, counters!, one!, 1, width)); // done before the worker wakes
+            // Two tasks (one would run on the caller without waking the worker): the caller drains both before the worker wakes.
+            engine.runTasks(incrementTasks(engine, counters!, one!, 2, width));
             armed = true;
             engine.runTasks(incrementTasks(engine, counters!, one!, 4, width));
             armed = false;
             const counts = engine.f32(counters!, 4 * width);
-            expect([counts[0], counts[width], counts[2 * width], counts[3 * width]], `round ${round}: times each slice was incremented`).toEqual([2, 1, 1, 1]);
+            expect([counts[0], counts[width], counts[2 * width], counts[3 * width]], `round ${round}: times each slice was incremented`).toEqual([2, 2, 1, 1]);
           }
         });
       } finally {
@@ -103,6 +104,28 @@ describe("kernel trap messages", () => {
           "The backend's WebAssembly memory may be corrupt: do not keep using it",
       );
       expect((error as WasmKernelError).trap).toMatchObject({ op: "MatMul", thread: 0, threads: 1, taskIndex: 0, reason: "RuntimeError: unreachable" });
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it("a run of one task stays on the calling thread: nothing is published to the workers, and its trap names thread 0 of the pool", async () => {
+    const steps: number[] = [];
+    const engine = await WasmEngine.create(2, 0, false, { publishStep: (s) => steps.push(s) });
+    try {
+      engine.withBlocks([16 * 4, 4], ([counters, one]) => {
+        engine.f32(one!, 1)[0] = 1;
+        engine.f32(counters!, 16).fill(0);
+        engine.runTasks(incrementTasks(engine, counters!, one!, 1, 16));
+        expect(Array.from(engine.f32(counters!, 16))).toEqual(new Array(16).fill(1));
+        expect(steps).toEqual([]); // never published
+        engine.runTasks(incrementTasks(engine, counters!, one!, 2, 8));
+        expect(steps).toEqual([1, 2, 3, 4]); // two tasks go to the pool
+        expect(Array.from(engine.f32(counters!, 16))).toEqual(new Array(16).fill(2));
+      });
+      expect(() => engine.runTasks(outOfBounds(engine))).toThrow(
+        /^wasm backend: a kernel trapped on the calling thread \(pool of 2 threads, baseline SIMD build, task 1 of 1, kind gemm\): RuntimeError: memory access out of bounds\./,
+      );
     } finally {
       engine.dispose();
     }

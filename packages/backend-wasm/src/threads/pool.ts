@@ -102,6 +102,16 @@ export async function startThreadPool(
       if (disposed) throw new BackendError("wasm backend: used after dispose(); create a new backend");
       if (count >= MAX_TASKS) throw new BackendError(`wasm backend: ${count} tasks in one run, over the limit of ${MAX_TASKS - 1} (WasmEngine.runTasks splits longer lists)`);
       if (count === 0) return;
+      // One task: the caller runs it without waking a worker, which would find nothing to do and then spin
+      // on a core that the next kernel (or a BLAS call's own threads) needs; a decode step is mostly such runs.
+      if (count === 1 && callerRuns) {
+        try {
+          kernels.runTask(tasks, scratch.base);
+        } catch (error) {
+          throw new WasmKernelError({ reason: trapReason(error), thread: 0, threads, task: taskLabel(0, 1), taskIndex: 0 });
+        }
+        return;
+      }
       generation = (generation + 1) & 0x3fffffff;
       // NEXT first: from here on no worker still holding the previous generation can claim anything,
       // so COUNT and TASKS may change under it (control.ts explains the race this order closes).
