@@ -196,6 +196,38 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
   store<f32>(out2, load<f32>(out2) + horizontalSum(f32x4.add(b0, b1)));
 }
 
+/**
+ * y [rows, n] = Σ_p partial [rows, pieces, n]: the column pieces' partial products, added in piece order in
+ * f64 and rounded once (in JavaScript this loop cost 10 µs per call for n = 3072 and 4 pieces).
+ */
+export function sumPartials(rows: i32, pieces: i32, n: i32, partial: usize, y: usize): void {
+  const n4 = n & ~3;
+  for (let r = 0; r < rows; r++) {
+    const first = partial + <usize>r * pieces * n * 4;
+    const out = y + <usize>r * n * 4;
+    for (let i = 0; i < n4; i += 4) {
+      let at = first + <usize>i * 4;
+      let v = v128.load(at);
+      let low = f64x2.promote_low_f32x4(v);
+      let high = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+      for (let p = 1; p < pieces; p++) {
+        at += <usize>n * 4;
+        v = v128.load(at);
+        low = f64x2.add(low, f64x2.promote_low_f32x4(v));
+        high = f64x2.add(high, f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1)));
+      }
+      const lowF = f32x4.demote_f64x2_zero(low);
+      const highF = f32x4.demote_f64x2_zero(high);
+      v128.store(out + <usize>i * 4, i32x4.shuffle(lowF, highF, 0, 1, 4, 5));
+    }
+    for (let i = n4; i < n; i++) {
+      let sum = <f64>load<f32>(first + <usize>i * 4);
+      for (let p = 1; p < pieces; p++) sum += <f64>load<f32>(first + (<usize>p * n + i) * 4);
+      store<f32>(out + <usize>i * 4, <f32>sum);
+    }
+  }
+}
+
 /** Column blocks of the GEMV's prepared layout for k columns (the unit a pool splits the GEMV by). */
 export function sparse24GemvBlocks(k: i32): i32 {
   return (preparedRowLength(k) + BLOCK_OCTETS - 1) / BLOCK_OCTETS;

@@ -14,6 +14,7 @@ export interface KernelExports {
   preparedValuesBytes(rows: number, k: number): number;
   preparedCodesBytes(rows: number, k: number): number;
   sparse24GemvBlocks(k: number): number;
+  sumPartials(rows: number, pieces: number, n: number, partial: number, y: number): void;
   readonly TASK_BYTES: WebAssembly.Global;
   readonly TASK_GEMM: WebAssembly.Global;
   readonly TASK_GEMV_DOT: WebAssembly.Global;
