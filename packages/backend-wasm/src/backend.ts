@@ -3,6 +3,7 @@ import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "
 import { createAdamWStepKernel } from "./kernels/adamw-kernel.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
+import { withCpuFallback } from "./kernels/memory-fallback.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
 import { createPermuteKernel } from "./kernels/permute-kernel.js";
 import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
@@ -93,14 +94,20 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const kernels = invalidatingOutputs(
     {
       ...cpu.kernels,
-      ...createRowwiseKernels(engine, cpu.kernels),
-      ...createBinaryKernels(engine, cpu.kernels),
-      ReduceSum: createReduceSumKernel(engine, cpu.kernels),
+      ...withCpuFallback(
+        {
+          ...createRowwiseKernels(engine, cpu.kernels),
+          ...createBinaryKernels(engine, cpu.kernels),
+          ReduceSum: createReduceSumKernel(engine, cpu.kernels),
+          AdamWStep: createAdamWStepKernel(engine, cpu.kernels),
+          Permute: createPermuteKernel(engine, cpu.kernels),
+          Where: createWhereKernel(engine, cpu.kernels),
+        },
+        cpu.kernels,
+      ),
+      // (The GEMMs have their own way out: evict resident operands, then one matrix at a time.)
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
-      AdamWStep: createAdamWStepKernel(engine, cpu.kernels),
-      Permute: createPermuteKernel(engine, cpu.kernels),
-      Where: createWhereKernel(engine, cpu.kernels),
     },
     (handle) => engine.resident.invalidate(handle),
   );
