@@ -84,7 +84,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   // below get caller-owned arrays that can change between calls, so they always copy.
   const gemmWith = (operands: () => OperandSource): HostGemm =>
     blas
-      ? (a, b, c, dims, aIndex, bIndex) => blasGemm(blas, a, b, c, dims, aIndex, bIndex)
+      ? (a, b, c, dims, aIndex, bIndex) => {
+          engine.park(); // BLAS runs its own threads: ours should not spin on their cores meanwhile
+          blasGemm(blas, a, b, c, dims, aIndex, bIndex);
+        }
       : (a, b, c, dims, aIndex, bIndex) => wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
   const sparseWith = (operands: () => OperandSource): HostSparse24 => (x, weight, m, y) => wasmSparse24(engine, operands(), x, weight, m, y);
   const resident = () => engine.resident;

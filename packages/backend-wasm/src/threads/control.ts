@@ -28,6 +28,8 @@ export const CONTROL = {
   ERROR_TASK: 11,
   /** Bytes of the trap reason (UTF-8) in the shared error text buffer. */
   ERROR_LENGTH: 12,
+  /** The generation whose idle workers should stop spinning and sleep (set by park()). */
+  PARK: 13,
   LENGTH: 16,
 } as const;
 

@@ -109,6 +109,26 @@ describe("kernel trap messages", () => {
     }
   });
 
+  it("park() sends idle workers to sleep without losing the next runs: 500 runs, each after a park, run every task once", async () => {
+    const engine = await WasmEngine.create(2, 0, false, { callerRuns: false }); // the worker must run every task
+    try {
+      engine.withBlocks([4 * 16 * 4, 4], ([counters, one]) => {
+        engine.f32(one!, 1)[0] = 1;
+        engine.f32(counters!, 4 * 16).fill(0);
+        for (let i = 0; i < 500; i++) {
+          engine.park();
+          if (i % 50 === 0) stall(2); // sometimes long enough that the parked worker is surely asleep
+          engine.runTasks(incrementTasks(engine, counters!, one!, 1 + (i % 4), 16));
+        }
+        // Slice s is incremented in every run with more than s tasks: 500 runs cycle through 1-4 tasks.
+        const counts = engine.f32(counters!, 4 * 16);
+        expect([counts[0], counts[16], counts[32], counts[48]]).toEqual([500, 375, 250, 125]);
+      });
+    } finally {
+      engine.dispose();
+    }
+  });
+
   it("a run of one task stays on the calling thread: nothing is published to the workers, and its trap names thread 0 of the pool", async () => {
     const steps: number[] = [];
     const engine = await WasmEngine.create(2, 0, false, { publishStep: (s) => steps.push(s) });

@@ -10,6 +10,11 @@ export interface TaskRunner {
   readonly threads: number;
   /** Runs `count` descriptors starting at byte offset `tasks`; returns when all are done. */
   run(tasks: number, count: number): void;
+  /**
+   * Sends idle workers to sleep now instead of after their spin: before work on other threads (a BLAS
+   * call's), which would otherwise share the cores with workers spinning for a next run that is not coming.
+   */
+  park(): void;
   dispose(): void;
 }
 
@@ -46,6 +51,7 @@ export function createSerialRunner(kernels: KernelExports, scratch: Scratch): Ta
         }
       }
     },
+    park() {},
     dispose() {},
   };
 }
@@ -134,6 +140,9 @@ export async function startThreadPool(
       }
       const failure = readFailure(control, errorText);
       if (failure) throw new WasmKernelError({ reason: failure.reason, thread: failure.thread, threads, task: taskLabel(failure.task, count), taskIndex: failure.task });
+    },
+    park() {
+      Atomics.store(control, CONTROL.PARK, generation);
     },
     dispose() {
       if (disposed) return;

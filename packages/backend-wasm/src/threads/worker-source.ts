@@ -33,7 +33,7 @@ function fail(task, error) {
 let seen = Atomics.load(control, C.GEN);
 parentPort.postMessage("ready");
 for (;;) {
-  for (let i = 0; i < ${SPIN} && Atomics.load(control, C.GEN) === seen; i++);
+  for (let i = 0; i < ${SPIN} && Atomics.load(control, C.GEN) === seen && Atomics.load(control, C.PARK) !== seen; i++);
   Atomics.wait(control, C.GEN, seen);
   seen = Atomics.load(control, C.GEN);
   if (Atomics.load(control, C.STOP)) break;

@@ -257,6 +257,11 @@ export class WasmEngine {
     }
   }
 
+  /** Sends the pool's idle workers to sleep (see TaskRunner.park): call before handing the cores to a BLAS. */
+  park(): void {
+    this.runner.park();
+  }
+
   dispose(): void {
     this.runner.dispose();
   }
