@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import type { Registry } from "@adaptive-sparse/core";
+import { METHODS } from "@adaptive-sparse/trainer";
 import { bench } from "./commands/bench.js";
 import { evaluate } from "./commands/evaluate.js";
 import { exportModel } from "./commands/export.js";
@@ -12,7 +13,6 @@ import { collect, decimal, nmPattern, separatorText, setting, wholeNumber } from
 import { PRUNE_DEFAULTS_HELP } from "./prune-defaults.js";
 import { createCliRegistry } from "./registry.js";
 
-const METHODS = ["dense", "one-shot", "naive", "imp", "gmp", "ast"];
 const separatorHelp = "cut a single text file into documents on this string, e.g. '\\n' (default: blank lines)";
 
 /** Options of {@link main} and {@link createProgram}. */
@@ -57,7 +57,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .description("prune a model folder to N:M with a trainer method (ast, naive, imp, gmp, one-shot)")
     .requiredOption("-m, --model <folder>", "dense model folder in Hugging Face layout (model_type gpt2, llama, mistral, qwen2 or opt)")
     .option("--teacher <folder>", "teacher for distillation (default: the model itself)")
-    .addOption(new Option("--method <name>", "pruning method").choices(METHODS))
+    .addOption(new Option("--method <name>", "pruning method").choices([...METHODS]))
     .option("--corpus <name|path>", "retraining corpus (required): a registered name or a file/folder/.jsonl(.gz)/.parquet/.bin")
     .option("--separator <text>", separatorHelp, separatorText)
     .option("--steps <n>", "optimizer steps", wholeNumber(1, "--steps 200"))
@@ -114,12 +114,13 @@ export function createProgram(options: MainOptions = {}): Command {
     .requiredOption("-m, --model <folder>", "model folder")
     .option("-p, --prompt <text>", "prompt", "")
     .option("-n, --tokens <n>", "new tokens", wholeNumber(1, "-n 100"), 100)
+    .addOption(new Option("--max-new-tokens <n>", "the same, by its Hugging Face name").argParser(wholeNumber(1, "--max-new-tokens 100")).conflicts("tokens"))
     .option("--temperature <t>", "sampling temperature (0: greedy)", decimal(0, "--temperature 0.8"), 0.8)
     .option("--top-k <k>", "sample among the k most likely tokens", wholeNumber(1, "--top-k 40"), 40)
     .option("--seed <n>", "sampling seed", wholeNumber(0, "--seed 0"), 0)
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse generate -m apps/example/teacher -p \"The state of the Union\" -n 60\n")
-    .action(async (flags) => console.log(await generateText({ ...flags, registry })));
+    .action(async ({ maxNewTokens, ...flags }) => console.log(await generateText({ ...flags, tokens: maxNewTokens ?? flags.tokens, registry })));
 
   return program;
 }

@@ -53,6 +53,29 @@ describe("flag values: a bad one names the flag and the expected form; nothing r
     expect(existsSync(out)).toBe(false);
   });
 
+  it("no --method says --method is required and names the methods (not a zod path)", async () => {
+    const { code, stderr } = await runCli(["prune", "-m", model, "--corpus", "sotu", "--steps", "2", "--backend", "cpu", "-o", out]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      "adaptive-sparse: prune: --method <dense|one-shot|naive|imp|gmp|ast> is required (or set trainer.method in the -c config file, or --set trainer.method=...)\n",
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("generate takes --max-new-tokens (the Hugging Face name) as -n, and refuses both at once", async () => {
+    const greedy = ["generate", "-m", model, "-p", "the", "--temperature", "0", "--backend", "cpu"];
+    const viaN = await runCli([...greedy, "-n", "6"]);
+    const viaHf = await runCli([...greedy, "--max-new-tokens", "6"]);
+    const longer = await runCli([...greedy, "-n", "12"]);
+    expect([viaN.code, viaHf.code, longer.code]).toEqual([0, 0, 0]);
+    expect(viaHf.stdout).toBe(viaN.stdout); // greedy: the same 6 tokens
+    expect(longer.stdout.startsWith(viaN.stdout.trimEnd())).toBe(true); // and the first 6 of 12
+    expect(longer.stdout.length).toBeGreaterThan(viaN.stdout.length);
+    const both = await runCli([...greedy, "-n", "6", "--max-new-tokens", "6"]);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toContain("error: option '--max-new-tokens <n>' cannot be used with option '-n, --tokens <n>'");
+  });
+
   it("prune --help says which lr and decay values are used by default", async () => {
     const { code, stdout } = await captureHelp(["prune", "--help"]);
     expect(code).toBe(0);
