@@ -39,6 +39,14 @@ export class CudaLibraryError extends Error {
   }
 }
 
+/** What preloading NVRTC's builtins did in this process (NVRTC's own "failed to open" error does not say). */
+const builtinsPreload: string[] = [];
+
+/** One line on the builtins preload, for an NVRTC error that could not open them. */
+export function builtinsPreloadReport(): string {
+  return builtinsPreload.length ? builtinsPreload.join("; ") : "no builtins were preloaded (NVRTC was found by its bare name)";
+}
+
 /**
  * NVRTC opens `libnvrtc-builtins.so.X.Y` by name at its first compile; pip's wheels and unregistered toolkit
  * folders are not on the loader's path, so load it from NVRTC's own folder first (the loader then reuses it).
@@ -49,17 +57,21 @@ function preloadBuiltins(koffi: Koffi, nvrtcPath: string): void {
   let names: string[];
   try {
     names = readdirSync(folder).filter((name) => /^libnvrtc-builtins\.so\.[\d.]+$/.test(name));
-  } catch {
+  } catch (error) {
+    builtinsPreload.push(`could not list ${folder}: ${(error as Error).message}`);
     return;
   }
+  if (!names.length) builtinsPreload.push(`no libnvrtc-builtins.so.* next to ${nvrtcPath}`);
   for (const name of names) {
     try {
       koffi.load(join(folder, name));
-    } catch {
-      // NVRTC's own error names the file if it is still missing
+      builtinsPreload.push(`preloaded ${join(folder, name)}`);
+    } catch (error) {
+      builtinsPreload.push(`preloading ${join(folder, name)} failed: ${(error as Error).message.split("\n")[0]}`);
     }
   }
 }
+
 
 const opened = new Map<CudaLibraryKind, OpenedLibrary>();
 

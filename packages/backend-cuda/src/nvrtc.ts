@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import type { KoffiLibrary } from "./koffi-loader.js";
+import { builtinsPreloadReport, type KoffiLibrary } from "./koffi-loader.js";
 
 /** Folder for compiled kernels; default `$XDG_CACHE_HOME/adaptive-sparse/cuda` (or `~/.cache/...`). */
 export const CUDA_CACHE_ENV = "ADAPTIVE_SPARSE_CUDA_CACHE";
@@ -67,7 +67,9 @@ export function bindNvrtc(lib: KoffiLibrary, path: string): Nvrtc {
           nvrtcGetProgramLogSize(prog[0], size);
           const log = Buffer.alloc(Number(size[0]) + 1);
           nvrtcGetProgramLog(prog[0], log);
-          throw new NvrtcError(name, log.toString("utf8", 0, Math.max(0, log.indexOf(0))), status(result));
+          const text = log.toString("utf8", 0, Math.max(0, log.indexOf(0)));
+          // A missing builtins library is this process's loading, not the kernel: say what was tried.
+          throw new NvrtcError(name, text.includes("libnvrtc-builtins") ? `${text.trim()}\n(${builtinsPreloadReport()})` : text, status(result));
         }
         const size = [0];
         check("nvrtcGetCUBINSize", name, nvrtcGetCUBINSize(prog[0], size));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openLibraries } from "../koffi-loader.js";
+import { builtinsPreloadReport, openLibraries } from "../koffi-loader.js";
 import { bindNvrtc, NvrtcError, type Nvrtc } from "../nvrtc.js";
 import { allKernelSources } from "./catalog.js";
 
@@ -22,6 +22,12 @@ describe.runIf(nvrtc)("every generated kernel compiles with NVRTC", () => {
       expect(Array.from(cubin.subarray(0, 4)), name).toEqual([0x7f, 0x45, 0x4c, 0x46]);
     }
   }, 120_000);
+
+  it("says what preloading NVRTC's builtins did (NVRTC's own error on missing builtins does not)", () => {
+    const report = builtinsPreloadReport();
+    if (nvrtc!.path.includes("/")) expect(report).toMatch(/preloaded \/.*\/libnvrtc-builtins\.so\.[\d.]+/);
+    else expect(report).toBe("no builtins were preloaded (NVRTC was found by its bare name)");
+  });
 
   it("reports a compile error with the kernel's name and NVRTC's log", () => {
     let caught: unknown = null;
