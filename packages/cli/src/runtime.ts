@@ -22,15 +22,21 @@ export async function useBackend(name?: string, registry?: Registry): Promise<Ba
 
 /**
  * Training sampler plus validation streams (the corpus' own held-out documents and any extra corpora).
- * Token ids are checked against `vocabSize` (the model's) as each corpus is loaded. With `evalWindows` (the
- * trainer's `eval.maxWindows`) each stream keeps that many windows spread evenly over it: a capped evaluation
- * then covers the whole held-out set (a mixture's first windows would all be its first component's).
+ * Token ids are checked against `vocabSize` (the model's) as each corpus is loaded. With `evalWindows` (from
+ * the trainer's `eval.maxWindows` and `eval.blockSize`: {@link evalWindowsOf}) each stream keeps that many
+ * windows of the evaluation's length spread evenly over it: a capped evaluation then covers the whole held-out
+ * set (a mixture's first windows would all be its first component's), and each window it scores is one
+ * stretch of text.
  */
-export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number; evalWindows?: number } = {}) {
+export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number; evalWindows?: EvalWindows } = {}) {
   const { evalWindows, ...corpusContext } = context;
   const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, ...corpusContext };
   const window = data.blockSize ?? blockSize;
-  const heldOut = (tokens: TokenArray) => (evalWindows !== undefined && tokens.length >= window ? spreadWindows(tokens, window, evalWindows) : tokens);
+  const heldOut = (tokens: TokenArray) => {
+    if (!evalWindows) return tokens;
+    const length = evalWindows.blockSize ?? blockSize;
+    return tokens.length >= length ? spreadWindows(tokens, length, evalWindows.count) : tokens;
+  };
   const main = await corpusTokens(data.corpus, tokenizer, options);
   const train = createWindowSampler(main.train, { blockSize: window, batchSize: data.batchSize, seed: data.seed });
   const validation: Record<string, TokenArray> = {};
@@ -39,10 +45,17 @@ export async function prepareData(data: z.output<typeof dataSettings>, extraCorp
   return { train, validation, calibration: main.train };
 }
 
-/** The trainer's `eval.maxWindows` from a trainer section of a settings file, if it sets one. */
-export function evalWindowsOf(trainer: Record<string, unknown>): number | undefined {
-  const maxWindows = (trainer.eval as { maxWindows?: unknown } | undefined)?.maxWindows;
-  return typeof maxWindows === "number" ? maxWindows : undefined;
+/** How a capped evaluation scores each validation set: `count` windows of `blockSize` tokens (the model's when unset). */
+export interface EvalWindows {
+  readonly count: number;
+  readonly blockSize?: number;
+}
+
+/** The trainer's `eval.maxWindows` and `eval.blockSize` from a trainer section of a settings file, if it caps the evaluation. */
+export function evalWindowsOf(trainer: Record<string, unknown>): EvalWindows | undefined {
+  const { maxWindows, blockSize } = (trainer.eval as { maxWindows?: unknown; blockSize?: unknown } | undefined) ?? {};
+  if (typeof maxWindows !== "number") return undefined;
+  return typeof blockSize === "number" ? { count: maxWindows, blockSize } : { count: maxWindows };
 }
 
 const baseName = (spec: string) => spec.split(/[\\/]/).filter(Boolean).pop()!.replace(/\.(txt|jsonl|gz|json|parquet|bin)$/g, "");

@@ -47,13 +47,18 @@ describe("corpora from the registry: text files, token files, your own datasets"
 
   it("a capped evaluation (the trainer's eval.maxWindows) keeps windows spread over each held-out set", async () => {
     const registry = createCliRegistry();
-    const data = { corpus: notes, validationFraction: 0.3, splitSeed: 1, batchSize: 2, seed: 0, cacheDir, blockSize: 8 } as never;
+    // Training windows of 4 tokens, a model of 8: the evaluation's windows are the model's (or eval.blockSize).
+    const data = { corpus: notes, validationFraction: 0.3, splitSeed: 1, batchSize: 2, seed: 0, cacheDir, blockSize: 4 } as never;
     const full = await prepareData(data, [], byte, 8, { registry });
-    const capped = await prepareData(data, [], byte, 8, { registry, evalWindows: 3 });
+    const capped = await prepareData(data, [], byte, 8, { registry, evalWindows: { count: 3 } });
     const held = full.validation.notes!;
     expect(held.length).toBeGreaterThan(3 * 8 * 4); // many more windows than 3
     expect(Array.from(capped.validation.notes!)).toEqual(Array.from(spreadWindows(held, 8, 3)));
-    expect(evalWindowsOf({ eval: { maxWindows: 40 } })).toBe(40);
+    const short = await prepareData(data, [], byte, 8, { registry, evalWindows: { count: 3, blockSize: 6 } });
+    expect(Array.from(short.validation.notes!)).toEqual(Array.from(spreadWindows(held, 6, 3)));
+    expect(evalWindowsOf({ eval: { maxWindows: 40 } })).toEqual({ count: 40 });
+    expect(evalWindowsOf({ eval: { maxWindows: 40, blockSize: 32 } })).toEqual({ count: 40, blockSize: 32 });
+    expect(evalWindowsOf({ eval: { blockSize: 32 } })).toBeUndefined();
     expect(evalWindowsOf({})).toBeUndefined();
   });
 
