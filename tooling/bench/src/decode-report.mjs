@@ -33,7 +33,7 @@ export function rotationTable(run) {
 /** The in-cache GEMV table: dense and 2:4 ms per call on each of our wasm engines, with PyTorch's mv of the same weight. */
 export function inCacheTable(rows, llcBytes) {
   const n = rows[0].n;
-  const about = `W ${n}×${n}: ${fmt((4 * n * n) / MiB, 0)} MiB dense, ${fmt((2.125 * n * n) / MiB, 1)} MiB as 2:4, against a last-level cache of ${llcBytes ? `${fmt(llcBytes / MiB, 0)} MiB` : "(unknown, 32 MiB assumed)"}; kernel table, interleaved rounds.`;
+  const about = `W ${n}×${n}: ${fmt((4 * n * n) / MiB, 0)} MiB dense, ${fmt((2.125 * n * n) / MiB, 1)} MiB as 2:4, against a last-level cache of ${llcBytes ? `${fmt(llcBytes / MiB, 0)} MiB` : "(unknown, 32 MiB assumed)"}; kernel table, interleaved rounds, ${rows[0].kernelDense.burst ?? 1} calls back to back per sample (ms per call).`;
   const body = rows.map((row) => [
     row.impl,
     fmt(row.kernelDense.medianMs, 3),

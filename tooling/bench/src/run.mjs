@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
-import { benchGemv, benchGemvInCache, inCacheSize } from "./gemv.mjs";
+import { benchGemv, benchGemvInCache, IN_CACHE_BURST, inCacheSize } from "./gemv.mjs";
 import { ASSUMED_LLC_BYTES, benchGemvRotation } from "./gemv-rotation.mjs";
 import { benchGptDecode } from "./gpt-decode.mjs";
 import { benchGpt, benchTensorGemm, cpuBackends, gpuBackends, GPT_QUICK_SETUP, GPT_SETUP, GPU_GEMM_QUICK_SAMPLES, GPU_GEMM_SAMPLES, GPU_GPT_QUICK_SETUP, GPU_GPT_SETUP, GPU_QUICK_SHAPES, GPU_SHAPES } from "./gpt.mjs";
@@ -115,7 +115,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   }
   // The same with a weight that stays in the last-level cache (half of it at most), where instructions decide.
   const nInCache = inCacheSize(machine.lastLevelCacheBytes ?? ASSUMED_LLC_BYTES);
-  const torchMvInCache = torch.available ? await torch.prepare({ kind: "gemv", n: nInCache, k: nInCache }) : null;
+  const torchMvInCache = torch.available ? await torch.prepare({ kind: "gemv", n: nInCache, k: nInCache, burst: IN_CACHE_BURST }) : null;
   const gemvInCache = [];
   for (const peer of ours.filter((p) => p.backend.gemmPath === "wasm")) gemvInCache.push({ impl: peer.name, ...(await benchGemvInCache(peer.backend, nInCache, torchMvInCache?.run)) });
   await torchMvInCache?.dispose();

@@ -2,7 +2,8 @@
 
 Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, it prints one JSON line
 {"torch": version, "threads": n, "blas": [the BLAS/LAPACK libraries it mapped]} and then answers one JSON line per request line on stdin:
-  {"op": "prepare", "kind": "gemm", "m", "k", "n"} or {"op": "prepare", "kind": "gemv", "n", "k"} -> {"id": i}
+  {"op": "prepare", "kind": "gemm", "m", "k", "n"} or {"op": "prepare", "kind": "gemv", "n", "k", ["burst"]} -> {"id": i}
+                              (a gemv run with "burst": b makes b calls back to back)
   {"op": "prepare", "kind": "gemv-rotation", "n", "k", "count"} -> {"id": i}: each run multiplies by the next
                               of `count` distinct weights (their total exceeds the last-level cache)
   {"op": "prepare", "kind": "gpt-decode", "config", "tokens"} -> {"id": i}: gpt_torch.py's GPT with random
@@ -32,7 +33,12 @@ def prepare(job):
         w = torch.rand(job["n"], job["k"]) * 2 - 1
         x = torch.rand(job["k"]) * 2 - 1
         out = torch.empty(job["n"])
-        return lambda: torch.mv(w, x, out=out)
+        burst = job.get("burst", 1)  # calls per run, back to back (the in-cache rows)
+
+        def run():
+            for _ in range(burst):
+                torch.mv(w, x, out=out)
+        return run
     if job["kind"] == "gemv-rotation":
         return gemv_rotation(job["n"], job["k"], job["count"])
     if job["kind"] == "gpt-decode":
