@@ -85,7 +85,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const gemmWith = (operands: () => OperandSource): HostGemm =>
     blas
       ? (a, b, c, dims, aIndex, bIndex) => {
-          engine.park(); // BLAS runs its own threads: ours should not spin on their cores meanwhile
+          // A BLAS call that spreads over threads should not share its cores with our spinning workers; a
+          // tiny one (attention at one position) runs on one thread, and parking would only cost the next
+          // wasm kernel a worker wake-up.
+          if (aIndex.length * dims.m * dims.n * dims.k >= PARK_BEFORE_BLAS_MACS) engine.park();
           blasGemm(blas, a, b, c, dims, aIndex, bIndex);
         }
       : (a, b, c, dims, aIndex, bIndex) => wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
@@ -147,6 +150,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     dispose: () => engine.dispose(),
   };
 }
+
+/** Multiply-adds from which a BLAS call gets the cores to itself (the pool's idle workers are parked first). */
+const PARK_BEFORE_BLAS_MACS = 1 << 18;
 
 /** Default of the residentBytes option. */
 const DEFAULT_RESIDENT_BYTES = 2 ** 30;
