@@ -94,8 +94,6 @@ export class WasmEngine {
   /** The backend's buffers in this memory (null for an unshared memory, whose views growth would detach). */
   readonly buffers: MemoryBuffers | null;
   private readonly taskBytes: number;
-  /** The memory's buffer objects that views were made on (a shared memory gets a new one when it grows). */
-  private readonly ownBuffers = new WeakSet<ArrayBufferLike>();
 
   private constructor(
     readonly kernels: KernelExports,
@@ -130,7 +128,7 @@ export class WasmEngine {
     this.resident = new ResidentOperands(arena, residentBytes);
     const shared = typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
     const limit = MAXIMUM_PAGES * 65536 - KERNEL_HEADROOM_BYTES;
-    this.buffers = shared ? new MemoryBuffers(memory, arena, limit, (buffer) => this.ownBuffers.add(buffer), kernels.zeroBytes) : null;
+    this.buffers = shared ? new MemoryBuffers(memory, arena, limit, kernels.zeroBytes) : null;
   }
 
   /** Threads a run uses (1 without a pool). */
@@ -175,7 +173,7 @@ export class WasmEngine {
 
   /** The byte address of `array` when it is a view of this engine's memory (a backend buffer), else null. */
   addressOf(array: TypedArray): number | null {
-    return this.ownBuffers.has(array.buffer) ? array.byteOffset : null;
+    return this.buffers?.contains(array) ? array.byteOffset : null;
   }
 
   /**

@@ -23,14 +23,14 @@ const VIEWS: Record<DType, new (buffer: ArrayBufferLike, offset: number, length:
 export class MemoryBuffers {
   /** Offset of each live buffer's block. */
   private readonly blocks = new Map<TypedArray, number>();
+  /** The memory's buffer objects views were made on (a shared memory gets a new one when it grows). */
+  private readonly views = new WeakSet<ArrayBufferLike>();
 
   constructor(
     private readonly memory: WebAssembly.Memory,
     private readonly arena: Arena,
     /** Tensors end below this byte address. */
     private readonly limit: number,
-    /** Records each memory buffer object views are made on, so kernels can tell their own arrays. */
-    private readonly register: (buffer: ArrayBufferLike) => void,
     /** Zeroes `bytes` bytes at `pointer` (the kernels' memory.fill: a JavaScript fill of a shared view goes element by element). */
     private readonly zero: (pointer: number, bytes: number) => void,
   ) {}
@@ -50,11 +50,16 @@ export class MemoryBuffers {
       return null;
     }
     const buffer = this.memory.buffer;
-    this.register(buffer);
+    this.views.add(buffer);
     const view = new VIEWS[dtype](buffer, offset, size);
     this.zero(offset, bytes);
     this.blocks.set(view, offset);
     return view;
+  }
+
+  /** Whether `array` is a view of this memory (a buffer, or part of one), so its byteOffset is its address. */
+  contains(array: TypedArray): boolean {
+    return this.views.has(array.buffer);
   }
 
   /** Frees `handle` if it is one of these buffers; false for a host array. */
