@@ -95,6 +95,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
   const sparseWith = (operands: () => OperandSource): HostSparse24 => (x, weight, m, y) => wasmSparse24(engine, operands(), x, weight, m, y);
   const resident = () => engine.resident;
   const temporary = () => engine.temporary();
+  // Buffers in wasm memory and host-array ones (past the memory's limit) both count.
+  const liveBuffers = () => cpu.liveBuffers() + (engine.buffers?.live ?? 0);
 
   const cpu = createCpuBackend();
   const kernels = invalidatingOutputs(
@@ -131,8 +133,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       engine.resident.invalidate(handle);
       if (!engine.buffers?.free(handle)) cpu.free(handle);
     },
-    liveBuffers: () => cpu.liveBuffers() + (engine.buffers?.live ?? 0),
-    stats: () => ({ ...cpu.stats(), liveBuffers: cpu.liveBuffers() + (engine.buffers?.live ?? 0) }),
+    liveBuffers,
+    stats: () => ({ ...cpu.stats(), liveBuffers: liveBuffers() }),
     kernels,
     threads: engine.threads,
     gemmPath: blas ? "blas" : "wasm",
