@@ -3,6 +3,8 @@
 // Math.tanh; here a polynomial exp on four lanes makes them memory-bound. Every kernel works on `rows`
 // contiguous rows of `width` floats; elementwise ones (GELU) are called with any row split.
 
+import { madd } from "./simd";
+
 export const ROW_GELU: i32 = 0;
 export const ROW_GELU_GRAD: i32 = 1;
 export const ROW_SOFTMAX: i32 = 2;
@@ -31,21 +33,23 @@ const ROUNDER: f32 = 12582912.0;
  * Written with the instructions V8 maps 1:1 onto x64 (an add and a subtract of ROUNDER for round-to-nearest
  * and the integer k, pmin/pmax for the clamp) rather than f32x4.nearest, i32x4.trunc_sat and the NaN-safe
  * f32x4.min/max, which each expand into several: the same bits for every input (k is integral and small;
- * the clamp bounds are not zero, and a NaN still comes out NaN), and fewer instructions per lane.
+ * the clamp bounds are not zero, and a NaN still comes out NaN), and fewer instructions per lane. The
+ * relaxed-SIMD build fuses each multiply-add of the reduction and the series (a quarter fewer instructions,
+ * and one rounding instead of two); the baseline build computes exactly what it did unfused.
  */
-@inline function exp4(x: v128): v128 {
+@inline export function exp4(x: v128): v128 {
   const clamped = f32x4.pmax(f32x4.pmin(x, f32x4.splat(EXP_MAX)), f32x4.splat(EXP_MIN));
-  const shifted = f32x4.add(f32x4.mul(clamped, f32x4.splat(LOG2E)), f32x4.splat(ROUNDER));
+  const shifted = madd(clamped, f32x4.splat(LOG2E), f32x4.splat(ROUNDER));
   const k = f32x4.sub(shifted, f32x4.splat(ROUNDER));
-  const r = f32x4.sub(f32x4.sub(clamped, f32x4.mul(k, f32x4.splat(LN2_HI))), f32x4.mul(k, f32x4.splat(LN2_LO)));
+  const r = madd(k, f32x4.splat(-LN2_LO), madd(k, f32x4.splat(-LN2_HI), clamped));
   let p = f32x4.splat(1.0 / 5040.0);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 720.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.0 / 720.0));
+  p = madd(p, r, f32x4.splat(1.0 / 120.0));
+  p = madd(p, r, f32x4.splat(1.0 / 24.0));
+  p = madd(p, r, f32x4.splat(1.0 / 6.0));
+  p = madd(p, r, f32x4.splat(0.5));
+  p = madd(p, r, f32x4.splat(1.0));
+  p = madd(p, r, f32x4.splat(1.0));
   // shifted's bits minus ROUNDER's are k as an integer (its exponent field is the same for every k here).
   const kInt = i32x4.sub(shifted, i32x4.splat(reinterpret<i32>(ROUNDER)));
   const scale = i32x4.shl(i32x4.add(kInt, i32x4.splat(127)), 23);
@@ -56,7 +60,7 @@ const ROUNDER: f32 = 12582912.0;
 }
 
 /** The same e^x on one value (row tails), so a row's result does not depend on where the tail starts. */
-@inline function exp1(x: f32): f32 {
+@inline export function exp1(x: f32): f32 {
   return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);
 }
 
@@ -65,7 +69,7 @@ const ROUNDER: f32 = 12582912.0;
  * its tables in a data segment, and this module must have none (the JavaScript arena owns all memory).
  * x = 2^e · m with m in [√½, √2); ln m = 2·atanh(s), s = (m-1)/(m+1), |s| < 0.172, series to s^15.
  */
-function logPositive(x: f64): f64 {
+export function logPositive(x: f64): f64 {
   if (!(x > 0) || x == Infinity) return x == 0 ? -Infinity : x == Infinity ? Infinity : NaN;
   let bits = reinterpret<u64>(x);
   let e = <i32>((bits >> 52) & 0x7ff) - 1023;
@@ -85,11 +89,11 @@ function logPositive(x: f64): f64 {
   return <f64>e * 0.6931471805599453 + 2 * s * series;
 }
 
-@inline function sum4(v: v128): f32 {
+@inline export function sum4(v: v128): f32 {
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-@inline function max4(v: v128): f32 {
+@inline export function max4(v: v128): f32 {
   return max(max(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)), max(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
 }
 
@@ -136,7 +140,7 @@ function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
   }
 }
 
-@inline function rowMax(row: usize, width: i32): f32 {
+@inline export function rowMax(row: usize, width: i32): f32 {
   const w4 = width & ~3;
   let m = f32x4.splat(-Infinity);
   let tail: f32 = -Infinity;
@@ -147,7 +151,7 @@ function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
 }
 
 /** Writes e^(x - shift) into out (when out != 0) and returns the row's sum of it. */
-@inline function rowExpSum(row: usize, width: i32, shift: f32, out: usize): f32 {
+@inline export function rowExpSum(row: usize, width: i32, shift: f32, out: usize): f32 {
   const w4 = width & ~3;
   const s = f32x4.splat(shift);
   let acc = f32x4.splat(0);
@@ -182,7 +186,7 @@ function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
 }
 
 /** out = x·scale + shift over a row. */
-@inline function rowAffine(x: usize, out: usize, width: i32, scale: f32, shift: f32): void {
+@inline export function rowAffine(x: usize, out: usize, width: i32, scale: f32, shift: f32): void {
   const w4 = width & ~3;
   const sv = f32x4.splat(scale);
   const hv = f32x4.splat(shift);

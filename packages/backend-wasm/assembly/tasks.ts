@@ -6,6 +6,8 @@ import { gemmBlocked, gemmWorkBytes } from "./gemm";
 import { gemvAxpy, gemvDot } from "./gemv";
 import { sparse24Gemv } from "./sparse24";
 import { rowwise } from "./rowwise";
+import { causalSoftmax } from "./causal-softmax";
+import { crossEntropy } from "./cross-entropy";
 import { binaryRows } from "./binary";
 import { reduceSumRange } from "./reduce";
 import { adamwRange } from "./adamw";
@@ -28,6 +30,8 @@ export const TASK_REDUCE_SUM: i32 = 8;
 export const TASK_ADAMW: i32 = 9;
 export const TASK_GATHER_ROWS: i32 = 10;
 export const TASK_WHERE: i32 = 11;
+export const TASK_CAUSAL_SOFTMAX: i32 = 12;
+export const TASK_CROSS_ENTROPY: i32 = 13;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -64,6 +68,8 @@ export function tileCols(): i32 {
  * ADAMW:         mode (ADAMW_* in adamw.ts), first, count, param, m, v, grad, mask (0: none), scalars (f64)
  * GATHER_ROWS:   r0, count, length, stride, offsets (i32 per row, in words), x, out
  * WHERE:         s0, blocks, period, j0, count, cond (u8), a, aOne, b, bOne, out
+ * CAUSAL_SOFTMAX: grad, rows, width, first (query index of row 0, mod width), x (grad: y), g, out, scale (f32 bits)
+ * CROSS_ENTROPY: grad, rows, width, logits, targets (i32), g (grad only), out, ignoreIndex
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -90,6 +96,10 @@ export function runTask(task: usize, work: usize): void {
     gatherRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
   } else if (kind == TASK_WHERE) {
     whereBlocks(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8), ptr(task, 9), field(task, 10), ptr(task, 11));
+  } else if (kind == TASK_CAUSAL_SOFTMAX) {
+    causalSoftmax(field(task, 1) != 0, field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), load<f32>(task + 32));
+  } else if (kind == TASK_CROSS_ENTROPY) {
+    crossEntropy(field(task, 1) != 0, field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

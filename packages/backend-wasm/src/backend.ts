@@ -3,6 +3,8 @@ import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "
 import { createAdamWStepKernel } from "./kernels/adamw-kernel.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
+import { causalSoftmaxReference, createCausalSoftmaxKernels } from "./kernels/causal-softmax-kernel.js";
+import { createCrossEntropyKernels, crossEntropyReference } from "./kernels/cross-entropy-kernel.js";
 import { withCpuFallback } from "./kernels/memory-fallback.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
 import { createPermuteKernel } from "./kernels/permute-kernel.js";
@@ -110,8 +112,11 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           AdamWStep: createAdamWStepKernel(engine, cpu.kernels),
           Permute: createPermuteKernel(engine, cpu.kernels),
           Where: createWhereKernel(engine, cpu.kernels),
+          ...createCausalSoftmaxKernels(engine),
+          ...createCrossEntropyKernels(engine),
         },
-        cpu.kernels,
+        // The fused ops the cpu backend lacks fall back to plain loops.
+        { ...cpu.kernels, ...causalSoftmaxReference, ...crossEntropyReference },
       ),
       // (The GEMMs have their own way out: evict resident operands, then one matrix at a time.)
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),

@@ -21,6 +21,8 @@ export interface TaskKinds {
   readonly adamw: number;
   readonly gatherRows: number;
   readonly where: number;
+  readonly causalSoftmax: number;
+  readonly crossEntropy: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -117,6 +119,8 @@ export class WasmEngine {
       adamw: kernels.TASK_ADAMW.value as number,
       gatherRows: kernels.TASK_GATHER_ROWS.value as number,
       where: kernels.TASK_WHERE.value as number,
+      causalSoftmax: kernels.TASK_CAUSAL_SOFTMAX.value as number,
+      crossEntropy: kernels.TASK_CROSS_ENTROPY.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

@@ -27,6 +27,8 @@ export interface KernelExports {
   readonly TASK_ADAMW: WebAssembly.Global;
   readonly TASK_GATHER_ROWS: WebAssembly.Global;
   readonly TASK_WHERE: WebAssembly.Global;
+  readonly TASK_CAUSAL_SOFTMAX: WebAssembly.Global;
+  readonly TASK_CROSS_ENTROPY: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
