@@ -1,4 +1,4 @@
-import { createRegistry, getDefaultBackend, matmul, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
+import { createRegistry, getDefaultBackend, matmul, pad, scatterAdd, setDefaultBackend, tensor, tidy, zeros } from "@adaptive-sparse/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createWasmBackend, enableRelaxedSimdInNode, registerWasmBackend, relaxedSimdSupported, wasmBackendPlugin, type WasmBackend } from "./index.js";
 import { referenceGemm, relativeFrobenius, seededArray } from "./test-helpers.js";
@@ -72,6 +72,20 @@ describe("createWasmBackend", () => {
     expect(relativeFrobenius(got, referenceGemm(x.dataSync() as Float32Array, transpose(w.dataSync() as Float32Array, 48, 32), 64, 48, 32))).toBeLessThanOrEqual(1e-6);
     [x, w].forEach((t) => t.dispose());
     expect(backend.liveBuffers()).toBe(live - 2);
+  });
+
+  it("zero-fills a fresh buffer lazily: zeros(), Pad's border and ScatterAdd's table read 0 over reused dirty memory", () => {
+    // Dirty the memory: a buffer full of 5s, freed, so the next allocations of its size reuse the block.
+    tensor(new Float32Array(4096).fill(5), { shape: [4096] }).dispose();
+    const z = zeros([4096]);
+    expect(z.dataSync().every((v) => v === 0)).toBe(true);
+    z.dispose();
+    tensor(new Float32Array(4096).fill(5), { shape: [4096] }).dispose();
+    const padded = tidy(() => pad(tensor([1, 2], { shape: [2] }), [2046], [2048]).dataSync());
+    expect([padded[2045], padded[2046], padded[2047], padded[2048], padded.reduce((a, b) => a + b, 0)]).toEqual([0, 1, 2, 0, 3]);
+    tensor(new Float32Array(4096).fill(5), { shape: [4096] }).dispose();
+    const table = tidy(() => scatterAdd(tensor([1, 2, 3, 4], { shape: [2, 2] }), tensor([3, 3], { dtype: "i32" }), 2048).dataSync());
+    expect([table[0], table[6], table[7], table.reduce((a, b) => a + b, 0)]).toEqual([0, 4, 6, 10]);
   });
 
   it("with host-array buffers (one thread: an unshared memory), keeps a weight resident between calls and re-copies it after write() or a kernel writes into it", async () => {

@@ -12,11 +12,13 @@ import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
 import { createWhereKernel } from "./kernels/where-kernel.js";
+import { WRITES_WHOLE_OUTPUT } from "./kernels/whole-output.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
 import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
 import { wasmSparse24 } from "./sparse24/wasm-sparse24.js";
 import { describeOperands, withTrapContext } from "./trap-context.js";
 import { WasmEngine } from "./wasm/engine.js";
+import type { MemoryBuffers } from "./wasm/memory-buffers.js";
 import { relaxedSimdSupported } from "./wasm/kernel-module.js";
 import type { OperandSource } from "./wasm/operands.js";
 
@@ -123,6 +125,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
       SparseMatMul24: createSparseMatMul24Kernel(sparseWith(resident)),
     },
     (handle) => engine.resident.invalidate(handle),
+    engine.buffers,
   );
   const hostGemm = gemmWith(temporary);
   const hostSparse = sparseWith(temporary);
@@ -132,7 +135,17 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     alloc: (dtype, size) => engine.buffers?.alloc(dtype, size) ?? cpu.alloc(dtype, size),
     write(handle, data) {
       engine.resident.invalidate(handle);
+      if (data.length === handle.length) engine.buffers?.overwritten(handle);
+      else engine.buffers?.settle(handle);
       cpu.write(handle, data);
+    },
+    read(handle, dtype, size) {
+      engine.buffers?.settle(handle);
+      return cpu.read(handle, dtype, size);
+    },
+    readSync(handle, dtype, size) {
+      engine.buffers?.settle(handle);
+      return cpu.readSync!(handle, dtype, size);
     },
     free(handle) {
       engine.resident.invalidate(handle);
@@ -145,9 +158,13 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
     gemmPath: blas ? "blas" : "wasm",
     blasLibrary: blas?.library ?? null,
     relaxedSimd: engine.relaxed,
-    gemm: (a, b, c, dims) =>
-      withTrapContext("backend.gemm", () => `m ${dims.m}, n ${dims.n}, k ${dims.k}, transA ${dims.transA}, transB ${dims.transB}`, () => hostGemm(a, b, c, dims, [0], [0])),
+    gemm(a, b, c, dims) {
+      // A caller may pass a tensor's buffer: it gets its zeros first, as for any read.
+      for (const array of [a, b, c]) engine.buffers?.settle(array);
+      withTrapContext("backend.gemm", () => `m ${dims.m}, n ${dims.n}, k ${dims.k}, transA ${dims.transA}, transB ${dims.transB}`, () => hostGemm(a, b, c, dims, [0], [0]));
+    },
     sparseMatMul24(x, weight) {
+      engine.buffers?.settle(x);
       const m = checkSparse24("sparseMatMul24", x, weight);
       const y = new Float32Array(m * weight.rows);
       withTrapContext("backend.sparseMatMul24", () => `x f32[${m},${weight.cols}], W 2:4 [${weight.rows},${weight.cols}]`, () => hostSparse(x, weight, m, y));
@@ -168,11 +185,19 @@ const DEFAULT_RESIDENT_BYTES = 2 ** 30;
  * Wraps every kernel so that its output buffer's resident copy is dropped after it runs: kernels are,
  * with write(), the only way a buffer's contents change (nn's copyInto, for one, writes parameters
  * through the Cast kernel into an existing buffer). A trap is rethrown naming the op and its operands.
+ * With `buffers`, a fresh buffer gets its zeros before a kernel reads it or writes only part of it.
  */
-export function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void): KernelTable<TypedArray> {
+export function invalidatingOutputs(table: KernelTable<TypedArray>, invalidate: (handle: TypedArray) => void, buffers: Pick<MemoryBuffers, "settle" | "overwritten"> | null = null): KernelTable<TypedArray> {
   const wrapped: Record<string, unknown> = {};
   for (const [name, kernel] of Object.entries(table) as [string, Kernel<unknown, TypedArray>][]) {
+    const whole = WRITES_WHOLE_OUTPUT.has(name);
     wrapped[name] = (out: BufferInfo<TypedArray> | readonly BufferInfo<TypedArray>[], inputs: readonly BufferInfo<TypedArray>[], attrs: unknown) => {
+      if (buffers) {
+        for (const input of inputs) buffers.settle(input.handle);
+        if (Array.isArray(out)) for (const info of out as readonly BufferInfo<TypedArray>[]) buffers.settle(info.handle);
+        else if (whole) buffers.overwritten((out as BufferInfo<TypedArray>).handle);
+        else buffers.settle((out as BufferInfo<TypedArray>).handle);
+      }
       try {
         withTrapContext(name, () => describeOperands(out, inputs), () => (kernel as (o: typeof out, i: typeof inputs, a: unknown) => void)(out, inputs, attrs));
       } finally {

@@ -3,8 +3,13 @@ import { createWasmBackend } from "./index.js";
 import { findBlas } from "./blas/blas-library.js";
 import { blasCandidates } from "./gemm-path.js";
 import { enableRelaxedSimd } from "./test-helpers.js";
+import { freshBufferFill } from "./wasm/memory-buffers.js";
 
 await enableRelaxedSimd();
+
+// Fresh buffers hold 0xff bytes (NaN as f32) instead of stale memory: a kernel listed as writing its whole
+// output (kernels/whole-output.ts) that leaves any element unwritten fails the suite.
+freshBufferFill.byte = 0xff;
 
 // The shared suite (values and gradients against PyTorch, f64 against finite differences) once per GEMM
 // path and kernel build. f64 runs the cpu kernels (MatMul falls back for f64), f32 runs ours.

@@ -13,7 +13,7 @@ function setUp(limit: number) {
 }
 
 describe("MemoryBuffers", () => {
-  it("hands out zero-filled views of the shared memory, also when a freed block is reused dirty", () => {
+  it("hands out views of the shared memory that are zero once settled, also when a freed block is reused dirty", () => {
     const { buffers, memory } = setUp(16 * PAGE);
     const a = buffers.alloc("f32", 100)!;
     expect(a).toBeInstanceOf(Float32Array);
@@ -25,12 +25,39 @@ describe("MemoryBuffers", () => {
     const b = buffers.alloc("i32", 100)!;
     expect(b).toBeInstanceOf(Int32Array);
     expect(b.byteOffset).toBe(64); // the same block again
+    buffers.settle(b);
     expect(Array.from(b).every((v) => v === 0)).toBe(true);
     const bytes = buffers.alloc("u8", 3)!;
     const wide = buffers.alloc("f64", 2)!;
     expect([bytes, wide].map((view) => view.constructor.name)).toEqual(["Uint8Array", "Float64Array"]);
     expect(buffers.live).toBe(3);
     expect(memory.buffer.byteLength).toBe(PAGE);
+  });
+
+  it("zeroes a fresh buffer once, on its first settle, and not at all once it is overwritten", () => {
+    const zeroed: [number, number][] = [];
+    const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true } as WebAssembly.MemoryDescriptor);
+    const buffers = new MemoryBuffers(memory, new Arena(memory, 16), 16 * PAGE, (pointer, bytes) => {
+      zeroed.push([pointer, bytes]);
+      new Uint8Array(memory.buffer, pointer, bytes).fill(0);
+    });
+    new Uint8Array(memory.buffer).fill(0xab); // stale bytes
+    const read = buffers.alloc("f32", 10)!;
+    const written = buffers.alloc("f32", 10)!;
+    expect(zeroed).toEqual([]); // alloc itself zeroes nothing
+    buffers.settle(read);
+    buffers.settle(read);
+    expect(zeroed).toEqual([[read.byteOffset, 40]]);
+    expect(Array.from(read)).toEqual(new Array(10).fill(0));
+    buffers.overwritten(written);
+    buffers.settle(written);
+    expect(zeroed.length).toBe(1); // an overwritten buffer is never zeroed
+    // A freed, reused block is fresh again.
+    buffers.free(read);
+    const again = buffers.alloc("f32", 10)!;
+    again.fill(3);
+    buffers.settle(again);
+    expect(Array.from(again)).toEqual(new Array(10).fill(0));
   });
 
   it("keeps views valid when the memory grows (a shared memory never detaches)", () => {

@@ -13,16 +13,29 @@ const VIEWS: Record<DType, new (buffer: ArrayBufferLike, offset: number, length:
 };
 
 /**
+ * Tests only: a byte every fresh buffer is filled with (null: left as the memory held it), so that a kernel
+ * said to write its whole output but leaving part of it shows up as wrong values.
+ */
+export const freshBufferFill: { byte: number | null } = { byte: null };
+
+/**
  * The backend's buffers as typed-array views of the engine's shared WebAssembly memory. The wasm kernels then
  * read and write them where they are, with no copy in or out (a GELU of a [16, 128, 1024] activation spent
  * more time in its two copies than in its arithmetic), and one buffer has one copy in the process, not a
  * host array plus a resident twin. The cpu kernels see ordinary typed arrays. A shared memory never detaches
  * its buffer when it grows, so the views stay valid. When the memory is full (wasm32 addresses 2 GiB here,
  * less the headroom the kernels need) a buffer is an ordinary host array, which the kernels copy.
+ *
+ * A buffer is zero-filled (the backend contract) lazily: alloc leaves its bytes as they are and notes it;
+ * the first read, partial write or kernel that reads it zeroes it then (`settle`), and a kernel or write
+ * that replaces every element just clears the note (`overwritten`). Most buffers of a training step are
+ * kernel outputs written whole, whose zeroing (about 1 GB a step for the bench's GPT) was wasted.
  */
 export class MemoryBuffers {
   /** Offset of each live buffer's block. */
   private readonly blocks = new Map<TypedArray, number>();
+  /** Buffers not yet zeroed or written since alloc. */
+  private readonly unzeroed = new Set<TypedArray>();
   /** The memory's buffer objects views were made on (a shared memory gets a new one when it grows). */
   private readonly views = new WeakSet<ArrayBufferLike>();
 
@@ -35,7 +48,7 @@ export class MemoryBuffers {
     private readonly zero: (pointer: number, bytes: number) => void,
   ) {}
 
-  /** A zero-filled buffer of `size` elements in WebAssembly memory, or null when it does not fit. */
+  /** A buffer of `size` elements in WebAssembly memory, zero-filled once first used (see above), or null when it does not fit. */
   alloc(dtype: DType, size: number): TypedArray | null {
     const bytes = size * bytesPerElement(dtype);
     let offset: number;
@@ -52,9 +65,20 @@ export class MemoryBuffers {
     const buffer = this.memory.buffer;
     this.views.add(buffer);
     const view = new VIEWS[dtype](buffer, offset, size);
-    this.zero(offset, bytes);
+    if (freshBufferFill.byte !== null) new Uint8Array(buffer, offset, bytes).fill(freshBufferFill.byte);
     this.blocks.set(view, offset);
+    this.unzeroed.add(view);
     return view;
+  }
+
+  /** Zeroes `handle` if nothing has written it since alloc: it is about to be read or partly written. */
+  settle(handle: TypedArray): void {
+    if (this.unzeroed.delete(handle)) this.zero(this.blocks.get(handle)!, handle.byteLength);
+  }
+
+  /** `handle` is about to have every element written: its zeroing is skipped. */
+  overwritten(handle: TypedArray): void {
+    this.unzeroed.delete(handle);
   }
 
   /** Whether `array` is a view of this memory (a buffer, or part of one), so its byteOffset is its address. */
@@ -67,6 +91,7 @@ export class MemoryBuffers {
     const offset = this.blocks.get(handle);
     if (offset === undefined) return false;
     this.blocks.delete(handle);
+    this.unzeroed.delete(handle);
     this.arena.free(offset);
     return true;
   }
