@@ -81,10 +81,10 @@ describe("createWasmBackend", () => {
     expect(z.dataSync().every((v) => v === 0)).toBe(true);
     z.dispose();
     tensor(new Float32Array(4096).fill(5), { shape: [4096] }).dispose();
-    const padded = tidy(() => pad(tensor([1, 2], { shape: [2] }), [2046], [2048]).dataSync());
+    const padded = Array.from(tidy(() => pad(tensor([1, 2], { shape: [2] }), [2046], [2048]).dataSync()));
     expect([padded[2045], padded[2046], padded[2047], padded[2048], padded.reduce((a, b) => a + b, 0)]).toEqual([0, 1, 2, 0, 3]);
     tensor(new Float32Array(4096).fill(5), { shape: [4096] }).dispose();
-    const table = tidy(() => scatterAdd(tensor([1, 2, 3, 4], { shape: [2, 2] }), tensor([3, 3], { dtype: "i32" }), 2048).dataSync());
+    const table = Array.from(tidy(() => scatterAdd(tensor([1, 2, 3, 4], { shape: [2, 2] }), tensor([3, 3], { dtype: "i32" }), 2048).dataSync()));
     expect([table[0], table[6], table[7], table.reduce((a, b) => a + b, 0)]).toEqual([0, 4, 6, 10]);
   });
 

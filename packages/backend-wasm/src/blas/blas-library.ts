@@ -99,6 +99,20 @@ function bind(koffi: Koffi, library: string): BlasGemm {
 
 const searches = new Map<string, Promise<BlasSearch>>();
 
+/** OPENBLAS_THREAD_TIMEOUT this backend sets when the user has not: 2^20 cycles, about 0.3 ms. */
+export const OPENBLAS_THREAD_TIMEOUT = "20";
+
+/**
+ * OpenBLAS's idle threads spin about 0.1 s after each call by default, on the cores the worker pool needs
+ * for the next wasm kernel: a 2:4 decode (a BLAS LM head, then wasm GEMVs) measured 13.4-17.7 ms a token
+ * that way against 12.7-13.5 ms with 2^20 cycles, and 48 wasm 2:4 GEMVs run between BLAS calls took 9 ms
+ * against 4.7-5.8. OpenBLAS reads the variable when it loads, so this runs before the first load and leaves
+ * a value the user set alone.
+ */
+export function defaultBlasThreadTimeout(env: Record<string, string | undefined>): void {
+  if (env.OPENBLAS_THREAD_TIMEOUT === undefined) env.OPENBLAS_THREAD_TIMEOUT = OPENBLAS_THREAD_TIMEOUT;
+}
+
 /**
  * Loads the first library of `candidates` that exports `cblas_sgemm` (cached per candidate list).
  * Never throws: a machine without koffi or without any library gets `{ blas: null, tried }`.
@@ -109,6 +123,7 @@ export function findBlas(candidates: readonly string[]): Promise<BlasSearch> {
   if (!search) {
     search = (async () => {
       const koffi = await loadKoffi();
+      if (koffi) defaultBlasThreadTimeout(process.env);
       if (!koffi) return { blas: null, tried: candidates.map((library) => ({ library, reason: "koffi is unavailable (not Node, or not installed)" })) };
       const tried: { library: string; reason: string }[] = [];
       for (const library of candidates) {
