@@ -53,12 +53,16 @@ export function pairTableBytes(k: i32): i32 {
  * Builds the x table (see above) for x [k]: for every octet o the 36 f32x4 (x[8o + first(i)],
  * x[8o + second(i)], x[8o + 4 + first(j)], x[8o + 4 + second(j)]) at offset o * 576 + (6i + j) * 16. A
  * trailing half octet (k/4 odd) stores 0 for its missing half. Each entry is one shuffle of the octet's
- * two groups (this runs on the caller's thread before the GEMV's tasks, so its time is not parallel).
+ * two groups.
  */
 export function buildPairTable(k: i32, x: usize, table: usize): void {
-  const octets = (k + 7) >> 3;
+  buildPairTableRange(k, x, table, 0, (k + 7) >> 3);
+}
+
+/** The entries of octets [from, to) of buildPairTable's table (the rest is not written). */
+function buildPairTableRange(k: i32, x: usize, table: usize, from: i32, to: i32): void {
   const groups = k >> 2;
-  for (let o = 0; o < octets; o++) {
+  for (let o = from; o < to; o++) {
     const base = x + <usize>o * 32;
     const low = v128.load(base);
     const high = o * 2 + 1 < groups ? v128.load(base, 16) : f32x4.splat(0);
@@ -237,9 +241,11 @@ export function sparse24GemvBlocks(k: i32): i32 {
  * y[r] (+)= W[row0 + r, blockFrom·128 : blockTo·128] · x for r < rows: the part of the row product over
  * column blocks [blockFrom, blockTo) (all of it for 0, sparse24GemvBlocks(k)). W is in the prepared layout
  * (prepareSparse24, `n` rows in all) and x given by its table (buildPairTable). Reads W once, in order:
- * 4.25 bytes per 8 dense weights.
+ * 4.25 bytes per 8 dense weights. With x != 0 the task writes each block's part of the table from x
+ * first: a pool's column pieces build their parts in parallel instead of waiting for the caller to build
+ * all of it, and each part is still in L1 when the block's rows read it.
  */
-export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i32, blockTo: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool): void {
+export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i32, blockTo: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool, x: usize): void {
   const perRow = preparedRowLength(k);
   const end = min(perRow, blockTo * BLOCK_OCTETS);
   if (!accumulate) memory.fill(y, 0, <usize>rows * 4);
@@ -248,6 +254,7 @@ export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i3
     let v = values + <usize>(n * b0 + row0 * width) * 16;
     let c = codes + <usize>(n * b0 + row0 * width);
     const entries = table + <usize>(b0 * OCTET_BYTES);
+    if (x) buildPairTableRange(k, x, table, b0, b0 + width);
     if (width == BLOCK_OCTETS) {
       const half = rows >> 1;
       const skipV = <usize>half * BLOCK_OCTETS * 16, skipC = <usize>half * BLOCK_OCTETS;

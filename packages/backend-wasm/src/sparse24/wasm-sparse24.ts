@@ -59,14 +59,18 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
         if (gemv) {
           for (let r = 0; r < m; r++) {
             const table = pt! + r * tableBytes;
-            kernels.buildPairTable(k, px! + r * k * 4, table);
+            const xRow = px! + r * k * 4;
             if (columnPieces) {
+              // Each piece builds its own blocks' part of the table, on its own thread.
               columnPieces.forEach(([from, count], p) => {
-                pushTask(tasks, kinds.sparse24Gemv, n, 0, n, k, from, from + count, table, pv, pi, pp! + (r * columnPieces.length + p) * n * 4, 0);
+                pushTask(tasks, kinds.sparse24Gemv, n, 0, n, k, from, from + count, table, pv, pi, pp! + (r * columnPieces.length + p) * n * 4, 0, xRow);
               });
             } else {
-              for (const [row0, count] of splitRange(n, parts, 4, 64)) {
-                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0);
+              // Row pieces share the whole table: built here, before they start (a lone piece builds it itself).
+              const rowPieces = splitRange(n, parts, 4, 64);
+              if (rowPieces.length > 1) kernels.buildPairTable(k, xRow, table);
+              for (const [row0, count] of rowPieces) {
+                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0, rowPieces.length > 1 ? 0 : xRow);
               }
             }
           }
