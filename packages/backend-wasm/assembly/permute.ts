@@ -1,6 +1,6 @@
-// Permute (and any strided gather into a contiguous output) as row copies: the JavaScript side computes
+// Permute and Slice (strided gathers into a contiguous output) as row copies: the JavaScript side computes
 // where each output row starts in the input; a row is a block copy when its axis is contiguous there,
-// else a strided gather. Pure copies of 32-bit words, so results equal the cpu kernel bit for bit.
+// else a strided gather. Pure copies of 32-bit words, so results equal the cpu kernels bit for bit.
 
 /** out[r, j] = x[offsets[r] + j * stride] for rows [r0, r0 + count) of `length` 32-bit words. */
 export function gatherRows(r0: i32, count: i32, length: i32, stride: i32, offsets: usize, x: usize, out: usize): void {

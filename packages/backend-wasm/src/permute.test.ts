@@ -65,3 +65,31 @@ describe("Permute in WebAssembly on the pool", () => {
     expect([out[1], out[200]]).toEqual([200 & 255, 1]);
   });
 });
+
+/** Runs Slice through a backend's kernel table into an output pre-filled with a marker (every entry must be written). */
+function sliceWith(backend: { kernels: Record<string, unknown> }, x: Float32Array | Int32Array, shape: number[], begin: number[], box: number[]): Float32Array | Int32Array {
+  const dtype = x instanceof Float32Array ? "f32" : "i32";
+  const out = x instanceof Float32Array ? new Float32Array(size(box)).fill(-7) : new Int32Array(size(box)).fill(-7);
+  (backend.kernels.Slice as (o: Info, i: Info[], a: object) => void)({ handle: out, shape: box, dtype }, [{ handle: x, shape, dtype }], { begin, size: box });
+  return out;
+}
+
+describe("Slice in WebAssembly on the pool", () => {
+  const backends = wasmBackendsForTests();
+  // The attention's qkv split (the last axis), a box inside every axis, and a rank-5 box.
+  const SLICES: { shape: number[]; begin: number[]; box: number[] }[] = [
+    { shape: [16, 128, 768], begin: [0, 0, 256], box: [16, 128, 256] },
+    { shape: [8, 300, 70], begin: [3, 17, 5], box: [5, 200, 61] },
+    { shape: [4, 5, 6, 7, 300], begin: [1, 0, 2, 3, 0], box: [2, 5, 3, 4, 300] },
+  ];
+
+  for (const { shape, begin, box } of SLICES) {
+    it(`[${shape}] at [${begin}] of [${box}] equals the cpu kernel bit for bit (f32 and i32), on 1 thread and on the pool`, () => {
+      const x = seededArray(size(shape), 5);
+      const expected = sliceWith(cpu, x, shape, begin, box);
+      for (const backend of [backends.single, backends.pool]) expect(differences(sliceWith(backend, x, shape, begin, box), expected)).toEqual([]);
+      const ints = Int32Array.from(x, (_, i) => i - 7);
+      expect(differences(sliceWith(backends.pool, ints, shape, begin, box), sliceWith(cpu, ints, shape, begin, box))).toEqual([]);
+    });
+  }
+});

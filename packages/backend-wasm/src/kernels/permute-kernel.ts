@@ -33,6 +33,21 @@ export function rowOffsets(outShape: readonly number[], strides: readonly number
   return offsets;
 }
 
+/** f32 or i32 in and out, and enough elements that the pool pays off. */
+function wordSizedAndLarge(out: Info, x: Info): boolean {
+  return (out.dtype === "f32" || out.dtype === "i32") && x.dtype === out.dtype && out.handle.length >= MIN_ELEMENTS && out.shape.length >= 2;
+}
+
+/** out's rows (the last axis) gathered from x, row r from offsets[r] with `stride`, split over the threads. */
+function gatherRows(engine: WasmEngine, x: TypedArray, offsets: Int32Array, out: TypedArray, length: number, stride: number): void {
+  engine.place([[x, "in"], [offsets, "in"], [out, "out"]], ([px, po, pout]) => {
+    const pieces = splitRange(offsets.length, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / length)));
+    const tasks = new Int32Array(pieces.length * TASK_FIELDS);
+    pieces.forEach(([r0, count], t) => tasks.set([engine.kinds.gatherRows, r0, count, length, stride, po!, px!, pout!], t * TASK_FIELDS));
+    engine.runTasks(tasks);
+  });
+}
+
 /**
  * Permute of f32 or i32 tensors in WebAssembly on the pool: each output row is a block copy (or a strided
  * gather when the last output axis is not contiguous in the input), so results equal the cpu kernel's bit
@@ -43,19 +58,28 @@ export function createPermuteKernel(engine: WasmEngine, fallback: KernelTable<Ty
   const reference = fallback.Permute as Kernel<{ perm: number[] }, TypedArray>;
   return (out: Info, inputs: readonly Info[], attrs) => {
     const [x] = inputs as [Info];
-    const size = out.handle.length;
-    const wordSized = (out.dtype === "f32" || out.dtype === "i32") && x.dtype === out.dtype;
-    if (!wordSized || size < MIN_ELEMENTS || out.shape.length < 2) return reference(out, inputs, attrs);
+    if (!wordSizedAndLarge(out, x)) return reference(out, inputs, attrs);
     const inStrides = stridesOf(x.shape);
     const strides = attrs.perm.map((axis) => inStrides[axis]!);
     const length = out.shape[out.shape.length - 1]!;
-    const offsets = rowOffsets(out.shape, strides);
-    const rows = offsets.length;
-    engine.place([[x.handle, "in"], [offsets, "in"], [out.handle, "out"]], ([px, po, pout]) => {
-      const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / length)));
-      const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-      pieces.forEach(([r0, count], t) => tasks.set([engine.kinds.gatherRows, r0, count, length, strides[strides.length - 1]!, po!, px!, pout!], t * TASK_FIELDS));
-      engine.runTasks(tasks);
-    });
+    const stride = strides[strides.length - 1]!;
+    gatherRows(engine, x.handle, rowOffsets(out.shape, strides), out.handle, length, stride);
+  };
+}
+
+/**
+ * Slice (f32/i32, large) as the same row gathers: the rows of the sliced box, each a block copy from where
+ * it starts in the input (the qkv split of attention: [B, T, 3C] into three [B, T, C]).
+ */
+export function createSliceKernel(engine: WasmEngine, fallback: KernelTable<TypedArray>): Kernel<{ begin: number[]; size: number[] }, TypedArray> {
+  const reference = fallback.Slice as Kernel<{ begin: number[]; size: number[] }, TypedArray>;
+  return (out: Info, inputs: readonly Info[], attrs) => {
+    const [x] = inputs as [Info];
+    if (!wordSizedAndLarge(out, x)) return reference(out, inputs, attrs);
+    const inStrides = stridesOf(x.shape);
+    const base = attrs.begin.reduce((sum, start, axis) => sum + start * inStrides[axis]!, 0);
+    const offsets = rowOffsets(out.shape, inStrides).map((offset) => offset + base);
+    const length = out.shape[out.shape.length - 1]!;
+    gatherRows(engine, x.handle, offsets, out.handle, length, 1);
   };
 }
