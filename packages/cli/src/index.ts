@@ -17,7 +17,7 @@ export type { CorpusOptions, CorpusTokens, CorpusTokensOptions } from "./corpus.
 export { prepareRunFolder, withContinueHint, RUN_OUTPUTS } from "./run-folder.js";
 export { aggregate, machineFacts, maskSlices, teacherRow, writeMasks, writeResults } from "./run-results.js";
 export type { ResultRow, RunOutcome } from "./run-results.js";
-export { PRUNE_DEFAULTS, withPruneDefaults } from "./prune-defaults.js";
+export { PRETRAIN_DEFAULTS, PRUNE_DEFAULTS, withPretrainDefaults, withPruneDefaults } from "./trainer-defaults.js";
 export { loadModelFolder, saveModelFolder } from "./model-folder.js";
 export type { ModelFolder } from "./model-folder.js";
 export { loadFolderTokenizer, saveFolderTokenizer, tokenizerFile, TOKENIZER_FILE } from "./tokenizers.js";

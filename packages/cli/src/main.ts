@@ -10,8 +10,9 @@ import { prune } from "./commands/prune.js";
 import { report } from "./commands/report.js";
 import { CliError, formatError } from "./errors.js";
 import { collect, decimal, nmPattern, separatorText, setting, wholeNumber } from "./option-parsers.js";
-import { PRUNE_DEFAULTS_HELP } from "./prune-defaults.js";
+import { PRETRAIN_LR_HELP, PRUNE_DEFAULTS_HELP } from "./trainer-defaults.js";
 import { createCliRegistry } from "./registry.js";
+import { PRETRAIN_MODEL_DEFAULTS } from "./settings.js";
 
 const separatorHelp = "cut a single text file into documents on this string, e.g. '\\n' (default: blank lines)";
 
@@ -50,7 +51,11 @@ export function createProgram(options: MainOptions = {}): Command {
     .requiredOption("-o, --out <folder>", "model folder to write (config.json, model.safetensors, tokenizer.json)")
     .option("--resume", "continue from <out>/checkpoint")
     .option("--force", "replace the outputs of an earlier run in <out>")
-    .addHelpText("after", "\nExample:\n  adaptive-sparse pretrain -c apps/example/teacher/pretrain.yaml --out models/teacher\n")
+    .addHelpText(
+      "after",
+      `\nDefaults (when the config and --set leave them out):\n  model:     ${Object.entries(PRETRAIN_MODEL_DEFAULTS).map(([key, value]) => `${key} ${value}`).join(", ")} (the example teacher's shape)\n  tokenizer: gpt2 (50,257 ids; { type: bpe, vocabSize: 1024 } trains a small one on the corpus)\n${PRETRAIN_LR_HELP}\n` +
+        "\nExamples:\n  adaptive-sparse pretrain --corpus notes.txt --steps 500 -o models/notes\n  adaptive-sparse pretrain -c apps/example/teacher/pretrain.yaml --out models/teacher\n",
+    )
     .action((flags) => pretrain({ ...flags, progress: progressOf(flags), registry }));
 
   common(program.command("prune"))

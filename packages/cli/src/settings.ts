@@ -26,8 +26,14 @@ export const dataSettings = z.strictObject({
 /** Extra validation sets: corpus specs whose validation split is scored for perplexity. */
 export const evalSettings = z.strictObject({ corpora: z.array(z.string().min(1)).default([]) }).prefault({});
 
+/** The GPT pretrain makes when the settings leave `model` keys out: the example teacher's shape (nanoGPT-style defaults). */
+export const PRETRAIN_MODEL_DEFAULTS = { nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64 } as const;
+
 export const pretrainSettings = z.strictObject({
-  model: z.record(z.string(), z.unknown()).describe("GPT config (nLayer, nHead, nEmbd, blockSize, dropout, bias); vocabSize defaults to the tokenizer's"),
+  model: z
+    .record(z.string(), z.unknown())
+    .prefault({})
+    .describe("GPT config (nLayer, nHead, nEmbd, blockSize, dropout, bias); keys left out take PRETRAIN_MODEL_DEFAULTS, vocabSize the tokenizer's"),
   tokenizer: tokenizerSettings.prefault({ type: "gpt2" }),
   data: dataSettings,
   eval: evalSettings,

@@ -13,7 +13,8 @@ import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeResults } from "../run-results.js";
 import { abortOnSignals, evalWindowsOf, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
-import { loadSettings, pretrainSettings, type tokenizerSettings } from "../settings.js";
+import { loadSettings, PRETRAIN_MODEL_DEFAULTS, pretrainSettings, type tokenizerSettings } from "../settings.js";
+import { withPretrainDefaults } from "../trainer-defaults.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
 export interface PretrainOptions {
@@ -45,7 +46,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   const registry = options.registry ?? createCliRegistry();
   const settings = await loadSettings(pretrainSettings, "pretrain", options.config, options.set ?? [], {
     "data.corpus": options.corpus, "data.separator": options.separator, "trainer.steps": options.steps,
-  }, { "data.corpus": "--corpus <name|path>" });
+  }, { "data.corpus": "--corpus <name|path>" }, (config) => ({ ...config, trainer: withPretrainDefaults((config.trainer ?? {}) as Record<string, unknown>) }));
   prepareRunFolder(options.out, options);
   const backend = await useBackend(options.backend, registry);
   const checkpointDir = join(options.out, "checkpoint");
@@ -53,7 +54,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   const tokenizer = resume && existsSync(join(options.out, "tokenizer.json"))
     ? await loadFolderTokenizer(options.out, registry)
     : await makeTokenizer(settings.tokenizer, settings.data, registry);
-  const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...settings.model } as never);
+  const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...PRETRAIN_MODEL_DEFAULTS, ...settings.model } as never);
   const model = createModel("gpt2", config, { backend, generator: new Generator(settings.seed) });
   const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize, evalWindows: evalWindowsOf(settings.trainer) });
   const { signal, dispose } = abortOnSignals();

@@ -4,7 +4,7 @@ import { jsonlLogger, METHODS, train, type TrainerEvent, type TrainResult } from
 import { exportCompressed24 } from "../export-compressed.js";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
-import { withPruneDefaults } from "../prune-defaults.js";
+import { withPruneDefaults } from "../trainer-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";

@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { makeFixture, runCli } from "./helpers.js";
@@ -81,6 +81,20 @@ describe("flag values: a bad one names the flag and the expected form; nothing r
     expect(code).toBe(0);
     expect(stdout).toContain("trainer.lr.options:    max 0.0002, min 0.00002, warmupSteps 5% of the steps (warmup-cosine)");
     expect(stdout).toContain("trainer.decay.options: max 0.0001, rampSteps 25% of the steps (linear-ramp)");
+  });
+
+  it("pretrain with only --corpus, --steps and -o takes the default model shape and lr schedule, and --help names them", async () => {
+    const folder = join(root, "pretrained");
+    const { code, stderr } = await runCli(["pretrain", "--corpus", corpus, "--steps", "2", "--set", "tokenizer.type=byte", "--backend", "cpu", "--quiet", "-o", folder]);
+    expect(stderr).toContain("pretrain: completed at step 2");
+    expect(code).toBe(0);
+    const config = JSON.parse(readFileSync(join(folder, "config.json"), "utf8"));
+    expect([config.n_layer, config.n_head, config.n_embd, config.n_positions]).toEqual([4, 4, 128, 64]);
+    const start = readFileSync(join(folder, "metrics.jsonl"), "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line)).find((event) => event.type === "start");
+    expect(start.config.lr).toEqual({ options: { max: 1e-3, min: 1e-4, warmupSteps: 0 } }); // the schedule left out: warmup-cosine
+    const help = await captureHelp(["pretrain", "--help"]);
+    expect(help.stdout).toContain("model:     nLayer 4, nHead 4, nEmbd 128, blockSize 64 (the example teacher's shape)");
+    expect(help.stdout).toContain("trainer.lr.options: max 0.001, min 0.0001, warmupSteps 5% of the steps (warmup-cosine)");
   });
 });
 

@@ -1,5 +1,7 @@
 /**
- * Trainer settings `prune` fills in when neither the config file nor `--set` gives them: the paper's
+ * Trainer settings the commands fill in when neither the config file nor `--set` gives them.
+ *
+ * `prune` fills in when neither the config file nor `--set` gives them: the paper's
  * GPT-2 recipe (method.md §3.5, §3.6: lr warmup 2,000 → peak 2e-4 → cosine to 2e-5 over 40,000 steps;
  * decay ramp to λmax 1e-4 at step 10,000), with the step counts scaled to the run's length as the
  * example's README explains: warmup 5% of the steps, the decay ramp 25%.
@@ -39,4 +41,21 @@ export function withPruneDefaults(trainer: Record<string, unknown>): Record<stri
     lr: fill(trainer.lr, "warmup-cosine", { max: lrMax, min: lrMin, warmupSteps: Math.round(steps * warmupFraction) }),
     decay: fill(trainer.decay, "linear-ramp", { max: decayMax, rampSteps: Math.round(steps * rampFraction) }),
   };
+}
+
+/**
+ * What `pretrain` fills in: a small GPT's schedule (nanoGPT's for its character-level model: peak 1e-3,
+ * cosine to 1e-4), warmup 5% of the steps.
+ */
+export const PRETRAIN_DEFAULTS = { lrMax: 1e-3, lrMin: 1e-4, warmupFraction: 0.05 } as const;
+
+/** The `--help` lines that say which values `pretrain` uses. */
+export const PRETRAIN_LR_HELP = `  trainer.lr.options: max ${PRETRAIN_DEFAULTS.lrMax}, min ${PRETRAIN_DEFAULTS.lrMin}, warmupSteps ${PRETRAIN_DEFAULTS.warmupFraction * 100}% of the steps (warmup-cosine)`;
+
+/** The pretraining trainer config with the lr defaults added where missing (needs `steps`). */
+export function withPretrainDefaults(trainer: Record<string, unknown>): Record<string, unknown> {
+  const steps = typeof trainer.steps === "number" && trainer.steps > 0 ? trainer.steps : undefined;
+  if (steps === undefined) return trainer;
+  const { lrMax, lrMin, warmupFraction } = PRETRAIN_DEFAULTS;
+  return { ...trainer, lr: fill(trainer.lr, "warmup-cosine", { max: lrMax, min: lrMin, warmupSteps: Math.round(steps * warmupFraction) }) };
 }
