@@ -1,5 +1,5 @@
 import { Generator, add, type Backend, type Tensor } from "@adaptive-sparse/core";
-import { CausalSelfAttention } from "./causal-self-attention.js";
+import { CausalSelfAttention, type LayerCache } from "./causal-self-attention.js";
 import { LayerNorm } from "./layer-norm.js";
 import { MLP } from "./mlp.js";
 import { Module } from "./module.js";
@@ -37,6 +37,12 @@ export class Block extends Module<[Tensor], Tensor> {
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
     const h = add(x, this.attn.call(this.ln1.call(x)));
+    return add(h, this.mlp.call(this.ln2.call(h)));
+  }
+
+  /** The block with its attention reading and extending `cache` (see CausalSelfAttention.forwardCached). */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    const h = add(x, this.attn.forwardCached(this.ln1.call(x), cache));
     return add(h, this.mlp.call(this.ln2.call(h)));
   }
 }

@@ -3,7 +3,14 @@ import { Dropout } from "./dropout.js";
 import { LengthCache } from "./length-cache.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
+import type { KVCache } from "./kv-cache.js";
 import type { SparseLinear } from "./sparse-linear.js";
+
+/** One layer's view of a {@link KVCache}: the cache and the layer's index in it. */
+export interface LayerCache {
+  readonly kv: KVCache;
+  readonly layer: number;
+}
 
 /** A dense or sparse linear layer; `sparsify` swaps one for the other under the same name. */
 export type LinearLayer = Linear | SparseLinear;
@@ -57,13 +64,31 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
 
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
+    return this.#attend(x);
+  }
+
+  /**
+   * Attention over the positions `cache.kv` holds (layer `cache.layer`) and x's, whose keys and values are
+   * added to it; T must be 1 unless the cache is empty. (Forward hooks do not run.)
+   * @param x [B, T, C] @returns [B, T, C]
+   */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    return this.#attend(x, cache);
+  }
+
+  #attend(x: Tensor, cache?: LayerCache): Tensor {
     const [B, T, C] = x.shape;
     const hs = C / this.nHead;
     const toHeads = (t: Tensor) => permute(reshape(t, [B, T, this.nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
     const qkv = this.cAttn.call(x); // (B, T, 3C)
-    const [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
-    const att = this.attnDropout.call(this.#rows(matmul(q, k, { transB: true }), 1 / Math.sqrt(hs), T, x.backend)); // (B, nh, T, T)
-    const y = matmul(att, v); // (B, nh, T, hs)
+    let [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
+    if (cache) [k, v] = cache.kv.append(cache.layer, k!, v!); // (B, nh, Tk, hs): the cached positions, then these
+    const scores = matmul(q!, k!, { transB: true }); // (B, nh, T, Tk)
+    const scale = 1 / Math.sqrt(hs);
+    // One new position after cached ones sees all of them: no mask.
+    const rows = scores.shape[3] === T ? this.#rows(scores, scale, T, x.backend) : softmax(mul(scores, scale), -1);
+    const att = this.attnDropout.call(rows); // (B, nh, T, Tk)
+    const y = matmul(att, v!); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     return this.residDropout.call(this.cProj.call(merged));
   }

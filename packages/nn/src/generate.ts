@@ -1,4 +1,5 @@
 import { ConfigError, DTypeError, Generator, ShapeError, formatShape, noGrad, reshape, slice, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
+import type { KVCache } from "./kv-cache.js";
 
 /** Options of {@link GPT.generate}. */
 export interface GenerateOptions {
@@ -8,16 +9,27 @@ export interface GenerateOptions {
   topK?: number;
   /** Source of the sampling draws (seed 0 when omitted). */
   generator?: Generator;
+  /**
+   * Reuse each step's keys and values (a KV cache) where the model supports it (GPT): after the prompt,
+   * every token runs the model on one position instead of the whole context (default true; false recomputes
+   * the context every step, as nanoGPT does).
+   */
+  cache?: boolean;
 }
 
-/** What generation needs from a model: its context length and a forward that returns logits [B, T, V]. */
+/**
+ * What generation needs from a model: its context length and a forward that returns logits [B, T, V]; and,
+ * where it has them, a KV cache and a forward that extends it (GPT.createCache, GPT.forwardCached).
+ */
 interface Sampler {
   readonly config: { readonly blockSize: number };
   call(idx: Tensor): { logits: Tensor };
+  createCache?(): KVCache;
+  forwardCached?(idx: Tensor, cache: KVCache): Tensor;
 }
 
 /** Samples one token per row from `logits` (host f32 [B·V]) and appends it to each row. */
-function sampleRows(rows: number[][], logits: ArrayLike<number>, vocab: number, options: Required<Omit<GenerateOptions, "topK">> & { topK?: number }): void {
+function sampleRows(rows: number[][], logits: ArrayLike<number>, vocab: number, options: Required<Omit<GenerateOptions, "topK" | "cache">> & { topK?: number }): void {
   rows.forEach((row, b) => {
     const values = Array.from({ length: vocab }, (_, v) => logits[b * vocab + v]);
     const best = values.reduce((arg, value, v) => (value > values[arg] ? v : arg), 0);
@@ -42,14 +54,15 @@ function sampleRows(rows: number[][], logits: ArrayLike<number>, vocab: number, 
 }
 
 /**
- * Autoregressive sampling (nanoGPT's `generate`): each step feeds the last `blockSize` tokens,
- * takes the last position's logits and draws the next token. Works on every backend (async reads).
+ * Autoregressive sampling (nanoGPT's `generate`): each step feeds the last `blockSize` tokens (with a KV
+ * cache, the prompt once and then only the newest token), takes the last position's logits and draws the
+ * next token. Works on every backend (async reads).
  * @param idx i32 [B, T] prompt
  * @returns i32 [B, T + maxNewTokens]
  * @throws ConfigError for a negative token count, temperature or topK < 1
  */
 export async function generate(model: Sampler, idx: Tensor, maxNewTokens: number, options: GenerateOptions = {}): Promise<Tensor> {
-  const { temperature = 1, topK, generator = new Generator(0) } = options;
+  const { temperature = 1, topK, generator = new Generator(0), cache: useCache = true } = options;
   if (!Number.isInteger(maxNewTokens) || maxNewTokens < 0) throw new ConfigError(`generate: maxNewTokens must be a non-negative integer, got ${maxNewTokens}`);
   if (!(temperature >= 0 && Number.isFinite(temperature))) throw new ConfigError(`generate: temperature must be finite and >= 0 (0 = greedy), got ${temperature}`);
   if (topK !== undefined && !(Number.isInteger(topK) && topK >= 1)) throw new ConfigError(`generate: topK must be an integer >= 1, got ${topK}`);
@@ -58,21 +71,30 @@ export async function generate(model: Sampler, idx: Tensor, maxNewTokens: number
   const [B, T0] = idx.shape;
   const flat = await idx.data();
   const rows = Array.from({ length: B }, (_, b) => Array.from(flat.subarray(b * T0, (b + 1) * T0)));
-  for (let step = 0; step < maxNewTokens; step++) {
-    const start = Math.max(0, rows[0].length - model.config.blockSize);
-    const T = rows[0].length - start;
-    const last = noGrad(() =>
-      tidy(() => {
-        const context = tensor(rows.flatMap((row) => row.slice(start)), { shape: [B, T], dtype: "i32", backend: idx.backend }); // (B, T)
-        const { logits } = model.call(context); // (B, T, V)
-        const V = logits.shape[2];
-        return reshape(slice(logits, [0, T - 1, 0], [B, 1, V]), [B, V]); // (B, V): the last position
-      }),
-    );
-    const vocab = last.shape[1];
-    const values = await last.data();
-    last.dispose();
-    sampleRows(rows, values, vocab, { temperature, topK, generator });
+  const cache = useCache && model.createCache && model.forwardCached ? model.createCache() : null;
+  try {
+    for (let step = 0; step < maxNewTokens; step++) {
+      const start = Math.max(0, rows[0].length - model.config.blockSize);
+      const T = rows[0].length - start;
+      // Past blockSize the window slides and every position moves: the cache starts over from the cropped context.
+      if (cache && start > 0) cache.reset();
+      const feed = cache && cache.length > 0 ? rows[0].length - 1 : start; // with a warm cache, only the newest token
+      const last = noGrad(() =>
+        tidy(() => {
+          const context = tensor(rows.flatMap((row) => row.slice(feed)), { shape: [B, rows[0].length - feed], dtype: "i32", backend: idx.backend });
+          if (cache) return model.forwardCached!(context, cache); // (B, V)
+          const { logits } = model.call(context); // (B, T, V)
+          const V = logits.shape[2];
+          return reshape(slice(logits, [0, T - 1, 0], [B, 1, V]), [B, V]); // (B, V): the last position
+        }),
+      );
+      const vocab = last.shape[1];
+      const values = await last.data();
+      last.dispose();
+      sampleRows(rows, values, vocab, { temperature, topK, generator });
+    }
+  } finally {
+    cache?.dispose();
   }
   return tensor(rows.flat(), { shape: [B, T0 + maxNewTokens], dtype: "i32", backend: idx.backend });
 }

@@ -1,10 +1,11 @@
-import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Block } from "./block.js";
 import { CausalSelfAttention } from "./causal-self-attention.js";
 import type { CausalLM, CausalLMOutput } from "./causal-lm.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
 import { generate, type GenerateOptions } from "./generate.js";
+import { KVCache } from "./kv-cache.js";
 import { parseGPTConfig, type GPTConfig, type GPTConfigInput } from "./gpt-config.js";
 import { isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { LayerNorm } from "./layer-norm.js";
@@ -88,22 +89,50 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
   /**
    * Token + position embeddings after dropout: block 0's input.
    * @param idx i32 [B, T] token ids, T <= blockSize
+   * @param start the position of idx's first token (a KV-cached decode's cached length; 0 otherwise)
    * @returns [B, T, nEmbd]
    * @throws DTypeError / ShapeError for a bad idx (the message says what is expected)
    */
-  embed(idx: Tensor): Tensor {
+  embed(idx: Tensor, start = 0): Tensor {
     if (idx.dtype !== "i32") throw new DTypeError(`GPT.forward: idx has dtype ${idx.dtype}, expected i32 token ids`);
     if (idx.rank !== 2) throw new ShapeError(`GPT.forward: idx is ${formatShape(idx.shape)}; expected [B, T]`);
     const T = idx.shape[1];
-    if (T > this.config.blockSize) {
-      throw new ShapeError(`GPT.forward: sequence length ${T} exceeds blockSize ${this.config.blockSize}; crop idx to its last ${this.config.blockSize} tokens`);
+    if (start + T > this.config.blockSize) {
+      const what = start ? `${start} cached positions and ${T} new ones exceed` : `sequence length ${T} exceeds`;
+      throw new ShapeError(`GPT.forward: ${what} blockSize ${this.config.blockSize}; crop idx to its last ${this.config.blockSize} tokens${start ? " and start a new cache" : ""}`);
     }
     const wte = this.transformer.get("wte");
     if (idx.backend !== wte.weight.backend) {
       throw new BackendError(`GPT.forward: idx lives on backend "${idx.backend.name}" but the model on "${wte.weight.backend.name}"; make idx with { backend } or move it with await idx.to(backend)`);
     }
-    const pos = this.#positions.get(T, idx.backend, () => arange(0, T, 1, { backend: idx.backend })); // (T), built once per length
+    const pos = start === 0 ? this.#positions.get(T, idx.backend, () => arange(0, T, 1, { backend: idx.backend })) : arange(start, start + T, 1, { backend: idx.backend }); // (T)
     return this.transformer.get("drop").call(add(wte.call(idx), this.transformer.get("wpe").call(pos))); // (B, T, C) + (T, C) -> (B, T, C)
+  }
+
+  /** An empty {@link KVCache} for {@link GPT.forwardCached}. */
+  createCache(): KVCache {
+    return new KVCache(this.config.nLayer);
+  }
+
+  /**
+   * The next-token logits after `idx`, reusing the keys and values of the positions `cache` holds and adding
+   * idx's (Hugging Face's forward with `past_key_values`): fill an empty cache with the prompt, then feed one
+   * token at a time. Only the last position goes through the LM head.
+   * @param idx i32 [B, T]; T must be 1 once the cache holds positions
+   * @returns logits [B, vocabSize] of idx's last position
+   * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
+   */
+  forwardCached(idx: Tensor, cache: KVCache): Tensor {
+    if (cache.length > 0 && idx.shape[1] !== 1) {
+      throw new ShapeError(`GPT.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
+    }
+    const [B, T] = idx.shape;
+    let x = this.embed(idx, cache.length);
+    let layer = 0;
+    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
+    cache.length += T;
+    const last = this.transformer.get("ln_f").call(T === 1 ? x : slice(x, [0, T - 1, 0], [B, 1, this.config.nEmbd])); // (B, 1, C)
+    return reshape(matmul(last, this.transformer.get("wte").weight, { transB: true }), [B, this.config.vocabSize]); // (B, V)
   }
 
   /**
