@@ -81,14 +81,14 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const hs = C / this.nHead;
     const toHeads = (t: Tensor) => permute(reshape(t, [B, T, this.nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
     const qkv = this.cAttn.call(x); // (B, T, 3C)
-    let [q, k, v] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
-    if (cache) [k, v] = cache.kv.append(cache.layer, k!, v!); // (B, nh, Tk, hs): the cached positions, then these
-    const scores = matmul(q!, k!, { transB: true }); // (B, nh, T, Tk)
+    const [q, kNew, vNew] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
+    const [k, v] = cache ? cache.kv.append(cache.layer, kNew!, vNew!) : [kNew!, vNew!]; // (B, nh, Tk, hs): the cached positions, then these
+    const scores = matmul(q!, k, { transB: true }); // (B, nh, T, Tk)
     const scale = 1 / Math.sqrt(hs);
     // One new position after cached ones sees all of them: no mask.
     const rows = scores.shape[3] === T ? this.#rows(scores, scale, T, x.backend) : softmax(mul(scores, scale), -1);
     const att = this.attnDropout.call(rows); // (B, nh, T, Tk)
-    const y = matmul(att, v!); // (B, nh, T, hs)
+    const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     return this.residDropout.call(this.cProj.call(merged));
   }
