@@ -79,6 +79,27 @@ export function decodeTable(run) {
 }
 
 /**
+ * The `generate` rows (decode's `generate` field): the time to the first token (the prompt's forward) and
+ * the decode rate after it, each rate with its ratio to our dense and to PyTorch's.
+ */
+export function generateTable(run) {
+  const { prompt, tokens, rows } = run.generate;
+  const dense = find(rows, /^ours dense/);
+  const torch = find(rows, /^PyTorch/);
+  const body = rows.map((row) => [
+    row.impl,
+    fmt(row.firstMs, 1),
+    fmt(row.decodeTokensPerS, 1),
+    dense ? `${fmt(row.decodeTokensPerS / dense.decodeTokensPerS, 2)}×` : "—",
+    torch ? `${fmt(row.decodeTokensPerS / torch.decodeTokensPerS, 2)}×` : "—",
+  ]);
+  const about =
+    `\`generate\` itself, greedy, with a KV cache on both sides: a ${prompt}-token prompt in one forward, then one position per forward; ` +
+    `timed generating 1 token (the first token's time: the prompt's forward, on the 2:4 side the 2:4 GEMM) and ${tokens}, the decode rate being the other ${tokens - 1} over the difference.`;
+  return `${about}\n\n${table(["implementation", "first token ms", "decode tokens/s", "decode ÷ our dense", "decode ÷ PyTorch dense"], body)}`;
+}
+
+/**
  * Bytes of weights one decoded token reads: every parameter but the position table (one row of it is read),
  * f32; the 2:4 model reads its sparse layers compressed (half the values plus one position byte per 8
  * columns: 2.125 bytes per weight) and the rest as the dense one. The tied head is the token embedding.

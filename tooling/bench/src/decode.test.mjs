@@ -1,10 +1,10 @@
 import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
 import { describe, expect, it } from "vitest";
 import { PYTHON, torchImportable } from "./children.mjs";
-import { decodeBytes, decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { decodeBytes, decodeTable, decodeTargets, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
 import { benchGemvInCache, IN_CACHE_BURST, inCacheSize } from "./gemv.mjs";
 import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
-import { argmax, benchGptDecode, mask24 } from "./gpt-decode.mjs";
+import { argmax, benchGptDecode, generateShape, mask24 } from "./gpt-decode.mjs";
 import { startTorch } from "./torch.mjs";
 
 const MiB = 1024 ** 2;
@@ -28,6 +28,27 @@ describe("decode rows: plan, mask, tables and targets", () => {
     expect(lines[0]).toBe("W 2048×2048: 16 MiB dense, 8.5 MiB as 2:4, against a last-level cache of 32 MiB; kernel table, interleaved rounds, 8 calls back to back per sample (ms per call).");
     expect(lines[4]).toBe("| ours wasm (pool, 2 threads) | 0.800 | 0.400 | 2.00× | 1.200 | 3.00× |");
     expect(inCacheTargets(rows)).toEqual([{ target: "2:4 GEMV ÷ dense GEMV 2048², ours wasm (pool, 2 threads), weight in the last-level cache", value: 2, goal: 1.6, op: "≥", met: true }]);
+  });
+
+  it("sizes generate's prompt and new tokens to the model, and tabulates generate against our dense and PyTorch", () => {
+    expect(generateShape(1024)).toEqual({ prompt: 32, tokens: 64 });
+    expect(generateShape(16)).toEqual({ prompt: 8, tokens: 8 });
+    const run = {
+      generate: {
+        prompt: 32,
+        tokens: 64,
+        rows: [
+          { impl: "ours dense (BLAS GEMM, 2 threads)", firstMs: 20, totalMs: 1280, decodeTokensPerS: 50 },
+          { impl: "ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads)", firstMs: 60, totalMs: 690, decodeTokensPerS: 100 },
+          { impl: "PyTorch CPU (2 threads), dense", firstMs: 30, totalMs: 2550, decodeTokensPerS: 25 },
+        ],
+      },
+    };
+    const lines = generateTable(run).split("\n");
+    expect(lines[0]).toBe(
+      "`generate` itself, greedy, with a KV cache on both sides: a 32-token prompt in one forward, then one position per forward; timed generating 1 token (the first token's time: the prompt's forward, on the 2:4 side the 2:4 GEMM) and 64, the decode rate being the other 63 over the difference.",
+    );
+    expect(lines[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 60.0 | 100.0 | 2.00× | 4.00× |");
   });
 
   it("masks 2 of every 4 along a row and takes the first largest value", () => {
@@ -155,6 +176,13 @@ describe("decode rows, run for real on tiny shapes", () => {
       // A second dense row where the default path is BLAS (the wasm GEMM's), PyTorch's where installed.
       expect(run.rows).toHaveLength(2 + (run.gemmPath === "blas" ? 1 : 0) + (hasTorch ? 1 : 0));
       for (const row of run.rows) expect(row.tokensPerS).toBeCloseTo((3 * 1000) / row.medianMs, 6);
+      // generate with its KV cache: blockSize 16 allows an 8-token prompt and 8 new tokens.
+      expect([run.generate.prompt, run.generate.tokens]).toEqual([8, 8]);
+      expect(run.generate.rows.map((r) => r.impl.split(" (")[0])).toEqual(["ours dense", "ours 2:4 compressed sparse layers", ...(hasTorch ? ["PyTorch CPU"] : [])]);
+      for (const row of run.generate.rows) {
+        expect(row.firstMs).toBeGreaterThan(0);
+        expect(row.decodeTokensPerS).toBeCloseTo((7 * 1000) / Math.max(row.totalMs - row.firstMs, 1e-9), 6);
+      }
     } finally {
       await torch?.close();
     }

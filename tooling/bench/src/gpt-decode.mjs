@@ -62,11 +62,54 @@ async function buildModels(config, threads) {
   return { backend, dense, wasmDense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
 }
 
+/** Prompt length and new tokens of the `generate` rows (shorter for a model with a small blockSize). */
+export function generateShape(blockSize) {
+  const prompt = Math.min(32, Math.floor(blockSize / 2));
+  return { prompt, tokens: Math.min(64, blockSize - prompt) };
+}
+
+/**
+ * `generate` itself, greedy, with its KV cache (the prompt in one forward, then one position per token):
+ * ours dense, ours 2:4 (the twin, compressed), and PyTorch's twin model generating the same way, interleaved.
+ * Each is timed generating 1 token (the prompt's forward: the time to the first token) and `tokens`; the
+ * decode rate is the other tokens over the difference.
+ * @returns { prompt, tokens, rows: [{ impl, firstMs, totalMs, decodeTokensPerS }] }
+ */
+async function benchGenerate({ config, backend, dense, sparse, torch, path, simd, minSamples }) {
+  const shape = generateShape(config.blockSize);
+  const promptIds = Array.from({ length: shape.prompt }, (_, i) => (i * 97 + 1) % config.vocabSize);
+  const prompt = tensor([promptIds], { dtype: "i32", backend });
+  const generateOn = (model, tokens) => async () => (await model.generate(prompt, tokens, { temperature: 0 })).dispose();
+  const impls = [
+    { impl: `ours dense (${path}, ${backend.threads} threads)`, first: generateOn(dense, 1), total: generateOn(dense, shape.tokens) },
+    { impl: `ours 2:4 compressed sparse layers (${simd} 2:4 kernel, ${backend.threads} threads)`, first: generateOn(sparse, 1), total: generateOn(sparse, shape.tokens) },
+  ];
+  const jobs = [];
+  if (torch) {
+    const job = (tokens) => torch.prepare({ kind: "gpt-generate", config, prompt: promptIds, tokens });
+    jobs.push(await job(1), await job(shape.tokens));
+    impls.push({ impl: `PyTorch CPU (${torch.threads} threads), dense`, first: jobs[0].run, total: jobs[1].run });
+  }
+  try {
+    const timings = await measureInterleaved(impls.flatMap((i) => [i.first, i.total]), { warmup: 1, minSamples, maxSamples: 9, minTimeMs: 300 });
+    const rows = impls.map((i, n) => {
+      const [firstMs, totalMs] = [timings[2 * n].medianMs, timings[2 * n + 1].medianMs];
+      return { impl: i.impl, firstMs, totalMs, decodeTokensPerS: ((shape.tokens - 1) * 1000) / Math.max(totalMs - firstMs, 1e-9) };
+    });
+    return { ...shape, rows };
+  } finally {
+    for (const job of jobs) await job.dispose();
+    prompt.dispose();
+  }
+}
+
 /**
  * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT; on both GEMM paths where BLAS loads),
  * ours 2:4 (its twin) and PyTorch's dense (`torch`, startTorch's peer, or null), interleaved. Also checks that the 2:4 path computes the dense-with-zeros model: the first
  * token's logits of both, max |difference| (summation order differs between the kernels, so not exactly 0).
- * @returns { config, tokensPerRun, parameters, sparseParameters, gemmPath, maxLogitDiff, rows: [{ impl, medianMs, tokensPerS, ... }] }
+ * Then `generate` itself with its KV cache (benchGenerate).
+ * @returns { config, tokensPerRun, parameters, sparseParameters, gemmPath, maxLogitDiff, rows: [{ impl, medianMs, tokensPerS, ... }],
+ *   generate: { prompt, tokens, rows } }
  */
 export async function benchGptDecode({ config = GPT2_124M, threads, torch, tokensPerRun = 2, minSamples = 5 }) {
   const { backend, dense, wasmDense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
@@ -104,7 +147,8 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     const timings = await measureInterleaved(runs.map((r) => r.run), { warmup: 1, minSamples, maxSamples: 9, minTimeMs: 300 });
     await torchJob?.dispose();
     const rows = runs.map((r, i) => ({ impl: r.impl, ...timings[i], tokensPerS: (tokensPerRun * 1000) / timings[i].medianMs }));
-    return { config, tokensPerRun, parameters, sparseParameters, gemmPath: backend.gemmPath, maxLogitDiff, rows };
+    const generated = await benchGenerate({ config, backend, dense, sparse, torch, path, simd, minSamples });
+    return { config, tokensPerRun, parameters, sparseParameters, gemmPath: backend.gemmPath, maxLogitDiff, rows, generate: generated };
   } finally {
     useCompressed(false);
     for (const c of compressed) {

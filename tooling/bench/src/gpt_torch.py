@@ -30,17 +30,22 @@ class Block(nn.Module):
         self.mlp_proj = nn.Linear(4 * n_embd, n_embd)
         self.register_buffer("future", torch.triu(torch.ones(block_size, block_size, dtype=torch.bool), 1))
 
-    def attention(self, x):
+    def attention(self, x, cache=None):
         b, t, c = x.shape
         q, k, v = self.c_attn(x).split(c, dim=2)
         q, k, v = (z.view(b, t, self.n_head, c // self.n_head).transpose(1, 2) for z in (q, k, v))
+        if cache is not None:  # a KV cache (a dict per block): earlier positions' keys and values first
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], 2), torch.cat([cache["v"], v], 2)
+            cache["k"], cache["v"] = k, v
         scores = (q @ k.transpose(-2, -1)) / math.sqrt(c // self.n_head)
-        scores = scores.masked_fill(self.future[:t, :t], float("-inf"))
+        if t > 1:  # one new position after cached ones sees them all
+            scores = scores.masked_fill(self.future[:t, :t], float("-inf"))
         y = F.softmax(scores, dim=-1) @ v
         return self.attn_proj(y.transpose(1, 2).contiguous().view(b, t, c))
 
-    def forward(self, x):
-        x = x + self.attention(self.ln_1(x))
+    def forward(self, x, cache=None):
+        x = x + self.attention(self.ln_1(x), cache)
         return x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
 
 
@@ -63,11 +68,13 @@ class GPT(nn.Module):
         if isinstance(module, nn.Linear) and module.bias is not None:
             nn.init.zeros_(module.bias)
 
-    def forward(self, idx, targets=None):
+    def forward(self, idx, targets=None, caches=None, start=0):
+        """caches: one dict per block for KV-cached decoding (prefill with the prompt, then one position per call,
+        `start` its position); without them, the whole sequence as in training."""
         t = idx.shape[1]
-        x = self.wte(idx) + self.wpe(torch.arange(t))
-        for block in self.h:
-            x = block(x)
+        x = self.wte(idx) + self.wpe(torch.arange(start, start + t))
+        for i, block in enumerate(self.h):
+            x = block(x, None if caches is None else caches[i])
         logits = self.ln_f(x) @ self.wte.weight.t()  # tied LM head
         if targets is None:
             return logits

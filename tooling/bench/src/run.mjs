@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { decodeTable, decodeTargets, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { decodeTable, decodeTargets, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
 import { benchGemv, benchGemvInCache, IN_CACHE_BURST, inCacheSize } from "./gemv.mjs";
 import { ASSUMED_LLC_BYTES, benchGemvRotation } from "./gemv-rotation.mjs";
 import { benchGptDecode } from "./gpt-decode.mjs";
@@ -222,6 +222,7 @@ function printReport(record, shapes, ours, peers) {
   if (record.gemvInCache.length) console.log(`\n## Decode GEMV with the weight in the last-level cache\n\n${inCacheTable(record.gemvInCache, record.machine.lastLevelCacheBytes)}`);
   if (record.gemvMemory) console.log(`\n## Decode GEMV with the weights from memory\n\n${rotationTable(record.gemvMemory)}`);
   if (record.decode) console.log(`\n## Whole-model decode, GPT-2 124M-shaped: dense vs compressed 2:4, against PyTorch in the same rounds\n\n${decodeTable(record.decode)}`);
+  if (record.decode?.generate) console.log(`\n${generateTable(record.decode)}`);
   console.log(`\n## GPT training step and forward${record.quick ? " (--quick: smaller batch, fewer steps; not comparable with full runs)" : ""}\n`);
   console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
   console.log(gptTable(record.gpt));

@@ -8,6 +8,8 @@ Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, 
                               of `count` distinct weights (their total exceeds the last-level cache)
   {"op": "prepare", "kind": "gpt-decode", "config", "tokens"} -> {"id": i}: gpt_torch.py's GPT with random
                               weights; each run decodes `tokens` greedy tokens, one position per forward
+  {"op": "prepare", "kind": "gpt-generate", "config", "prompt", "tokens"} -> {"id": i}: the same model generating
+                              `tokens` greedy tokens after `prompt` (token ids) with a KV cache
   {"op": "run", "id": i}  -> {"seconds": s}, the time of one call measured here (so pipe latency is not
                               counted); a call whose previous sample was shorter than the threshold gets
                               one untimed call right before it, as the bench gives ours
@@ -43,7 +45,9 @@ def prepare(job):
         return gemv_rotation(job["n"], job["k"], job["count"])
     if job["kind"] == "gpt-decode":
         return gpt_decode(job["config"], job["tokens"])
-    raise ValueError(f"unknown job kind {job['kind']!r} (gemm, gemv, gemv-rotation or gpt-decode)")
+    if job["kind"] == "gpt-generate":
+        return gpt_generate(job["config"], job["prompt"], job["tokens"])
+    raise ValueError(f"unknown job kind {job['kind']!r} (gemm, gemv, gemv-rotation, gpt-decode or gpt-generate)")
 
 
 def gemv_rotation(n, k, count):
@@ -70,6 +74,23 @@ def gpt_decode(config, tokens):
         for _ in range(tokens):
             logits = model(last[0])
             last[0] = logits[:, -1].argmax(-1, keepdim=True)
+    return run
+
+
+def gpt_generate(config, prompt, tokens):
+    """Greedy generation with a KV cache, as Hugging Face's generate runs it: the prompt in one forward, then
+    one position per forward until `tokens` new tokens."""
+    from gpt_torch import GPT
+
+    model = GPT(config).eval()
+    idx = torch.tensor([prompt], dtype=torch.long)
+
+    def run():
+        caches = [dict() for _ in model.h]
+        logits = model(idx, caches=caches)
+        for step in range(tokens - 1):
+            nxt = logits[:, -1].argmax(-1, keepdim=True)
+            logits = model(nxt, caches=caches, start=len(prompt) + step)
     return run
 
 
