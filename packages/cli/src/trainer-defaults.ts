@@ -31,10 +31,13 @@ function fill(section: unknown, schedule: string, defaults: Record<string, numbe
   return { ...current, options: { ...defaults, ...options } };
 }
 
+/** The config's `steps` when it is a positive number (else the trainer's own message asks for steps). */
+const stepsOf = (trainer: Record<string, unknown>) => (typeof trainer.steps === "number" && trainer.steps > 0 ? trainer.steps : undefined);
+
 /** The trainer config with the shipped lr and decay defaults added where missing (needs `steps`). */
 export function withPruneDefaults(trainer: Record<string, unknown>): Record<string, unknown> {
-  const steps = typeof trainer.steps === "number" && trainer.steps > 0 ? trainer.steps : undefined;
-  if (steps === undefined) return trainer; // the trainer's own message asks for steps
+  const steps = stepsOf(trainer);
+  if (steps === undefined) return trainer;
   const { lrMax, lrMin, warmupFraction, decayMax, rampFraction } = PRUNE_DEFAULTS;
   return {
     ...trainer,
@@ -54,7 +57,7 @@ export const PRETRAIN_LR_HELP = `  trainer.lr.options: max ${PRETRAIN_DEFAULTS.l
 
 /** The pretraining trainer config with the lr defaults added where missing (needs `steps`). */
 export function withPretrainDefaults(trainer: Record<string, unknown>): Record<string, unknown> {
-  const steps = typeof trainer.steps === "number" && trainer.steps > 0 ? trainer.steps : undefined;
+  const steps = stepsOf(trainer);
   if (steps === undefined) return trainer;
   const { lrMax, lrMin, warmupFraction } = PRETRAIN_DEFAULTS;
   return { ...trainer, lr: fill(trainer.lr, "warmup-cosine", { max: lrMax, min: lrMin, warmupSteps: Math.round(steps * warmupFraction) }) };

@@ -130,7 +130,6 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
     let x = this.embed(idx, cache.length);
     let layer = 0;
     for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
-    cache.length += T;
     const last = this.transformer.get("ln_f").call(T === 1 ? x : slice(x, [0, T - 1, 0], [B, 1, this.config.nEmbd])); // (B, 1, C)
     return reshape(matmul(last, this.transformer.get("wte").weight, { transB: true }), [B, this.config.vocabSize]); // (B, V)
   }

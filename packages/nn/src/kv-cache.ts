@@ -6,12 +6,15 @@ import { concat, keep, type Tensor } from "@adaptive-sparse/core";
  * context again. Its tensors live outside `tidy` until the next append replaces them or `dispose()`.
  */
 export class KVCache {
-  /** Positions cached. */
-  length = 0;
   readonly #layers: ({ k: Tensor; v: Tensor } | null)[];
 
   constructor(readonly nLayer: number) {
     this.#layers = new Array<{ k: Tensor; v: Tensor } | null>(nLayer).fill(null);
+  }
+
+  /** Positions cached (the keys' length along T; every layer holds the same). */
+  get length(): number {
+    return this.#layers[0]?.k.shape[2] ?? 0;
   }
 
   /**
@@ -34,7 +37,6 @@ export class KVCache {
       entry?.v.dispose();
     }
     this.#layers.fill(null);
-    this.length = 0;
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import { broadcastRead, shapesEqual, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
-import { splitRange } from "./gemm-plan.js";
+import type { WasmEngine } from "../wasm/engine.js";
+import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
 
@@ -10,8 +10,6 @@ type Info = BufferInfo<TypedArray>;
  * 2.4 ms in JavaScript within a training step).
  */
 const MIN_ELEMENTS = 32768;
-/** Each task gets at least this many elements. */
-const MIN_TASK_ELEMENTS = 16384;
 
 /** How one operand is read over the output (see assembly/binary.ts). */
 export type BroadcastPattern = { readonly mode: "same" } | { readonly mode: "row"; readonly width: number } | { readonly mode: "col"; readonly width: number } | { readonly mode: "scalar" };
@@ -47,14 +45,11 @@ function runBinary(engine: WasmEngine, op: number, pattern: BroadcastPattern, ou
   const [rows, width] = pattern.mode === "row" || pattern.mode === "col" ? [size / pattern.width, pattern.width] : elementwiseRows(out.shape, size);
   const mode = codes[pattern.mode];
   engine.place([[a, "in"], [b, "in"], [out.handle, "out"]], ([pa, pb, po]) => {
-    const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / width)));
-    const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-    pieces.forEach(([start, count], t) => {
+    runRowTasks(engine, rows, width, (start, count) => {
       const offset = start * width * 4;
       const bAt = pattern.mode === "same" ? pb! + offset : pattern.mode === "col" ? pb! + start * 4 : pb!;
-      tasks.set([engine.kinds.binary, op, mode, count, width, pa! + offset, bAt, po! + offset], t * TASK_FIELDS);
+      return [engine.kinds.binary, op, mode, count, width, pa! + offset, bAt, po! + offset];
     });
-    engine.runTasks(tasks);
   });
 }
 

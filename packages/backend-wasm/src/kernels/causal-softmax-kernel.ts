@@ -1,11 +1,8 @@
 import type { BufferInfo, Kernel, TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type Access, type WasmEngine } from "../wasm/engine.js";
-import { splitRange } from "./gemm-plan.js";
+import type { Access, WasmEngine } from "../wasm/engine.js";
+import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
-
-/** Each task gets at least this many floats: below it, waking a worker costs more than the work. */
-const MIN_TASK_ELEMENTS = 16384;
 
 const f32Bits = (value: number) => new Int32Array(new Float32Array([value]).buffer)[0]!;
 
@@ -54,13 +51,10 @@ export function createCausalSoftmaxKernels(engine: WasmEngine): Pair {
     const operands: [TypedArray, Access][] = [[x.handle, "in"], ...(g ? [[g.handle, "in"] as [TypedArray, Access]] : []), [out.handle, "out"]];
     engine.place(operands, (pointers) => {
       const [px, pg, po] = g ? pointers : [pointers[0], 0, pointers[1]];
-      const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / width)));
-      const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-      pieces.forEach(([start, count], t) => {
+      runRowTasks(engine, rows, width, (start, count) => {
         const offset = start * width * 4;
-        tasks.set([engine.kinds.causalSoftmax, grad ? 1 : 0, count, width, start % width, px! + offset, pg ? pg + offset : 0, po! + offset, f32Bits(scale)], t * TASK_FIELDS);
+        return [engine.kinds.causalSoftmax, grad ? 1 : 0, count, width, start % width, px! + offset, pg ? pg + offset : 0, po! + offset, f32Bits(scale)];
       });
-      engine.runTasks(tasks);
     });
   };
   return {

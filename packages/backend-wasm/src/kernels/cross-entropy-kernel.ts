@@ -1,11 +1,8 @@
 import { ShapeError, type BufferInfo, type Kernel, type TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type Access, type WasmEngine } from "../wasm/engine.js";
-import { splitRange } from "./gemm-plan.js";
+import type { Access, WasmEngine } from "../wasm/engine.js";
+import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
-
-/** Each task gets at least this many logits: below it, waking a worker costs more than the work. */
-const MIN_TASK_ELEMENTS = 16384;
 
 /** Every target is a class index or ignoreIndex; the kernels index rows with them unchecked. */
 function checkTargets(targets: TypedArray, classes: number, ignoreIndex: number): void {
@@ -75,15 +72,12 @@ export function createCrossEntropyKernels(engine: WasmEngine): Pair {
     const operands: [TypedArray, Access][] = [[logits.handle, "in"], [targets.handle, "in"], ...(g ? [[g.handle, "in"] as [TypedArray, Access]] : []), [out.handle, "out"]];
     engine.place(operands, (pointers) => {
       const [px, pt, pg, po] = g ? pointers : [pointers[0], pointers[1], 0, pointers[2]];
-      const pieces = splitRange(rows, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / Math.max(1, width))));
-      const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-      pieces.forEach(([start, count], t) => {
+      runRowTasks(engine, rows, width, (start, count) => {
         // Row outputs (the loss, g) advance 4 bytes a row, logit rows (logits, the gradient) width * 4.
         const row = start * 4;
         const logitRow = start * width * 4;
-        tasks.set([engine.kinds.crossEntropy, grad ? 1 : 0, count, width, px! + logitRow, pt! + row, pg ? pg + row : 0, po! + (grad ? logitRow : row), ignoreIndex], t * TASK_FIELDS);
+        return [engine.kinds.crossEntropy, grad ? 1 : 0, count, width, px! + logitRow, pt! + row, pg ? pg + row : 0, po! + (grad ? logitRow : row), ignoreIndex];
       });
-      engine.runTasks(tasks);
     });
   };
   return {

@@ -1,24 +1,22 @@
 import { stridesOf, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
-import { splitRange } from "./gemm-plan.js";
+import type { WasmEngine } from "../wasm/engine.js";
+import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
 
 /** Below this many elements the JavaScript loop stays (copies and waking the pool cost more). */
 const MIN_ELEMENTS = 32768;
-/** Each task copies at least this many elements. */
-const MIN_TASK_ELEMENTS = 16384;
 
 /**
- * Where each output row (the last output axis) starts in the input, in elements: the outer output axes
- * walk an odometer over the permuted input strides (as core's forEachRow does).
+ * Where each output row (the last output axis) starts in the input, in elements, from `base` (a slice's
+ * corner): the outer output axes walk an odometer over the permuted input strides (as core's forEachRow does).
  */
-export function rowOffsets(outShape: readonly number[], strides: readonly number[]): Int32Array {
+export function rowOffsets(outShape: readonly number[], strides: readonly number[], base = 0): Int32Array {
   const outer = outShape.slice(0, -1);
   const rows = outer.reduce((n, d) => n * d, 1);
   const offsets = new Int32Array(rows);
   const index = new Array<number>(outer.length).fill(0);
-  let offset = 0;
+  let offset = base;
   for (let r = 0; r < rows; r++) {
     offsets[r] = offset;
     for (let axis = outer.length - 1; axis >= 0; axis--) {
@@ -40,12 +38,9 @@ function wordSizedAndLarge(out: Info, x: Info): boolean {
 
 /** out's rows (the last axis) gathered from x, row r from offsets[r] with `stride`, split over the threads. */
 function gatherRows(engine: WasmEngine, x: TypedArray, offsets: Int32Array, out: TypedArray, length: number, stride: number): void {
-  engine.place([[x, "in"], [offsets, "in"], [out, "out"]], ([px, po, pout]) => {
-    const pieces = splitRange(offsets.length, engine.threads * 2, 1, Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / length)));
-    const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-    pieces.forEach(([r0, count], t) => tasks.set([engine.kinds.gatherRows, r0, count, length, stride, po!, px!, pout!], t * TASK_FIELDS));
-    engine.runTasks(tasks);
-  });
+  engine.place([[x, "in"], [offsets, "in"], [out, "out"]], ([px, po, pout]) =>
+    runRowTasks(engine, offsets.length, length, (r0, count) => [engine.kinds.gatherRows, r0, count, length, stride, po!, px!, pout!]),
+  );
 }
 
 /**
@@ -78,7 +73,7 @@ export function createSliceKernel(engine: WasmEngine, fallback: KernelTable<Type
     if (!wordSizedAndLarge(out, x)) return reference(out, inputs, attrs);
     const inStrides = stridesOf(x.shape);
     const base = attrs.begin.reduce((sum, start, axis) => sum + start * inStrides[axis]!, 0);
-    const offsets = rowOffsets(out.shape, inStrides).map((offset) => offset + base);
+    const offsets = rowOffsets(out.shape, inStrides, base);
     const length = out.shape[out.shape.length - 1]!;
     gatherRows(engine, x.handle, offsets, out.handle, length, 1);
   };

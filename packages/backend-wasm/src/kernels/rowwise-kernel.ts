@@ -1,13 +1,9 @@
 import type { BufferInfo, Kernel, KernelTable, TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
-import { splitRange } from "./gemm-plan.js";
+import type { WasmEngine } from "../wasm/engine.js";
+import { runRowTasks } from "./row-tasks.js";
 import { ROWWISE_OPS, type RowwiseOp } from "./rowwise-ops.js";
 
 type Info = BufferInfo<TypedArray>;
-
-
-/** Each task gets at least this many floats: below it, waking a worker costs more than the work. */
-const MIN_TASK_ELEMENTS = 16384;
 
 /**
  * Runs a fused op on f32 arrays in WebAssembly, the rows split over the engine's threads. Backend buffers
@@ -27,14 +23,10 @@ export function runRowwise(engine: WasmEngine, op: RowwiseOp, out: Float32Array,
     const y = inputs.length > 1 ? pointers[0]! : 0;
     const result = pointers[inputs.length]!;
     const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0]!;
-    const minimumRows = Math.max(1, Math.ceil(MIN_TASK_ELEMENTS / width));
-    const pieces = splitRange(rows, engine.threads * 2, 1, minimumRows);
-    const tasks = new Int32Array(pieces.length * TASK_FIELDS);
-    pieces.forEach(([start, count], t) => {
+    runRowTasks(engine, rows, width, (start, count) => {
       const offset = start * width * 4;
-      tasks.set([engine.kinds.rowwise, code, count, width, x + offset, y ? y + offset : 0, result + offset, epsBits], t * TASK_FIELDS);
+      return [engine.kinds.rowwise, code, count, width, x + offset, y ? y + offset : 0, result + offset, epsBits];
     });
-    engine.runTasks(tasks);
   });
 }
 

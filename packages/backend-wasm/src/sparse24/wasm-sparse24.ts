@@ -68,9 +68,10 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
             } else {
               // Row pieces share the whole table: built here, before they start (a lone piece builds it itself).
               const rowPieces = splitRange(n, parts, 4, 64);
-              if (rowPieces.length > 1) kernels.buildPairTable(k, xRow, table);
+              const shared = rowPieces.length > 1;
+              if (shared) kernels.buildPairTable(k, xRow, table);
               for (const [row0, count] of rowPieces) {
-                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0, rowPieces.length > 1 ? 0 : xRow);
+                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0, shared ? 0 : xRow);
               }
             }
           }
