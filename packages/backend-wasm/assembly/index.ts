@@ -4,7 +4,7 @@
 // over the same shared memory.
 export { gemm, gemmWorkBytes } from "./gemm";
 export { gemvDot, gemvAxpy } from "./gemv";
-export { buildPairTable, pairTableBytes, prepareSparse24, preparedValuesBytes, preparedCodesBytes, sparse24Gemv, sparse24GemvBlocks, sumPartials, packB24 } from "./sparse24";
+export { buildPairTable, pairTableBytes, prepareSparse24, preparedValuesBytes, preparedCodesBytes, sparse24Gemv, sparse24GemvBlocks, sparse24BlockOctets, sumPartials, packB24 } from "./sparse24";
 export { runTask, taskWorkBytes, tileRows, tileCols } from "./tasks";
 export { zeroBytes } from "./zero";
 export { TASK_BYTES, TASK_GEMM, TASK_GEMV_DOT, TASK_GEMV_AXPY, TASK_SPARSE24_GEMV, TASK_SPARSE24_GEMM, TASK_ROWWISE, TASK_BINARY, TASK_REDUCE_SUM, TASK_ADAMW, TASK_GATHER_ROWS, TASK_WHERE, TASK_CAUSAL_SOFTMAX, TASK_CROSS_ENTROPY } from "./tasks";

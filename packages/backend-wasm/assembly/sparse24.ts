@@ -10,7 +10,7 @@ import { madd } from "./simd";
 // byte) each keep a pair of positions out of 6 possible, so they select one of 36 combinations of 4 x
 // values: the table stores, for each 8 consecutive x (an "octet") and each combination 6i + j (pair i in
 // the low group, pair j in the high one), those 4 x as one f32x4. With W's positions converted once into
-// one combination byte per octet (prepareSparse24), the GEMV's inner step is one byte load, one 16-byte
+// one code byte per octet (prepareSparse24), the GEMV's inner step is one byte load, one 16-byte
 // table load and one f32x4 multiply-add against the 4 stored values.
 
 /** Bytes of one octet's entries: 36 combinations x 16 bytes. */
@@ -86,13 +86,19 @@ export function preparedRowLength(k: i32): i32 {
 }
 
 /**
- * Octets per column block of the GEMV. The kernel sweeps W one column block at a time, every row of
- * the block before the next block, so the block's slice of the x table (16 x 576 B = 9 KB) stays in L1
- * and W (prepared block-major) still streams in order. Run over whole rows instead, the table (295 KB
- * at k = 4096) streamed from L2 once per row and bounded the kernel at 2.8 ms for 4096 x 4096 against
- * 1.7 ms now (dense: 3.5 ms, memory-bound); 8, 12, 24 and 32 octets measured slower than 16.
+ * Octets per column block of the GEMV's prepared layout, for k columns split into `pieces` column pieces
+ * (one per thread). The kernel sweeps W one column block at a time, every row of the block before the next
+ * block, so the block's slice of the x table (576 B per octet) stays in L1 and W (prepared block-major) still
+ * streams in order. Run over whole rows instead, the table (295 KB at k = 4096) streamed from L2 once per row
+ * and bounded the kernel at 2.8 ms for 4096 x 4096 against 1.7 ms. A block of 32 octets (an 18 KB table
+ * slice) costs a row's horizontal sums and its y update half as often as 16: 6-10% faster on the pool with
+ * the weight in cache; it is used where every piece then gets whole 32-octet blocks in equal numbers (not
+ * GPT-2's k = 768, 96 octets on 2 threads, which keeps 16); 64 octets (36 KB, more than some L1s) gained
+ * little more.
  */
-const BLOCK_OCTETS: i32 = 16;
+export function sparse24BlockOctets(k: i32, pieces: i32): i32 {
+  return preparedRowLength(k) % (32 * max(pieces, 1)) == 0 ? 32 : 16;
+}
 
 /** Rows per tile of prepareSparse24. */
 const PREPARE_ROWS: i32 = 64;
@@ -102,27 +108,29 @@ export function preparedValuesBytes(rows: i32, k: i32): i32 {
   return rows * preparedRowLength(k) * 16;
 }
 
-/** Bytes of W's positions in prepared form: one byte (the combination, 0-35) per octet. */
+/** Bytes of W's positions in prepared form: one byte (twice the combination, 0-70) per octet. */
 export function preparedCodesBytes(rows: i32, k: i32): i32 {
   return rows * preparedRowLength(k);
 }
 
 /**
- * Converts W from the packed layout into the GEMV's: column blocks of BLOCK_OCTETS octets, each holding
+ * Converts W from the packed layout into the GEMV's: column blocks of `block` octets (sparse24BlockOctets), each holding
  * every row's octets of that block contiguously (block-major, then row-major), so the block sweep reads
  * memory in order; each octet's 4 values (2 groups x 2 kept) as f32x4, zero-padded for a half octet; and
- * each octet's positions as one byte, its combination 6i + j (pair i of the low group, pair j of the
- * high one; a missing high group is pair 0), which locates the octet's table entry at 16 * (6i + j).
+ * each octet's positions as one byte, twice its combination 6i + j (pair i of the low group, pair j of
+ * the high one; a missing high group is pair 0): the octet's table entry is at 8 * code, an offset x64
+ * forms in one `lea` with a scaled index (16 * combination took a shift and an add: 8-10% slower in
+ * cache).
  */
-export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize, outValues: usize, outCodes: usize): void {
+export function prepareSparse24(rows: i32, k: i32, block: i32, values: usize, indices: usize, outValues: usize, outCodes: usize): void {
   const groupsPerRow = k >> 2;
   const perRow = preparedRowLength(k);
   // Tiles of PREPARE_ROWS rows: reads stay within a few rows and each block's writes stay contiguous
   // (block-major order alone read 256-byte pieces 8 KB apart and took 22 ms for 4096 x 4096).
   for (let r0 = 0; r0 < rows; r0 += PREPARE_ROWS) {
     const r1 = min(r0 + PREPARE_ROWS, rows);
-    for (let b0 = 0; b0 < perRow; b0 += BLOCK_OCTETS) {
-      const width = min(BLOCK_OCTETS, perRow - b0);
+    for (let b0 = 0; b0 < perRow; b0 += block) {
+      const width = min(block, perRow - b0);
       const blockValues = outValues + <usize>(rows * b0) * 16;
       const blockCodes = outCodes + <usize>(rows * b0);
       for (let r = r0; r < r1; r++) {
@@ -136,7 +144,7 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
           for (; o < width; o++) {
             const byte = <i32>load<u8>(bytes + <usize>o);
             v128.store(toValues + <usize>o * 16, v128.load(from + <usize>o * 16));
-            store<u8>(toCodes + <usize>o, <u8>(pairOf(byte & 15) * 6 + pairOf(byte >> 4)));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(byte & 15) * 12 + pairOf(byte >> 4) * 2));
           }
         }
         for (; o < width; o++) {
@@ -148,10 +156,10 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
           if (q + 1 < groupsPerRow) {
             const high = (<i32>load<u8>(indices + <usize>((g + 1) >> 1)) >> (((g + 1) & 1) << 2)) & 15;
             v128.store(to, v128.load(from));
-            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 6 + pairOf(high)));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 12 + pairOf(high) * 2));
           } else {
             v128.store(to, v128.load64_zero(from));
-            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 6));
+            store<u8>(toCodes + <usize>o, <u8>(pairOf(low) * 12));
           }
         }
       }
@@ -161,17 +169,17 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
 
 /**
  * One octet's product: its 4 values (at v + 16·o) times the x entry its code (at c + o) picks, at
- * t + 16·code + 576·o. With o a constant, 16·o, o and 576·o become the loads' immediate offsets: a byte
- * load, a shift, an add, two vector loads and a multiply-add per octet, with no mask or extract.
+ * t + 8·code + 576·o. With o a constant, 16·o, o and 576·o become the loads' immediate offsets: a byte
+ * load, one scaled add, two vector loads and a multiply-add per octet, with no mask or extract.
  */
 @inline function octet(acc: v128, v: usize, c: usize, t: usize, o: i32): v128 {
-  return madd(v128.load(v + <usize>(o * 16)), v128.load(t + (<usize>load<u8>(c + <usize>o) << 4) + <usize>(o * OCTET_BYTES)), acc);
+  return madd(v128.load(v + <usize>(o * 16)), v128.load(t + (<usize>load<u8>(c + <usize>o) << 3) + <usize>(o * OCTET_BYTES)), acc);
 }
 
-/** One row's dot product over a whole block (BLOCK_OCTETS octets), four octets a step, 4 accumulators. */
-@inline function blockDot(v: usize, c: usize, t: usize): f32 {
+/** One row's dot product over a whole block (`block` octets, a multiple of 4), four octets a step, 4 accumulators. */
+@inline function blockDot(v: usize, c: usize, t: usize, block: i32): f32 {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
-  for (let o = 0; o < BLOCK_OCTETS; o += 4) {
+  for (let o = 0; o < block; o += 4) {
     a0 = octet(a0, v, c, t, 0);
     a1 = octet(a1, v, c, t, 1);
     a2 = octet(a2, v, c, t, 2);
@@ -189,9 +197,9 @@ export function prepareSparse24(rows: i32, k: i32, values: usize, indices: usize
  * not in cache, as in decoding) that ran 10-20% faster on the pool than one stream, measured interleaved
  * with PyTorch's mv at 4096 x 4096 (a full unroll of one row was 15% slower even in cache).
  */
-@inline function blockDotTwo(v: usize, c: usize, v2: usize, c2: usize, t: usize, out: usize, out2: usize): void {
+@inline function blockDotTwo(v: usize, c: usize, v2: usize, c2: usize, t: usize, out: usize, out2: usize, block: i32): void {
   let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
-  for (let o = 0; o < BLOCK_OCTETS; o += 2) {
+  for (let o = 0; o < block; o += 2) {
     a0 = octet(a0, v, c, t, 0);
     a1 = octet(a1, v, c, t, 1);
     b0 = octet(b0, v2, c2, t, 0);
@@ -239,40 +247,41 @@ export function sumPartials(rows: i32, pieces: i32, n: i32, partial: usize, y: u
 }
 
 /** Column blocks of the GEMV's prepared layout for k columns (the unit a pool splits the GEMV by). */
-export function sparse24GemvBlocks(k: i32): i32 {
-  return (preparedRowLength(k) + BLOCK_OCTETS - 1) / BLOCK_OCTETS;
+export function sparse24GemvBlocks(k: i32, block: i32): i32 {
+  return (preparedRowLength(k) + block - 1) / block;
 }
 
 /**
- * y[r] (+)= W[row0 + r, blockFrom·128 : blockTo·128] · x for r < rows: the part of the row product over
- * column blocks [blockFrom, blockTo) (all of it for 0, sparse24GemvBlocks(k)). W is in the prepared layout
- * (prepareSparse24, `n` rows in all) and x given by its table (buildPairTable). Reads W once, in order:
- * 4.25 bytes per 8 dense weights. With x != 0 the task writes each block's part of the table from x
+ * y[r] (+)= W[row0 + r, 8·block·blockFrom : 8·block·blockTo] · x for r < rows: the part of the row product
+ * over column blocks [blockFrom, blockTo) of `block` octets (all of it for 0, sparse24GemvBlocks(k, block)).
+ * W is in the prepared layout (prepareSparse24 with the same `block`, `n` rows in all) and x given by its
+ * table (buildPairTable). Reads W once, in order:
+ * 17 bytes per 8 dense weights (32 dense). With x != 0 the task writes each block's part of the table from x
  * first: a pool's column pieces build their parts in parallel instead of waiting for the caller to build
  * all of it, and each part is still in L1 when the block's rows read it.
  */
-export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i32, blockTo: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool, x: usize): void {
+export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, block: i32, blockFrom: i32, blockTo: i32, table: usize, values: usize, codes: usize, y: usize, accumulate: bool, x: usize): void {
   const perRow = preparedRowLength(k);
-  const end = min(perRow, blockTo * BLOCK_OCTETS);
+  const end = min(perRow, blockTo * block);
   if (!accumulate) memory.fill(y, 0, <usize>rows * 4);
-  for (let b0 = blockFrom * BLOCK_OCTETS; b0 < end; b0 += BLOCK_OCTETS) {
-    const width = min(BLOCK_OCTETS, perRow - b0);
+  for (let b0 = blockFrom * block; b0 < end; b0 += block) {
+    const width = min(block, perRow - b0);
     let v = values + <usize>(n * b0 + row0 * width) * 16;
     let c = codes + <usize>(n * b0 + row0 * width);
     const entries = table + <usize>(b0 * OCTET_BYTES);
     if (x) buildPairTableRange(k, x, table, b0, b0 + width);
-    if (width == BLOCK_OCTETS) {
+    if (width == block) {
       const half = rows >> 1;
-      const skipV = <usize>half * BLOCK_OCTETS * 16, skipC = <usize>half * BLOCK_OCTETS;
+      const skipV = <usize>half * block * 16, skipC = <usize>half * block;
       for (let r = 0; r < half; r++) {
         const out = y + <usize>r * 4;
-        blockDotTwo(v, c, v + skipV, c + skipC, entries, out, out + <usize>half * 4);
-        v += BLOCK_OCTETS * 16;
-        c += BLOCK_OCTETS;
+        blockDotTwo(v, c, v + skipV, c + skipC, entries, out, out + <usize>half * 4, block);
+        v += <usize>block * 16;
+        c += <usize>block;
       }
       if (rows & 1) {
         const out = y + <usize>(rows - 1) * 4;
-        store<f32>(out, load<f32>(out) + blockDot(v + skipV, c + skipC, entries));
+        store<f32>(out, load<f32>(out) + blockDot(v + skipV, c + skipC, entries, block));
       }
       continue;
     }
@@ -283,14 +292,14 @@ export function sparse24Gemv(rows: i32, row0: i32, n: i32, k: i32, blockFrom: i3
       let o = 0;
       for (; o < pairs; o += 2) {
         const both = <u32>load<u16>(c);
-        acc0 = madd(v128.load(v), v128.load(t + <usize>((both & 0xff) << 4)), acc0);
-        acc1 = madd(v128.load(v, 16), v128.load(t + <usize>((both >> 8) << 4), OCTET_BYTES), acc1);
+        acc0 = madd(v128.load(v), v128.load(t + <usize>((both & 0xff) << 3)), acc0);
+        acc1 = madd(v128.load(v, 16), v128.load(t + <usize>((both >> 8) << 3), OCTET_BYTES), acc1);
         v += 32;
         c += 2;
         t += OCTET_BYTES * 2;
       }
       if (o < width) {
-        acc0 = madd(v128.load(v), v128.load(t + (<usize>load<u8>(c) << 4)), acc0);
+        acc0 = madd(v128.load(v), v128.load(t + (<usize>load<u8>(c) << 3)), acc0);
         v += 16;
         c += 1;
       }

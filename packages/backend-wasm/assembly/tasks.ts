@@ -61,7 +61,7 @@ export function tileCols(): i32 {
  * GEMM:          transA, transB, m, n, k, a, lda, b, ldb, c, ldc, accumulate
  * GEMV_DOT/AXPY: count, k, x, mat, ld, y, accumulate
  * SPARSE24_GEMV: rows, row0, n, k, blockFrom, blockTo, table, prepared values, prepared codes (prepareSparse24), y, accumulate,
- *                x (0: the table is built; else the task builds its blocks' part from x)
+ *                x (0: the table is built; else the task builds its blocks' part from x), block octets (sparse24BlockOctets)
  * SPARSE24_GEMM: m, n, k, x, ldx, values, indices, y, ldy, accumulate, jc (first row of W)
  * ROWWISE:       op (ROW_* in rowwise.ts), rows, width, x, y, out, eps (f32 bits)
  * BINARY:        op (BIN_ADD/BIN_MUL), mode (BIN_SAME/ROW/COL/SCALAR in binary.ts), rows, width, a, b, out
@@ -82,7 +82,7 @@ export function runTask(task: usize, work: usize): void {
   } else if (kind == TASK_GEMV_AXPY) {
     gemvAxpy(field(task, 1), field(task, 2), ptr(task, 3), ptr(task, 4), field(task, 5), ptr(task, 6), field(task, 7) != 0);
   } else if (kind == TASK_SPARSE24_GEMV) {
-    sparse24Gemv(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), field(task, 6), ptr(task, 7), ptr(task, 8), ptr(task, 9), ptr(task, 10), field(task, 11) != 0, ptr(task, 12));
+    sparse24Gemv(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 13), field(task, 5), field(task, 6), ptr(task, 7), ptr(task, 8), ptr(task, 9), ptr(task, 10), field(task, 11) != 0, ptr(task, 12));
   } else if (kind == TASK_SPARSE24_GEMM) {
     // ldb slot = jc: the first row of W, so every group keeps its nibble position in the index bytes.
     gemmBlocked(true, false, true, field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), field(task, 5),

@@ -15,18 +15,18 @@ function uploadBytes(engine: WasmEngine, data: Uint8Array): (pointer: number) =>
 }
 
 /** W in the GEMV's prepared layout (values re-laid in column blocks, positions as table offsets). */
-function acquirePrepared(engine: WasmEngine, operands: OperandSource, weight: Compressed24Weight): { values: number; codes: number } {
+function acquirePrepared(engine: WasmEngine, operands: OperandSource, weight: Compressed24Weight, blockOctets: number): { values: number; codes: number } {
   const { values, indices, rows: n, cols: k } = weight;
   const { kernels } = engine;
   const valuesBytes = kernels.preparedValuesBytes(n, k);
   const codesBytes = kernels.preparedCodesBytes(n, k);
   // One block holds both parts, derived from the values and the positions: a change to either drops it.
-  const kind = `sparse24-gemv:${n}x${k}`;
+  const kind = `sparse24-gemv:${n}x${k}:${blockOctets}`;
   const block = operands.acquire(values, kind, valuesBytes + codesBytes, (pointer) =>
     engine.withBlocks([values.byteLength, indices.length], ([rawValues, rawIndices]) => {
       engine.f32(rawValues!, values.length).set(values);
       uploadBytes(engine, indices)(rawIndices!);
-      kernels.prepareSparse24(n, k, rawValues!, rawIndices!, pointer, pointer + valuesBytes);
+      kernels.prepareSparse24(n, k, blockOctets, rawValues!, rawIndices!, pointer, pointer + valuesBytes);
     }),
     [indices],
   );
@@ -39,13 +39,15 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
   const gemv = m <= SPARSE_GEMV_MAX_ROWS;
   try {
     // The GEMV reads W in its prepared layout, the GEMM the packed layout as given.
-    const prepared = gemv ? acquirePrepared(engine, operands, weight) : null;
+    // Column blocks sized for one column piece per thread (sparse24BlockOctets); a fixed count per engine.
+    const block = gemv ? kernels.sparse24BlockOctets(k, engine.threads) : 0;
+    const prepared = gemv ? acquirePrepared(engine, operands, weight, block) : null;
     // (Backend buffers are read where they are.)
     const pv = prepared ? prepared.values : engine.addressOf(values) ?? operands.acquire(values, "raw", values.byteLength, (p) => engine.f32(p, values.length).set(values));
     const pi = prepared ? prepared.codes : engine.addressOf(indices) ?? operands.acquire(indices, "raw", indices.length, uploadBytes(engine, indices));
     const tableBytes = gemv ? kernels.pairTableBytes(k) : 0;
     const parts = engine.threads > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS ? 2 * engine.threads : 1;
-    const blocks = gemv ? kernels.sparse24GemvBlocks(k) : 0;
+    const blocks = gemv ? kernels.sparse24GemvBlocks(k, block) : 0;
     // On the pool the GEMV is split by column blocks, one piece per thread, when every thread can get one,
     // each piece into a partial y of its own; otherwise by rows. Each piece reads one contiguous stretch of W
     // (the layout is block-major) and its slice of the table: 8-12% faster on 2 threads than splitting rows,
@@ -63,7 +65,7 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
             if (columnPieces) {
               // Each piece builds its own blocks' part of the table, on its own thread.
               columnPieces.forEach(([from, count], p) => {
-                pushTask(tasks, kinds.sparse24Gemv, n, 0, n, k, from, from + count, table, pv, pi, pp! + (r * columnPieces.length + p) * n * 4, 0, xRow);
+                pushTask(tasks, kinds.sparse24Gemv, n, 0, n, k, from, from + count, table, pv, pi, pp! + (r * columnPieces.length + p) * n * 4, 0, xRow, block);
               });
             } else {
               // Row pieces share the whole table: built here, before they start (a lone piece builds it itself).
@@ -71,7 +73,7 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
               const shared = rowPieces.length > 1;
               if (shared) kernels.buildPairTable(k, xRow, table);
               for (const [row0, count] of rowPieces) {
-                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0, shared ? 0 : xRow);
+                pushTask(tasks, kinds.sparse24Gemv, count, row0, n, k, 0, blocks, table, pv, pi, py! + (r * n + row0) * 4, 0, shared ? 0 : xRow, block);
               }
             }
           }

@@ -10,10 +10,11 @@ export interface KernelExports {
   zeroBytes(pointer: number, bytes: number): void;
   buildPairTable(k: number, x: number, table: number): void;
   pairTableBytes(k: number): number;
-  prepareSparse24(rows: number, k: number, values: number, indices: number, outValues: number, outCodes: number): void;
+  prepareSparse24(rows: number, k: number, block: number, values: number, indices: number, outValues: number, outCodes: number): void;
   preparedValuesBytes(rows: number, k: number): number;
   preparedCodesBytes(rows: number, k: number): number;
-  sparse24GemvBlocks(k: number): number;
+  sparse24GemvBlocks(k: number, block: number): number;
+  sparse24BlockOctets(k: number, pieces: number): number;
   sumPartials(rows: number, pieces: number, n: number, partial: number, y: number): void;
   readonly TASK_BYTES: WebAssembly.Global;
   readonly TASK_GEMM: WebAssembly.Global;
