@@ -332,3 +332,42 @@ export function packB24(values: usize, indices: usize, k: i32, jc: i32, pc: i32,
     }
   }
 }
+
+/** Bytes of unpack24Rows's scratch: a 16-byte swizzle mask per nibble value. */
+export const UNPACK_MASK_BYTES: i32 = 256;
+
+/**
+ * Writes the swizzle mask of every nibble (positions a = bits 0-1, b = bits 2-3) at masks + 16·nibble: lane a
+ * takes bytes 0-3 (the first kept value), lane b bytes 4-7 (the second; it wins where a = b, as in packB24),
+ * the other lanes byte 8, which a value loaded with load64_zero holds as 0.
+ */
+function writeUnpackMasks(masks: usize): void {
+  for (let nibble = 0; nibble < 16; nibble++) {
+    const a = nibble & 3, b = nibble >> 2;
+    for (let lane = 0; lane < 4; lane++) {
+      const from = lane == b ? 4 : lane == a ? 0 : 8;
+      for (let i = 0; i < 4; i++) store<u8>(masks + <usize>(nibble * 16 + lane * 4 + i), <u8>(from == 8 ? 8 : from + i));
+    }
+  }
+}
+
+/**
+ * Dense rows W[row0 : row0 + rows, :] of a compressed W [n, k] into out [rows, k]: each group of 4 is its 2
+ * kept values swizzled into place by its nibble's mask (one 8-byte load, one mask load, one swizzle, one
+ * 16-byte store). `work` holds the masks (UNPACK_MASK_BYTES). Prefill on a BLAS path multiplies these rows
+ * with the library's GEMM.
+ */
+export function unpack24Rows(rows: i32, row0: i32, k: i32, values: usize, indices: usize, out: usize, work: usize): void {
+  writeUnpackMasks(work);
+  const groupsPerRow = k >> 2;
+  for (let r = 0; r < rows; r++) {
+    const g0 = (row0 + r) * groupsPerRow;
+    const to = out + <usize>r * <usize>k * 4;
+    for (let q = 0; q < groupsPerRow; q++) {
+      const g = g0 + q;
+      const nibble = (<i32>load<u8>(indices + <usize>(g >> 1)) >> ((g & 1) << 2)) & 15;
+      const kept = v128.load64_zero(values + <usize>g * 8);
+      v128.store(to + <usize>q * 16, i8x16.swizzle(kept, v128.load(work + <usize>(nibble << 4))));
+    }
+  }
+}

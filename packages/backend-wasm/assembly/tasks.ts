@@ -4,7 +4,7 @@
 import { MR, NR } from "./microkernel";
 import { gemmBlocked, gemmWorkBytes } from "./gemm";
 import { gemvAxpy, gemvDot } from "./gemv";
-import { sparse24Gemv } from "./sparse24";
+import { sparse24Gemv, unpack24Rows } from "./sparse24";
 import { rowwise } from "./rowwise";
 import { causalSoftmax } from "./causal-softmax";
 import { crossEntropy } from "./cross-entropy";
@@ -32,6 +32,7 @@ export const TASK_GATHER_ROWS: i32 = 10;
 export const TASK_WHERE: i32 = 11;
 export const TASK_CAUSAL_SOFTMAX: i32 = 12;
 export const TASK_CROSS_ENTROPY: i32 = 13;
+export const TASK_UNPACK24: i32 = 14;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -71,6 +72,7 @@ export function tileCols(): i32 {
  * WHERE:         s0, blocks, period, j0, count, cond (u8), a, aOne, b, bOne, out
  * CAUSAL_SOFTMAX: grad, rows, width, first (query index of row 0, mod width), x (grad: y), g, out, scale (f32 bits)
  * CROSS_ENTROPY: grad, rows, width, logits, targets (i32), g (grad only), out, ignoreIndex
+ * UNPACK24:      rows, row0, k, values, indices, out (dense rows of a compressed 2:4 W; masks in `work`)
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -101,6 +103,8 @@ export function runTask(task: usize, work: usize): void {
     causalSoftmax(field(task, 1) != 0, field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), load<f32>(task + 32));
   } else if (kind == TASK_CROSS_ENTROPY) {
     crossEntropy(field(task, 1) != 0, field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8));
+  } else if (kind == TASK_UNPACK24) {
+    unpack24Rows(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), work);
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

@@ -15,7 +15,8 @@ import { createWhereKernel } from "./kernels/where-kernel.js";
 import { WRITES_WHOLE_OUTPUT } from "./kernels/whole-output.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
 import { checkSparse24, type Compressed24Weight } from "./sparse24/compressed24.js";
-import { wasmSparse24 } from "./sparse24/wasm-sparse24.js";
+import { blasSparse24 } from "./sparse24/blas-sparse24.js";
+import { SPARSE_GEMV_MAX_ROWS, wasmSparse24 } from "./sparse24/wasm-sparse24.js";
 import { describeOperands, withTrapContext } from "./trap-context.js";
 import { WasmEngine } from "./wasm/engine.js";
 import type { MemoryBuffers } from "./wasm/memory-buffers.js";
@@ -96,7 +97,9 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           blasGemm(blas, a, b, c, dims, aIndex, bIndex);
         }
       : (a, b, c, dims, aIndex, bIndex) => wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
-  const sparseWith = (operands: () => OperandSource): HostSparse24 => (x, weight, m, y) => wasmSparse24(engine, operands(), x, weight, m, y);
+  // Decode rows run the wasm 2:4 GEMV; prefill unpacks W for the BLAS where one loaded.
+  const sparseWith = (operands: () => OperandSource): HostSparse24 => (x, weight, m, y) =>
+    blas && m > SPARSE_GEMV_MAX_ROWS ? blasSparse24(engine, operands(), blas, x, weight, m, y) : wasmSparse24(engine, operands(), x, weight, m, y);
   const resident = () => engine.resident;
   const temporary = () => engine.temporary();
   // Buffers in wasm memory and host-array ones (past the memory's limit) both count.

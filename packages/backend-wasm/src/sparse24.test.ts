@@ -1,7 +1,11 @@
 import { compress24 } from "@adaptive-sparse/io";
 import { ShapeError } from "@adaptive-sparse/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { findBlas, type BlasGemm } from "./blas/blas-library.js";
+import { blasCandidates } from "./gemm-path.js";
 import { createWasmBackend, sparseMatMul24, type WasmBackend } from "./index.js";
+import { blasSparse24 } from "./sparse24/blas-sparse24.js";
+import { WasmEngine } from "./wasm/engine.js";
 import { compress24ForTest, enableRelaxedSimd, random24, referenceGemm, relativeFrobenius, seededArray, transpose } from "./test-helpers.js";
 
 await enableRelaxedSimd();
@@ -35,7 +39,7 @@ describe("sparseMatMul24", () => {
   });
 });
 
-// GEMV (m <= 3) and GEMM (prefill) paths, on one thread and on the pool; k/4 odd makes rows start
+// GEMV (m <= 15) and GEMM (prefill) paths, on one thread and on the pool; k/4 odd makes rows start
 // mid-byte in the index array, and k not a multiple of 32 exercises the byte-at-a-time tails; k >= 128
 // gives the GEMV whole 16-octet column blocks, which it runs two rows at a time (32-octet blocks where k is
 // a multiple of 256 per thread: k = 512 and 1024 here; k = 1028 and 132 keep 16).
@@ -43,6 +47,7 @@ const CASES = [
   { rows: 37, cols: 20, m: 1 },
   { rows: 37, cols: 20, m: 3 },
   { rows: 37, cols: 20, m: 9 },
+  { rows: 37, cols: 20, m: 16 }, // the first row count past the GEMV's
   { rows: 300, cols: 512, m: 1 },
   { rows: 300, cols: 512, m: 2 },
   { rows: 300, cols: 516, m: 70 },
@@ -85,3 +90,59 @@ for (const [threads, relaxedSimd] of [[1, false], [2, false], [1, true], [2, tru
     }
   });
 }
+
+/** A BLAS stand-in: row-major sgemm in float64 (lda, ldb and ldc honoured), recording each call's m x n x k. */
+function float64Blas() {
+  const calls: string[] = [];
+  const blas: BlasGemm = {
+    library: "float64 stand-in",
+    setThreads: () => {},
+    sgemm(transA, transB, m, n, k, a, lda, b, ldb, c, ldc) {
+      calls.push(`${m}x${n}x${k}`);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let sum = 0;
+          for (let p = 0; p < k; p++) sum += (transA ? a[p * lda + i]! : a[i * lda + p]!) * (transB ? b[j * ldb + p]! : b[p * ldb + j]!);
+          c[i * ldc + j] = sum;
+        }
+      }
+    },
+  };
+  return { blas, calls };
+}
+
+describe("blasSparse24: prefill rows unpacked for a BLAS", () => {
+  // 203 rows: chunks of 64 rows (a 16 KB scratch at k = 64) leave a last one of 11; k/4 odd starts rows mid-byte.
+  for (const [rows, cols, chunkBytes, chunks] of [[203, 64, 16384, ["16x64x64", "16x64x64", "16x64x64", "16x11x64"]], [40, 20, 1 << 20, ["16x40x20"]]] as const) {
+    it(`W [${rows}, ${cols}] in ${chunks.length} chunk(s): the float64 product of the unpacked rows, each chunk one sgemm writing its columns of y`, () => {
+      const engine = WasmEngine.createSync();
+      const dense = random24(rows, cols, 11);
+      const weight = compress24ForTest(dense, rows, cols);
+      const x = seededArray(16 * cols, 12);
+      const y = new Float32Array(16 * rows).fill(Number.NaN);
+      const { blas, calls } = float64Blas();
+      blasSparse24(engine, engine.temporary(), blas, x, weight, 16, y, chunkBytes);
+      expect(calls).toEqual(chunks);
+      // The unpacked rows are exactly W: only the float64 stand-in's rounding of y is left.
+      expect(relativeFrobenius(y, denseReference(x, dense, 16, rows, cols))).toBeLessThanOrEqual(1e-7);
+    });
+  }
+});
+
+const { blas: systemBlas, tried } = await findBlas(blasCandidates(undefined, process.platform).candidates);
+describe.runIf(systemBlas)("SparseMatMul24 on the BLAS path (prefill through the system BLAS)", () => {
+  let backend: WasmBackend;
+  beforeAll(async () => {
+    backend = await createWasmBackend({ gemm: "blas", threads: 2 });
+  });
+  afterAll(() => backend?.dispose());
+  for (const { rows, cols, m } of [{ rows: 300, cols: 516, m: 70 }, { rows: 1024, cols: 1028, m: 16 }, { rows: 37, cols: 20, m: 15 }]) {
+    it(`x [${m}, ${cols}] · W [${rows}, ${cols}]ᵀ matches the dense product (${m > 15 ? "unpacked for the BLAS" : "the GEMV"})`, () => {
+      const dense = random24(rows, cols, rows + m);
+      const weight = compress24ForTest(dense, rows, cols);
+      const x = seededArray(m * cols, m);
+      expect(relativeFrobenius(backend.sparseMatMul24(x, weight), denseReference(x, dense, m, rows, cols))).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});
+if (!systemBlas) console.log(`SparseMatMul24 on the BLAS path: skipped, no BLAS library loaded (tried ${tried.map((t) => t.library).join(", ") || "none"}); install libopenblas0-pthread`);

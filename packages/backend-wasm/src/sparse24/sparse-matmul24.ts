@@ -6,9 +6,10 @@ let defaultEngine: WasmEngine | undefined;
 
 /**
  * y = x · Wᵀ for a 2:4-compressed W [rows, cols], run directly on host arrays by the WebAssembly 2:4
- * kernels: a GEMV per row of x for decode (m <= 3), a GEMM that decompresses W into its packed panels
+ * kernels: a GEMV per row of x for decode (m <= 15), a GEMM that decompresses W into its packed panels
  * for prefill. Uses a lazily created single-thread engine (synchronous compile: Node, or a worker);
- * `backend.sparseMatMul24` of a {@link createWasmBackend} backend runs the same kernels on its pool.
+ * `backend.sparseMatMul24` of a {@link createWasmBackend} backend runs the same kernels on its pool
+ * (and prefill through the system BLAS where one loaded).
  *
  * @param x [m, cols] f32, row-major.
  * @param weight values [rows, cols/2], indices ceil(rows*cols/8) bytes (as `compress24` of

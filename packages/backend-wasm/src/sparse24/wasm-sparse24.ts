@@ -5,10 +5,13 @@ import type { OperandSource } from "../wasm/operands.js";
 import type { Compressed24Weight } from "./compressed24.js";
 
 /**
- * Rows of x up to which each row runs as a GEMV (a gather table per row, then one pass over W per row);
- * from here on the GEMM, which decompresses W into its packed panels once per block, is cheaper.
+ * Rows of x up to which each row runs as a GEMV (a gather table per row, then one pass over W per row); from
+ * here on W is unpacked once for all rows: into the wasm GEMM's panels, or into dense rows for a BLAS
+ * (blasSparse24). Measured on GPT-2's four shapes at 2 threads (AMD EPYC), ms per product: 4 rows by GEMV
+ * 0.12-0.23 against 0.18-0.66 by the wasm 2:4 GEMM and 0.6-1.6 unpacked through OpenBLAS; 8 rows 0.23-0.43
+ * against 0.23-0.83 and 0.59-1.57; 16 rows 0.27-0.88 against 0.30-1.11 and 0.27-0.99.
  */
-export const SPARSE_GEMV_MAX_ROWS = 3;
+export const SPARSE_GEMV_MAX_ROWS = 15;
 
 function uploadBytes(engine: WasmEngine, data: Uint8Array): (pointer: number) => void {
   return (pointer) => new Uint8Array(engine.memory.buffer, pointer, data.length).set(data);
@@ -97,8 +100,8 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
 
 /**
  * y [m, rows] = x [m, cols] · Wᵀ for a 2:4-compressed W on host arrays: brings x and W into wasm memory
- * (W's values and positions may stay resident between calls), runs the GEMV (m <= 3: decode) or the
- * decompress-into-panels GEMM (prefill) on the engine's threads, and copies y out. Shapes must already
+ * (W's values and positions may stay resident between calls), runs the GEMV (m <= SPARSE_GEMV_MAX_ROWS:
+ * decode) or the decompress-into-panels GEMM (prefill) on the engine's threads, and copies y out. Shapes must already
  * be checked (checkSparse24).
  */
 export function wasmSparse24(engine: WasmEngine, operands: OperandSource, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array): void {

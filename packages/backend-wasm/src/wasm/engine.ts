@@ -23,6 +23,7 @@ export interface TaskKinds {
   readonly where: number;
   readonly causalSoftmax: number;
   readonly crossEntropy: number;
+  readonly unpack24: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -121,6 +122,7 @@ export class WasmEngine {
       where: kernels.TASK_WHERE.value as number,
       causalSoftmax: kernels.TASK_CAUSAL_SOFTMAX.value as number,
       crossEntropy: kernels.TASK_CROSS_ENTROPY.value as number,
+      unpack24: kernels.TASK_UNPACK24.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };
