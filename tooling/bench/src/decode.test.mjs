@@ -46,7 +46,7 @@ describe("decode rows: plan, mask, tables and targets", () => {
     };
     const lines = generateTable(run).split("\n");
     expect(lines[0]).toBe(
-      "`generate` itself, greedy, with a KV cache on both sides: a 32-token prompt in one forward, then one position per forward; timed generating 1 token (the first token's time: the prompt's forward, on the 2:4 side the 2:4 GEMM) and 64, the decode rate being the other 63 over the difference.",
+      "`generate` itself, greedy, with a KV cache on both sides: a 32-token prompt in one forward, then one position per forward; timed generating 1 token (the first token's time: the prompt's forward, on the 2:4 side with each weight unpacked once for the GEMM) and 64, the decode rate being the other 63 over the difference.",
     );
     expect(lines[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 60.0 | 100.0 | 2.00× | 4.00× |");
   });
