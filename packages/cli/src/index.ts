@@ -26,6 +26,7 @@ export { progressReporter } from "./progress.js";
 export type { ProgressMode } from "./progress.js";
 export { useBackend, prepareData, labelled, abortOnSignals, shortName } from "./runtime.js";
 export { exportCompressed24 } from "./export-compressed.js";
+export { isTwoFour, useCompressed24 } from "./compressed-inference.js";
 export { pretrain } from "./commands/pretrain.js";
 export type { PretrainOptions } from "./commands/pretrain.js";
 export { prune } from "./commands/prune.js";
