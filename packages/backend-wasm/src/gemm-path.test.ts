@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { findBlas } from "./blas/blas-library.js";
 import { BLAS_LIBRARIES_ENV, blasCandidates, BlasUnavailableError, createWasmBackend, defaultBlasCandidates, GEMM_ENV, gemmModeFromEnvironment } from "./index.js";
+import { relativeFrobenius, seededArray } from "./test-helpers.js";
 
 describe("GEMM path selection", () => {
   const saved = { [GEMM_ENV]: process.env[GEMM_ENV], [BLAS_LIBRARIES_ENV]: process.env[BLAS_LIBRARIES_ENV] };
@@ -62,3 +64,27 @@ describe("GEMM path selection", () => {
     );
   });
 });
+
+const { blas: systemBlas } = await findBlas(blasCandidates(undefined, process.platform).candidates);
+describe.runIf(systemBlas)("the BLAS path's small batched products (attention heads) run on the wasm GEMM", () => {
+  const info = (handle: Float32Array, shape: number[]) => ({ handle, shape, dtype: "f32" as const });
+  /** C [batch, m, n] = A [batch, m, k] · B [batch, n, k]ᵀ through the MatMul kernel of a backend of the given path. */
+  async function product(gemm: "blas" | "wasm", batch: number, m: number, n: number, k: number): Promise<Float32Array> {
+    const backend = await createWasmBackend({ gemm, threads: 2, relaxedSimd: false });
+    try {
+      const c = new Float32Array(batch * m * n);
+      backend.kernels.MatMul!(info(c, [batch, m, n]), [info(seededArray(batch * m * k, 1), [batch, m, k]), info(seededArray(batch * n * k, 2), [batch, n, k])], { transA: false, transB: true });
+      return c;
+    } finally {
+      backend.dispose();
+    }
+  }
+
+  it("4 heads of 128 x 128 x 64 (4.2M multiply-adds): bit for bit the wasm GEMM's product; 64 heads (67M): the library's", async () => {
+    expect(await product("blas", 4, 128, 128, 64)).toEqual(await product("wasm", 4, 128, 128, 64));
+    const [viaBlas, viaWasm] = [await product("blas", 64, 128, 128, 64), await product("wasm", 64, 128, 128, 64)];
+    expect(viaBlas).not.toEqual(viaWasm); // another summation order
+    expect(relativeFrobenius(viaBlas, viaWasm)).toBeLessThan(1e-6);
+  });
+});
+if (!systemBlas) console.log("the BLAS path's small batched products: skipped, no BLAS library loaded; install libopenblas0-pthread");
