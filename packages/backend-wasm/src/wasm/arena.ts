@@ -40,7 +40,14 @@ export class Arena {
    */
   alloc(bytes: number): number {
     const size = alignUp(Math.max(bytes, 1));
-    const index = this.holes.findIndex((hole) => hole.size >= size);
+    const holes = this.holes;
+    let index = -1;
+    for (let i = 0; i < holes.length; i++) {
+      if (holes[i]!.size >= size) {
+        index = i;
+        break;
+      }
+    }
     let offset: number;
     if (index >= 0) {
       const hole = this.holes[index]!;
@@ -64,8 +71,13 @@ export class Arena {
     const size = this.sizes.get(offset);
     if (size === undefined) throw new BackendError(`wasm arena: free(${offset}) of a block that is not allocated (double free?)`);
     this.sizes.delete(offset);
-    let index = this.holes.findIndex((hole) => hole.offset > offset);
-    if (index < 0) index = this.holes.length;
+    // The first hole after `offset`, by binary search (the holes are sorted by offset).
+    let index = 0;
+    for (let high = this.holes.length; index < high; ) {
+      const middle = (index + high) >> 1;
+      if (this.holes[middle]!.offset < offset) index = middle + 1;
+      else high = middle;
+    }
     this.holes.splice(index, 0, { offset, size });
     // Merge with the following and the preceding hole.
     const next = this.holes[index + 1];
