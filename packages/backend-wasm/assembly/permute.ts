@@ -16,3 +16,9 @@ export function gatherRows(r0: i32, count: i32, length: i32, stride: i32, offset
     for (let j = 0; j < length; j++) store<i32>(dst + <usize>j * 4, load<i32>(src + <usize>j * step));
   }
 }
+
+/** out[r·outPitch + j] = x[r·inPitch + j] for rows [r0, r0 + count) of `length` 32-bit words (Concat's pieces). */
+export function copyRows(r0: i32, count: i32, length: i32, inPitch: i32, outPitch: i32, x: usize, out: usize): void {
+  const bytes = <usize>length * 4;
+  for (let r = r0; r < r0 + count; r++) memory.copy(out + <usize>r * <usize>outPitch * 4, x + <usize>r * <usize>inPitch * 4, bytes);
+}

@@ -11,7 +11,7 @@ import { crossEntropy } from "./cross-entropy";
 import { binaryRows } from "./binary";
 import { reduceSumRange } from "./reduce";
 import { adamwRange } from "./adamw";
-import { gatherRows } from "./permute";
+import { copyRows, gatherRows } from "./permute";
 import { whereBlocks } from "./where";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
@@ -33,6 +33,7 @@ export const TASK_WHERE: i32 = 11;
 export const TASK_CAUSAL_SOFTMAX: i32 = 12;
 export const TASK_CROSS_ENTROPY: i32 = 13;
 export const TASK_UNPACK24: i32 = 14;
+export const TASK_COPY_ROWS: i32 = 15;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -69,6 +70,7 @@ export function tileCols(): i32 {
  * REDUCE_SUM:    p0, pCount, length, inner, q0, qCount, x, out (scratch: qCount f64 in `work`)
  * ADAMW:         mode (ADAMW_* in adamw.ts), first, count, param, m, v, grad, mask (0: none), scalars (f64)
  * GATHER_ROWS:   r0, count, length, stride, offsets (i32 per row, in words), x, out
+ * COPY_ROWS:     r0, count, length, inPitch, outPitch (in words), x, out
  * WHERE:         s0, blocks, period, j0, count, cond (u8), a, aOne, b, bOne, out
  * CAUSAL_SOFTMAX: grad, rows, width, first (query index of row 0, mod width), x (grad: y), g, out, scale (f32 bits)
  * CROSS_ENTROPY: grad, rows, width, logits, targets (i32), g (grad only), out, ignoreIndex
@@ -97,6 +99,8 @@ export function runTask(task: usize, work: usize): void {
     adamwRange(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), ptr(task, 8), ptr(task, 9));
   } else if (kind == TASK_GATHER_ROWS) {
     gatherRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
+  } else if (kind == TASK_COPY_ROWS) {
+    copyRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), ptr(task, 6), ptr(task, 7));
   } else if (kind == TASK_WHERE) {
     whereBlocks(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8), ptr(task, 9), field(task, 10), ptr(task, 11));
   } else if (kind == TASK_CAUSAL_SOFTMAX) {

@@ -7,7 +7,7 @@ import { causalSoftmaxReference, createCausalSoftmaxKernels } from "./kernels/ca
 import { createCrossEntropyKernels, crossEntropyReference } from "./kernels/cross-entropy-kernel.js";
 import { withCpuFallback } from "./kernels/memory-fallback.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
-import { createPermuteKernel, createSliceKernel } from "./kernels/permute-kernel.js";
+import { createConcatKernel, createPermuteKernel, createSliceKernel } from "./kernels/permute-kernel.js";
 import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
@@ -120,6 +120,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           AdamWStep: createAdamWStepKernel(engine, cpu.kernels),
           Permute: createPermuteKernel(engine, cpu.kernels),
           Slice: createSliceKernel(engine, cpu.kernels),
+          Concat: createConcatKernel(engine, cpu.kernels),
           Where: createWhereKernel(engine, cpu.kernels),
           ...createCausalSoftmaxKernels(engine),
           ...createCrossEntropyKernels(engine),

@@ -80,6 +80,9 @@ export function stressCases(): StressCase[] {
   add("ReduceSum [16,64,128]->[1,1,128]", "ReduceSum", [[16, 64, 128]], { axes: [0, 1] }, [1, 1, 128], true, 50);
   add("Permute [8,64,4,32] by [0,2,1,3]", "Permute", [[8, 64, 4, 32]], { perm: [0, 2, 1, 3] }, [8, 4, 64, 32], true);
   add("Permute transpose [300,257]", "Permute", [[300, 257]], { perm: [1, 0] }, [257, 300], true);
+  add("Concat KV append [1,12,100,64]+[1,12,1,64] on axis 2", "Concat", [[1, 12, 100, 64], [1, 12, 1, 64]], { axis: 2 }, [1, 12, 101, 64], true);
+  add("Concat [40,700]+[40,0]+[40,300] on axis 1", "Concat", [[40, 700], [40, 0], [40, 300]], { axis: 1 }, [40, 1000], true);
+  add("Concat [30000]+[5000] on axis 0", "Concat", [[30000], [5000]], { axis: 0 }, [35000], true);
   const causal = Uint8Array.from({ length: 128 * 128 }, (_, i) => (i % 128 <= Math.floor(i / 128) ? 1 : 0));
   const scores: Info[] = [{ handle: causal, shape: [128, 128], dtype: "u8" }, f32(data([4, 4, 128, 128]), [4, 4, 128, 128]), f32(Float32Array.of(-Infinity), [])];
   cases.push({ name: "Where causal [128,128] over [4,4,128,128]", op: "Where", inputs: scores, attrs: undefined, outShape: [4, 4, 128, 128], expected: callKernel(cpu, "Where", scores, undefined, [4, 4, 128, 128]), exact: true });

@@ -31,6 +31,7 @@ export interface KernelExports {
   readonly TASK_CAUSAL_SOFTMAX: WebAssembly.Global;
   readonly TASK_CROSS_ENTROPY: WebAssembly.Global;
   readonly TASK_UNPACK24: WebAssembly.Global;
+  readonly TASK_COPY_ROWS: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
