@@ -8,22 +8,35 @@ import { concat, keep, type Tensor } from "@adaptive-sparse/core";
 export class KVCache {
   readonly #layers: ({ k: Tensor; v: Tensor } | null)[];
 
-  constructor(readonly nLayer: number) {
+  /**
+   * @param nLayer layers of the model
+   * @param axis the keys' and values' position axis: 2 for [B, nHead, T, headDim] (GPT-2, OPT); LLaMA keeps
+   *   [B, nKvHead, 1, T, headDim] (3), which its grouped query heads broadcast over
+   */
+  constructor(
+    readonly nLayer: number,
+    readonly axis = 2,
+  ) {
     this.#layers = new Array<{ k: Tensor; v: Tensor } | null>(nLayer).fill(null);
   }
 
-  /** Positions cached (the keys' length along T; every layer holds the same). */
+  /** Positions cached (the keys' length along the position axis; every layer holds the same between forwards). */
   get length(): number {
-    return this.#layers[0]?.k.shape[2] ?? 0;
+    return this.lengthOf(0);
+  }
+
+  /** Positions cached for `layer` (within a forward, the layers before it already hold the new ones). */
+  lengthOf(layer: number): number {
+    return this.#layers[layer]?.k.shape[this.axis] ?? 0;
   }
 
   /**
-   * Adds a layer's keys and values for the new positions, k and v [B, nHead, T, headDim], and returns the
+   * Adds a layer's keys and values for the new positions (e.g. [B, nHead, T, headDim]) and returns the
    * layer's keys and values for every position so far (the cached ones first).
    */
   append(layer: number, k: Tensor, v: Tensor): [Tensor, Tensor] {
     const old = this.#layers[layer];
-    const all = old ? { k: keep(concat([old.k, k], 2)), v: keep(concat([old.v, v], 2)) } : { k: keep(k), v: keep(v) };
+    const all = old ? { k: keep(concat([old.k, k], this.axis)), v: keep(concat([old.v, v], this.axis)) } : { k: keep(k), v: keep(v) };
     old?.k.dispose();
     old?.v.dispose();
     this.#layers[layer] = all;

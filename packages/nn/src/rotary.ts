@@ -84,17 +84,19 @@ export class RotaryEmbedding {
   }
 
   /**
-   * Rotates q or k [..., T, headDim] by the angles of positions 0..T−1.
-   * @throws ShapeError when T exceeds the model's positions or the last axis is not headDim
+   * Rotates q or k [..., T, headDim] by the angles of positions start..start+T−1 (start > 0: new positions
+   * after `start` cached ones).
+   * @throws ShapeError when start + T exceeds the model's positions or the last axis is not headDim
    */
-  apply(x: Tensor): Tensor {
+  apply(x: Tensor, start = 0): Tensor {
     const T = x.shape[x.rank - 2]!;
-    if (x.shape[x.rank - 1] !== this.headDim || T > this.maxPositions) {
-      throw new ShapeError(`RotaryEmbedding: input [..., ${T}, ${x.shape[x.rank - 1]}] needs last axis ${this.headDim} and at most ${this.maxPositions} positions`);
+    if (x.shape[x.rank - 1] !== this.headDim || start + T > this.maxPositions) {
+      const from = start ? `positions ${start}..${start + T - 1}` : `${T} positions`;
+      throw new ShapeError(`RotaryEmbedding: input [..., ${T}, ${x.shape[x.rank - 1]}] at ${from} needs last axis ${this.headDim} and at most ${this.maxPositions} positions`);
     }
-    const { cos, sin } = this.#tablesOn(x.backend, T);
+    const { cos, sin } = this.#tablesOn(x.backend, start + T);
     // narrow copies, so the graph owns its rows and a later, longer table can replace these.
-    return add(mul(x, narrow(cos, 0, 0, T)), mul(rotateHalf(x), narrow(sin, 0, 0, T)));
+    return add(mul(x, narrow(cos, 0, start, T)), mul(rotateHalf(x), narrow(sin, 0, start, T)));
   }
 
   #tablesOn(backend: Backend, T: number): { cos: Tensor; sin: Tensor } {

@@ -1,5 +1,5 @@
 import { causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, unsqueeze, where, type Tensor } from "@adaptive-sparse/core";
-import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerCache, LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
@@ -38,17 +38,34 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
 
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
+    return this.#attend(x);
+  }
+
+  /**
+   * Attention over the positions `cache.kv` holds (layer `cache.layer`, keys already rotated) and x's, which
+   * are rotated as the positions after them and added to it; T must be 1 unless the cache is empty.
+   * @param x [B, T, C] @returns [B, T, C]
+   */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    return this.#attend(x, cache);
+  }
+
+  #attend(x: Tensor, cache?: LayerCache): Tensor {
     const [B, T] = x.shape;
     const { nHead, nKvHead, headDim: hd } = this;
     const group = nHead / nKvHead;
+    const start = cache?.kv.lengthOf(cache.layer) ?? 0; // this layer's cached positions (earlier layers already hold x's)
     // q as (B, nKv, group, T, hd) and k, v as (B, nKv, 1, T, hd): matmul broadcasts each key/value head over
     // its group of query heads, which is HF's repeat_kv without the copies.
     const q = permute(reshape(this.projection("q_proj").call(x), [B!, T!, nKvHead, group, hd]), [0, 2, 3, 1, 4]);
     const kv = (name: "k_proj" | "v_proj") => unsqueeze(permute(reshape(this.projection(name).call(x), [B!, T!, nKvHead, hd]), [0, 2, 1, 3]), 2);
-    const [k, v] = [kv("k_proj"), kv("v_proj")];
-    const raw = matmul(this.rotary.apply(q), this.rotary.apply(k), { transB: true }); // (B, nKv, group, T, T)
+    const kNew = this.rotary.apply(kv("k_proj"), start);
+    const vNew = kv("v_proj");
+    const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nKv, 1, Tk, hd): the cached positions, then these
+    const raw = matmul(this.rotary.apply(q, start), k, { transB: true }); // (B, nKv, group, T, Tk)
     let att: Tensor;
-    if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
+    if (raw.shape[4] !== T) att = softmax(mul(raw, 1 / Math.sqrt(hd)), -1); // one new position after cached ones sees them all
+    else if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
       att = causalSoftmax(raw, 1 / Math.sqrt(hd));
       raw.dispose(); // its backward reads only the probabilities: the scores are freed now
     } else att = softmax(where(causalMask(T!, x.backend), mul(raw, 1 / Math.sqrt(hd)), -Infinity), -1); // −∞ above the diagonal

@@ -1,4 +1,5 @@
 import { add, type Tensor } from "@adaptive-sparse/core";
+import type { LayerCache } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Module } from "../module.js";
 import { RMSNorm } from "../rms-norm.js";
@@ -26,6 +27,12 @@ export class LlamaBlock extends Module<[Tensor], Tensor> {
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
     const h = add(x, this.selfAttn.call(this.inputLayernorm.call(x)));
+    return add(h, this.mlp.call(this.postAttentionLayernorm.call(h)));
+  }
+
+  /** The layer with its attention reading and extending `cache` (see LlamaAttention.forwardCached). */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    const h = add(x, this.selfAttn.forwardCached(this.inputLayernorm.call(x), cache));
     return add(h, this.mlp.call(this.postAttentionLayernorm.call(h)));
   }
 }

@@ -1,7 +1,8 @@
-import { Generator, crossEntropy, matmul, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, ShapeError, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { CausalLM, CausalLMOutput } from "../causal-lm.js";
 import { checkTokenIds } from "../check-idx.js";
 import { Embedding } from "../embedding.js";
+import { KVCache } from "../kv-cache.js";
 import { generate, type GenerateOptions } from "../generate.js";
 import { Linear } from "../linear.js";
 import { ModuleDict } from "../module-dict.js";
@@ -88,11 +89,37 @@ export class Llama extends Module<[idx: Tensor, targets?: Tensor], CausalLMOutpu
     return isLlamaPrunable(moduleName);
   }
 
-  /** Token embeddings (positions enter in each attention layer, by rotation): [B, T, nEmbd]. */
-  embed(idx: Tensor): Tensor {
+  /** Token embeddings (positions enter in each attention layer, by rotation): [B, T, nEmbd]. `start`: positions already cached. */
+  embed(idx: Tensor, start = 0): Tensor {
     const embedTokens = this.model.get("embed_tokens");
-    checkTokenIds("Llama", idx, this.config.blockSize, embedTokens.weight);
+    checkTokenIds("Llama", idx, this.config.blockSize, embedTokens.weight, start);
     return embedTokens.call(idx);
+  }
+
+  /** An empty {@link KVCache} for {@link Llama.forwardCached} (keys after rotation, [B, nKvHead, 1, T, headDim]). */
+  createCache(): KVCache {
+    return new KVCache(this.config.nLayer, 3);
+  }
+
+  /**
+   * The next-token logits after `idx`, reusing the keys and values of the positions `cache` holds and adding
+   * idx's (Hugging Face's forward with `past_key_values`): fill an empty cache with the prompt, then feed one
+   * token at a time. Only the last position goes through the LM head.
+   * @param idx i32 [B, T]; T must be 1 once the cache holds positions
+   * @returns logits [B, vocabSize] of idx's last position
+   * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
+   */
+  forwardCached(idx: Tensor, cache: KVCache): Tensor {
+    if (cache.length > 0 && idx.shape[1] !== 1) {
+      throw new ShapeError(`Llama.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
+    }
+    const [B, T] = idx.shape;
+    let x = this.embed(idx, cache.length);
+    let layer = 0;
+    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
+    const last = this.model.get("norm").call(T === 1 ? x : slice(x, [0, T! - 1, 0], [B!, 1, this.config.nEmbd])); // (B, 1, C)
+    const logits = this.lmHead ? this.lmHead.call(last) : matmul(last, this.model.get("embed_tokens").weight, { transB: true });
+    return reshape(logits, [B!, this.config.vocabSize]); // (B, V)
   }
 
   /**

@@ -1,5 +1,5 @@
 import { causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, where, type Tensor } from "@adaptive-sparse/core";
-import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerCache, LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
@@ -23,16 +23,32 @@ export class OPTAttention extends Module<[Tensor], Tensor> {
 
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
+    return this.#attend(x);
+  }
+
+  /**
+   * Attention over the positions `cache.kv` holds (layer `cache.layer`) and x's, whose keys and values are
+   * added to it; T must be 1 unless the cache is empty.
+   * @param x [B, T, C] @returns [B, T, C]
+   */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    return this.#attend(x, cache);
+  }
+
+  #attend(x: Tensor, cache?: LayerCache): Tensor {
     const [B, T, C] = x.shape as [number, number, number];
     const hd = C / this.nHead;
     const heads = (name: "q_proj" | "k_proj" | "v_proj") => permute(reshape(this.projection(name).call(x), [B, T, this.nHead, hd]), [0, 2, 1, 3]); // (B, nh, T, hd)
-    const raw = matmul(heads("q_proj"), heads("k_proj"), { transB: true }); // (B, nh, T, T)
+    const [kNew, vNew] = [heads("k_proj"), heads("v_proj")];
+    const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nh, Tk, hd): the cached positions, then these
+    const raw = matmul(heads("q_proj"), k, { transB: true }); // (B, nh, T, Tk)
     let att: Tensor;
-    if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
+    if (raw.shape[3] !== T) att = softmax(mul(raw, 1 / Math.sqrt(hd)), -1); // one new position after cached ones sees them all
+    else if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
       att = causalSoftmax(raw, 1 / Math.sqrt(hd));
       raw.dispose(); // its backward reads only the probabilities: the scores are freed now
     } else att = softmax(where(causalMask(T, x.backend), mul(raw, 1 / Math.sqrt(hd)), -Infinity), -1); // −∞ above the diagonal
-    const y = matmul(att, heads("v_proj")); // (B, nh, T, hd)
+    const y = matmul(att, v); // (B, nh, T, hd)
     return this.projection("out_proj").call(reshape(permute(y, [0, 2, 1, 3]), [B, T, C]));
   }
 }

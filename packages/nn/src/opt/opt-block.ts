@@ -1,5 +1,5 @@
 import { add, relu, type Tensor } from "@adaptive-sparse/core";
-import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerCache, LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { LayerNorm } from "../layer-norm.js";
 import { Linear } from "../linear.js";
@@ -37,14 +37,23 @@ export class OPTBlock extends Module<[Tensor], Tensor> {
 
   /** @param x [B, T, C] @returns [B, T, C] */
   forward(x: Tensor): Tensor {
+    return this.#layer(x, (t) => this.selfAttn.call(t));
+  }
+
+  /** The layer with its attention reading and extending `cache` (see OPTAttention.forwardCached). */
+  forwardCached(x: Tensor, cache: LayerCache): Tensor {
+    return this.#layer(x, (t) => this.selfAttn.forwardCached(t, cache));
+  }
+
+  #layer(x: Tensor, attend: (t: Tensor) => Tensor): Tensor {
     const attnNorm = (t: Tensor) => this.selfAttnLayerNorm.call(t);
     const mlpNorm = (t: Tensor) => this.finalLayerNorm.call(t);
     const mlp = (t: Tensor) => this.fc("fc2").call(relu(this.fc("fc1").call(t)));
     if (this.preLN) {
-      const h = add(x, this.selfAttn.call(attnNorm(x)));
+      const h = add(x, attend(attnNorm(x)));
       return add(h, mlp(mlpNorm(h)));
     }
-    const h = attnNorm(add(x, this.selfAttn.call(x)));
+    const h = attnNorm(add(x, attend(x)));
     return mlpNorm(add(h, mlp(h)));
   }
 }

@@ -1,8 +1,9 @@
-import { Generator, add, arange, crossEntropy, matmul, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { CausalLM, CausalLMOutput } from "../causal-lm.js";
 import { checkTokenIds } from "../check-idx.js";
 import { Embedding } from "../embedding.js";
 import { generate, type GenerateOptions } from "../generate.js";
+import { KVCache } from "../kv-cache.js";
 import { LayerNorm } from "../layer-norm.js";
 import { Linear } from "../linear.js";
 import { ModuleDict } from "../module-dict.js";
@@ -92,14 +93,43 @@ export class OPT extends Module<[idx: Tensor, targets?: Tensor], CausalLMOutput>
     return isOptPrunable(moduleName);
   }
 
-  /** Token embeddings (projected in) + learned positions: [B, T, nEmbd]. */
-  embed(idx: Tensor): Tensor {
+  /** Token embeddings (projected in) + learned positions: [B, T, nEmbd]. `start`: positions already cached. */
+  embed(idx: Tensor, start = 0): Tensor {
     const embedTokens = this.decoder.get("embed_tokens");
-    checkTokenIds("OPT", idx, this.config.blockSize, embedTokens.weight);
+    checkTokenIds("OPT", idx, this.config.blockSize, embedTokens.weight, start);
     const projectIn = this.#projectIn;
     const tokens = embedTokens.call(idx);
-    const positions = arange(OPT_POSITION_OFFSET, OPT_POSITION_OFFSET + idx.shape[1]!, 1, { backend: idx.backend });
+    const first = OPT_POSITION_OFFSET + start;
+    const positions = arange(first, first + idx.shape[1]!, 1, { backend: idx.backend });
     return add(projectIn ? projectIn.call(tokens) : tokens, this.decoder.get("embed_positions").call(positions));
+  }
+
+  /** An empty {@link KVCache} for {@link OPT.forwardCached}. */
+  createCache(): KVCache {
+    return new KVCache(this.config.nLayer);
+  }
+
+  /**
+   * The next-token logits after `idx`, reusing the keys and values of the positions `cache` holds and adding
+   * idx's (Hugging Face's forward with `past_key_values`): fill an empty cache with the prompt, then feed one
+   * token at a time. Only the last position goes through the final LayerNorm, project_out and the LM head.
+   * @param idx i32 [B, T]; T must be 1 once the cache holds positions
+   * @returns logits [B, vocabSize] of idx's last position
+   * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
+   */
+  forwardCached(idx: Tensor, cache: KVCache): Tensor {
+    if (cache.length > 0 && idx.shape[1] !== 1) {
+      throw new ShapeError(`OPT.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
+    }
+    const [B, T] = idx.shape;
+    let x = this.embed(idx, cache.length);
+    let layer = 0;
+    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
+    if (T !== 1) x = slice(x, [0, T! - 1, 0], [B!, 1, this.config.nEmbd]); // (B, 1, C)
+    if (this.#finalLayerNorm) x = this.#finalLayerNorm.call(x);
+    if (this.#projectOut) x = this.#projectOut.call(x);
+    const logits = this.lmHead ? this.lmHead.call(x) : matmul(x, this.decoder.get("embed_tokens").weight, { transB: true });
+    return reshape(logits, [B!, this.config.vocabSize]); // (B, V)
   }
 
   /**
