@@ -73,6 +73,21 @@ describe("useCompressed24", () => {
     model.dispose();
   });
 
+  it("gives a model pruned in memory (SparseLinear layers with 2:4 masks) the compressed form of M ⊙ W", async () => {
+    const gpt = new GPT(CONFIG, { generator: new Generator(7), backend });
+    const layers = sparsify(gpt, { mask: (_name, weight) => tensor(mask24(weight.shape[0]!, weight.shape[1]!), { shape: [...weight.shape], dtype: "u8", backend }) });
+    gpt.eval();
+    const idx = tensor([[4, 8, 15, 16, 23, 42]], { dtype: "i32", backend });
+    const logits = async () => Float32Array.from(await noGrad(() => tidy(() => gpt.forward(idx).logits)).data());
+    const masked = await logits(); // the dense product of M ⊙ W (the weights themselves are not pruned)
+    expect(await useCompressed24(gpt, backend)).toEqual(layers.map(({ name }) => name));
+    expect(layers.every(({ layer }) => layer.compressed24 !== null && !layer.training)).toBe(true);
+    const compressed = await logits();
+    expect(masked.reduce((max, v, i) => Math.max(max, Math.abs(v - compressed[i]!)), 0)).toBeLessThan(1e-5);
+    idx.dispose();
+    gpt.dispose();
+  });
+
   it("leaves a dense model, and any model on a backend without a SparseMatMul24 kernel, as it is", async () => {
     const dense = new GPT(CONFIG, { generator: new Generator(5), backend });
     expect(await useCompressed24(dense, backend)).toEqual([]);
