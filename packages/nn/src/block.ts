@@ -1,5 +1,6 @@
 import { Generator, add, type Backend, type Tensor } from "@adaptive-sparse/core";
-import { CausalSelfAttention, type LayerCache } from "./causal-self-attention.js";
+import { CausalSelfAttention } from "./causal-self-attention.js";
+import type { LayerCache } from "./kv-cache.js";
 import { LayerNorm } from "./layer-norm.js";
 import { MLP } from "./mlp.js";
 import { Module } from "./module.js";

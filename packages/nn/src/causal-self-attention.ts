@@ -1,16 +1,11 @@
-import { Generator, causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, split, where, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, causalMask, matmul, permute, reshape, split, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { attentionRows } from "./attention-rows.js";
 import { Dropout } from "./dropout.js";
 import { LengthCache } from "./length-cache.js";
 import { Linear } from "./linear.js";
 import { Module } from "./module.js";
-import type { KVCache } from "./kv-cache.js";
+import type { LayerCache } from "./kv-cache.js";
 import type { SparseLinear } from "./sparse-linear.js";
-
-/** One layer's view of a {@link KVCache}: the cache and the layer's index in it. */
-export interface LayerCache {
-  readonly kv: KVCache;
-  readonly layer: number;
-}
 
 /** A dense or sparse linear layer; `sparsify` swaps one for the other under the same name. */
 export type LinearLayer = Linear | SparseLinear;
@@ -84,25 +79,11 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const [q, kNew, vNew] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
     const [k, v] = cache ? cache.kv.append(cache.layer, kNew!, vNew!) : [kNew!, vNew!]; // (B, nh, Tk, hs): the cached positions, then these
     const scores = matmul(q!, k, { transB: true }); // (B, nh, T, Tk)
-    const scale = 1 / Math.sqrt(hs);
-    // One new position after cached ones sees all of them: no mask.
-    const rows = scores.shape[3] === T ? this.#rows(scores, scale, T, x.backend) : softmax(mul(scores, scale), -1);
+    const rows = attentionRows(scores, 1 / Math.sqrt(hs), (n: number) => this.#causal.get(n, x.backend, () => causalMask(n, x.backend))); // the mask built once per length
     const att = this.attnDropout.call(rows); // (B, nh, T, Tk)
     const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     return this.residDropout.call(this.cProj.call(merged));
-  }
-
-  /** Causal attention rows: the backend's fused kernel (keeps only the probabilities for backward) or scale, −∞ mask, softmax. */
-  #rows(raw: Tensor, scale: number, T: number, backend: Backend): Tensor {
-    if (hasKernels(backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
-      const att = causalSoftmax(raw, scale);
-      raw.dispose(); // its backward reads only the probabilities: the [B, nh, T, T] scores are freed now
-      return att;
-    }
-    // Position i sees j <= i; the rest get −∞ so softmax gives them exactly 0.
-    const masked = where(this.#causal.get(T, backend, () => causalMask(T, backend)), mul(raw, scale), -Infinity); // mask built once per length
-    return softmax(masked, -1);
   }
 
   /** Frees the cached causal mask (also done by `dispose()`). */

@@ -1,11 +1,11 @@
-import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { BackendError, DTypeError, Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, reshape, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { Block } from "./block.js";
 import { CausalSelfAttention } from "./causal-self-attention.js";
 import type { CausalLM, CausalLMOutput } from "./causal-lm.js";
 import { Dropout } from "./dropout.js";
 import { Embedding } from "./embedding.js";
 import { generate, type GenerateOptions } from "./generate.js";
-import { KVCache } from "./kv-cache.js";
+import { KVCache, cachedLastHidden } from "./kv-cache.js";
 import { parseGPTConfig, type GPTConfig, type GPTConfigInput } from "./gpt-config.js";
 import { isGptSparseLayer } from "./gpt-sparse-layers.js";
 import { LayerNorm } from "./layer-norm.js";
@@ -123,15 +123,8 @@ export class GPT extends Module<[idx: Tensor, targets?: Tensor], GPTOutput> impl
    * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
    */
   forwardCached(idx: Tensor, cache: KVCache): Tensor {
-    if (cache.length > 0 && idx.shape[1] !== 1) {
-      throw new ShapeError(`GPT.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
-    }
-    const [B, T] = idx.shape;
-    let x = this.embed(idx, cache.length);
-    let layer = 0;
-    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
-    const last = this.transformer.get("ln_f").call(T === 1 ? x : slice(x, [0, T - 1, 0], [B, 1, this.config.nEmbd])); // (B, 1, C)
-    return reshape(matmul(last, this.transformer.get("wte").weight, { transB: true }), [B, this.config.vocabSize]); // (B, V)
+    const last = this.transformer.get("ln_f").call(cachedLastHidden("GPT", idx, cache, (ids, start) => this.embed(ids, start), this.blocks)); // (B, 1, C)
+    return reshape(matmul(last, this.transformer.get("wte").weight, { transB: true }), [idx.shape[0]!, this.config.vocabSize]); // (B, V)
   }
 
   /**

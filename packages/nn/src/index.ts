@@ -21,7 +21,7 @@ export { LayerNorm } from "./layer-norm.js";
 export type { LayerNormOptions } from "./layer-norm.js";
 export { Dropout } from "./dropout.js";
 export { CausalSelfAttention } from "./causal-self-attention.js";
-export type { CausalSelfAttentionOptions, LayerCache, LinearLayer } from "./causal-self-attention.js";
+export type { CausalSelfAttentionOptions, LinearLayer } from "./causal-self-attention.js";
 export { MLP } from "./mlp.js";
 export type { MLPOptions } from "./mlp.js";
 export { Block } from "./block.js";
@@ -34,6 +34,7 @@ export type { CausalLM, CausalLMConfig, CausalLMOutput, PlacementOptions } from 
 export type { GPTOptions, GPTOutput, GPTTransformer } from "./gpt.js";
 export { generate } from "./generate.js";
 export { KVCache } from "./kv-cache.js";
+export type { LayerCache } from "./kv-cache.js";
 export type { GenerateOptions } from "./generate.js";
 export { straightThroughMask } from "./straight-through.js";
 export { slorbOptionsSchema, parseSlorbOptions, blockIndicator, initSlorb } from "./slorb.js";

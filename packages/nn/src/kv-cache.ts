@@ -1,4 +1,4 @@
-import { concat, keep, type Tensor } from "@adaptive-sparse/core";
+import { ShapeError, concat, formatShape, keep, slice, type Tensor } from "@adaptive-sparse/core";
 
 /**
  * The keys and values of every position a model has already seen, per layer (Hugging Face's
@@ -55,4 +55,33 @@ export class KVCache {
   dispose(): void {
     this.reset();
   }
+}
+
+/** One layer's view of a {@link KVCache}: the cache and the layer's index in it. */
+export interface LayerCache {
+  readonly kv: KVCache;
+  readonly layer: number;
+}
+
+/** A decoder layer that reads and extends a KV cache (GPT's Block, LLaMA's and OPT's layers). */
+interface CachedLayer {
+  forwardCached(x: Tensor, cache: LayerCache): Tensor;
+}
+
+/**
+ * What every model's `forwardCached` does before its final norm and LM head: refuses more than one new
+ * position once the cache is warm, embeds idx after the cached positions (`embed(idx, start)`), runs each
+ * layer on the cache, and keeps idx's last position.
+ * @returns the hidden state of idx's last position [B, 1, C]
+ * @throws ShapeError for T > 1 after the first call (the message names `model`), or from `embed`
+ */
+export function cachedLastHidden(model: string, idx: Tensor, cache: KVCache, embed: (idx: Tensor, start: number) => Tensor, layers: Iterable<CachedLayer>): Tensor {
+  if (cache.length > 0 && idx.shape[1] !== 1) {
+    throw new ShapeError(`${model}.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
+  }
+  const [B, T] = idx.shape as [number, number];
+  let x = embed(idx, cache.length);
+  let layer = 0;
+  for (const block of layers) x = block.forwardCached(x, { kv: cache, layer: layer++ });
+  return T === 1 ? x : slice(x, [0, T - 1, 0], [B, 1, x.shape[2]!]); // (B, 1, C)
 }

@@ -4,6 +4,7 @@ import { splitRange } from "../kernels/gemm-plan.js";
 import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import type { OperandSource } from "../wasm/operands.js";
 import type { Compressed24Weight } from "./compressed24.js";
+import { rawCompressed } from "./wasm-sparse24.js";
 
 /**
  * Bytes of dense W rows unpacked per BLAS call: GPT-2's weights (at most 9.4 MB dense) in one, so the pool
@@ -17,10 +18,9 @@ const CHUNK_BYTES = 32 << 20;
 const MIN_UNPACK_ROWS = 16;
 
 function runOnce(engine: WasmEngine, operands: OperandSource, blas: BlasGemm, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array, chunkBytes: number): void {
-  const { values, indices, rows: n, cols: k } = weight;
+  const { rows: n, cols: k } = weight;
   try {
-    const pv = engine.addressOf(values) ?? operands.acquire(values, "raw", values.byteLength, (p) => engine.f32(p, values.length).set(values));
-    const pi = engine.addressOf(indices) ?? operands.acquire(indices, "raw", indices.length, (p) => new Uint8Array(engine.memory.buffer, p, indices.length).set(indices));
+    const { values: pv, indices: pi } = rawCompressed(engine, operands, weight);
     const chunkRows = Math.min(n, Math.max(MIN_UNPACK_ROWS, Math.floor(chunkBytes / (4 * k))));
     engine.withBlocks([chunkRows * k * 4], ([chunk]) => {
       for (let row0 = 0; row0 < n; row0 += chunkRows) {

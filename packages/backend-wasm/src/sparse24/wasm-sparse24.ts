@@ -36,8 +36,17 @@ function acquirePrepared(engine: WasmEngine, operands: OperandSource, weight: Co
   return { values: block, codes: block + valuesBytes };
 }
 
+/** Addresses of W's values and index bytes as given (the packed layout): backend buffers where they are, host arrays brought in. */
+export function rawCompressed(engine: WasmEngine, operands: OperandSource, weight: Compressed24Weight): { values: number; indices: number } {
+  const { values, indices } = weight;
+  return {
+    values: engine.addressOf(values) ?? operands.acquire(values, "raw", values.byteLength, (p) => engine.f32(p, values.length).set(values)),
+    indices: engine.addressOf(indices) ?? operands.acquire(indices, "raw", indices.length, uploadBytes(engine, indices)),
+  };
+}
+
 function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array): void {
-  const { values, indices, rows: n, cols: k } = weight;
+  const { rows: n, cols: k } = weight;
   const { kernels, kinds } = engine;
   const gemv = m <= SPARSE_GEMV_MAX_ROWS;
   try {
@@ -45,9 +54,9 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
     // Column blocks sized for one column piece per thread (sparse24BlockOctets); a fixed count per engine.
     const block = gemv ? kernels.sparse24BlockOctets(k, engine.threads) : 0;
     const prepared = gemv ? acquirePrepared(engine, operands, weight, block) : null;
-    // (Backend buffers are read where they are.)
-    const pv = prepared ? prepared.values : engine.addressOf(values) ?? operands.acquire(values, "raw", values.byteLength, (p) => engine.f32(p, values.length).set(values));
-    const pi = prepared ? prepared.codes : engine.addressOf(indices) ?? operands.acquire(indices, "raw", indices.length, uploadBytes(engine, indices));
+    const raw = prepared ? null : rawCompressed(engine, operands, weight);
+    const pv = prepared ? prepared.values : raw!.values;
+    const pi = prepared ? prepared.codes : raw!.indices;
     const tableBytes = gemv ? kernels.pairTableBytes(k) : 0;
     const parts = engine.threads > 1 && 2 * m * n * k >= PARALLEL_MIN_FLOPS ? 2 * engine.threads : 1;
     const blocks = gemv ? kernels.sparse24GemvBlocks(k, block) : 0;

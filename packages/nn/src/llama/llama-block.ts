@@ -1,5 +1,5 @@
 import { add, type Tensor } from "@adaptive-sparse/core";
-import type { LayerCache } from "../causal-self-attention.js";
+import type { LayerCache } from "../kv-cache.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Module } from "../module.js";
 import { RMSNorm } from "../rms-norm.js";

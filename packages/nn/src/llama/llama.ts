@@ -1,8 +1,8 @@
-import { Generator, ShapeError, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, crossEntropy, matmul, reshape, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { CausalLM, CausalLMOutput } from "../causal-lm.js";
 import { checkTokenIds } from "../check-idx.js";
 import { Embedding } from "../embedding.js";
-import { KVCache } from "../kv-cache.js";
+import { KVCache, cachedLastHidden } from "../kv-cache.js";
 import { generate, type GenerateOptions } from "../generate.js";
 import { Linear } from "../linear.js";
 import { ModuleDict } from "../module-dict.js";
@@ -110,16 +110,9 @@ export class Llama extends Module<[idx: Tensor, targets?: Tensor], CausalLMOutpu
    * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
    */
   forwardCached(idx: Tensor, cache: KVCache): Tensor {
-    if (cache.length > 0 && idx.shape[1] !== 1) {
-      throw new ShapeError(`Llama.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
-    }
-    const [B, T] = idx.shape;
-    let x = this.embed(idx, cache.length);
-    let layer = 0;
-    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
-    const last = this.model.get("norm").call(T === 1 ? x : slice(x, [0, T! - 1, 0], [B!, 1, this.config.nEmbd])); // (B, 1, C)
+    const last = this.model.get("norm").call(cachedLastHidden("Llama", idx, cache, (ids, start) => this.embed(ids, start), this.blocks)); // (B, 1, C)
     const logits = this.lmHead ? this.lmHead.call(last) : matmul(last, this.model.get("embed_tokens").weight, { transB: true });
-    return reshape(logits, [B!, this.config.vocabSize]); // (B, V)
+    return reshape(logits, [idx.shape[0]!, this.config.vocabSize]); // (B, V)
   }
 
   /**

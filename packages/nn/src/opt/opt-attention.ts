@@ -1,5 +1,7 @@
-import { causalMask, causalSoftmax, hasKernels, matmul, mul, permute, reshape, softmax, where, type Tensor } from "@adaptive-sparse/core";
-import type { LayerCache, LinearLayer } from "../causal-self-attention.js";
+import { matmul, permute, reshape, type Tensor } from "@adaptive-sparse/core";
+import { attentionRows } from "../attention-rows.js";
+import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerCache } from "../kv-cache.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
@@ -42,13 +44,7 @@ export class OPTAttention extends Module<[Tensor], Tensor> {
     const [kNew, vNew] = [heads("k_proj"), heads("v_proj")];
     const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nh, Tk, hd): the cached positions, then these
     const raw = matmul(heads("q_proj"), k, { transB: true }); // (B, nh, T, Tk)
-    let att: Tensor;
-    if (raw.shape[3] !== T) att = softmax(mul(raw, 1 / Math.sqrt(hd)), -1); // one new position after cached ones sees them all
-    else if (hasKernels(x.backend, "CausalSoftmax", "CausalSoftmaxGrad")) {
-      att = causalSoftmax(raw, 1 / Math.sqrt(hd));
-      raw.dispose(); // its backward reads only the probabilities: the scores are freed now
-    } else att = softmax(where(causalMask(T, x.backend), mul(raw, 1 / Math.sqrt(hd)), -Infinity), -1); // −∞ above the diagonal
-    const y = matmul(att, v); // (B, nh, T, hd)
+    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd)), v); // (B, nh, T, hd)
     return this.projection("out_proj").call(reshape(permute(y, [0, 2, 1, 3]), [B, T, C]));
   }
 }

@@ -1,5 +1,6 @@
 import { add, relu, type Tensor } from "@adaptive-sparse/core";
-import type { LayerCache, LinearLayer } from "../causal-self-attention.js";
+import type { LinearLayer } from "../causal-self-attention.js";
+import type { LayerCache } from "../kv-cache.js";
 import type { LayerBuild } from "../layer-build.js";
 import { LayerNorm } from "../layer-norm.js";
 import { Linear } from "../linear.js";

@@ -1,9 +1,9 @@
-import { Generator, ShapeError, add, arange, crossEntropy, formatShape, matmul, reshape, slice, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { Generator, add, arange, crossEntropy, matmul, reshape, type Backend, type Tensor } from "@adaptive-sparse/core";
 import type { CausalLM, CausalLMOutput } from "../causal-lm.js";
 import { checkTokenIds } from "../check-idx.js";
 import { Embedding } from "../embedding.js";
 import { generate, type GenerateOptions } from "../generate.js";
-import { KVCache } from "../kv-cache.js";
+import { KVCache, cachedLastHidden } from "../kv-cache.js";
 import { LayerNorm } from "../layer-norm.js";
 import { Linear } from "../linear.js";
 import { ModuleDict } from "../module-dict.js";
@@ -118,18 +118,11 @@ export class OPT extends Module<[idx: Tensor, targets?: Tensor], CausalLMOutput>
    * @throws ShapeError past blockSize positions (crop and start a new cache), or for T > 1 after the first call
    */
   forwardCached(idx: Tensor, cache: KVCache): Tensor {
-    if (cache.length > 0 && idx.shape[1] !== 1) {
-      throw new ShapeError(`OPT.forwardCached: the cache holds ${cache.length} positions, so idx must be one new position per row ([B, 1]), got ${formatShape(idx.shape)}`);
-    }
-    const [B, T] = idx.shape;
-    let x = this.embed(idx, cache.length);
-    let layer = 0;
-    for (const block of this.blocks) x = block.forwardCached(x, { kv: cache, layer: layer++ });
-    if (T !== 1) x = slice(x, [0, T! - 1, 0], [B!, 1, this.config.nEmbd]); // (B, 1, C)
+    let x = cachedLastHidden("OPT", idx, cache, (ids, start) => this.embed(ids, start), this.blocks); // (B, 1, C)
     if (this.#finalLayerNorm) x = this.#finalLayerNorm.call(x);
     if (this.#projectOut) x = this.#projectOut.call(x);
     const logits = this.lmHead ? this.lmHead.call(x) : matmul(x, this.decoder.get("embed_tokens").weight, { transB: true });
-    return reshape(logits, [B!, this.config.vocabSize]); // (B, V)
+    return reshape(logits, [idx.shape[0]!, this.config.vocabSize]); // (B, V)
   }
 
   /**
