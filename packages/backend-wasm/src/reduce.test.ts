@@ -37,6 +37,19 @@ describe("ReduceSum over contiguous axes in WebAssembly", () => {
     });
   }
 
+  it("keeps infinities, NaN and -0 as the cpu kernel does", () => {
+    const shape = [2, 700, 52];
+    const x = seededArray(size(shape), 5);
+    for (const [at, value] of [[3, Infinity], [52 + 20, -Infinity], [104 + 20, Infinity], [5, Number.NaN], [50, Number.NaN], [52 * 700 + 17, -Infinity]] as const) x[at] = value;
+    for (let k = 0; k < 700; k++) x[(700 + k) * 52 + 49] = -0; // a column of -0 in the second slice
+    const expected = Array.from(reduce(cpu, x, shape, [2, 1, 52]));
+    expect(expected[3]).toBe(Infinity);
+    expect(expected[20]).toBeNaN(); // +∞ + -∞
+    expect(expected[52 + 49]).toBe(0);
+    expect(Array.from(reduce(backends.single, x, shape, [2, 1, 52]))).toEqual(expected);
+    expect(Array.from(reduce(backends.pool, x, shape, [2, 1, 52]))).toEqual(expected);
+  });
+
   it("finds the contiguous run of reduced axes as [outer, length, inner]", () => {
     expect(reductionSplit([16, 128, 256], [1, 1, 256])).toEqual([1, 2048, 256]);
     expect(reductionSplit([3, 10, 1, 5, 7], [3, 1, 1, 1, 7])).toEqual([3, 50, 7]);
