@@ -244,7 +244,7 @@ describe("child processes", () => {
       expect(samples[2].measuredMs).toBeLessThan(5);
       await gemm.dispose();
       await expect(gemm.run()).rejects.toThrow(/PyTorch: KeyError/);
-      await expect(torch.prepare({ kind: "conv", n: 2 })).rejects.toThrow("PyTorch: ValueError: unknown job kind 'conv' (gemm, gemv, gemv-rotation, gpt-decode or gpt-generate)");
+      await expect(torch.prepare({ kind: "conv", n: 2 })).rejects.toThrow("PyTorch: ValueError: unknown job kind 'conv' (gemm, gemv, gemv-rotation, gpt-decode, gpt-generate or family-generate)");
     } finally {
       await torch.close();
     }

@@ -1,5 +1,6 @@
 // Markdown and targets for the decode rows that model a real model: the GEMV over a weight rotation larger
-// than the last-level cache (gemv-rotation.mjs) and the GPT-2 124M-shaped decode (gpt-decode.mjs).
+// than the last-level cache (gemv-rotation.mjs), the GPT-2 124M-shaped decode (gpt-decode.mjs) and the LLaMA-
+// and OPT-shaped generate rows (family-decode.mjs).
 import { target } from "./gpt-report.mjs";
 import { fmt, table } from "./report.mjs";
 
@@ -97,6 +98,22 @@ export function generateTable(run) {
     `\`generate\` itself, greedy, with a KV cache on both sides: a ${prompt}-token prompt in one forward, then one position per forward; ` +
     `timed generating 1 token (the first token's time: the prompt's forward, on the 2:4 side with each weight unpacked once for the GEMM) and ${tokens}, the decode rate being the other ${tokens - 1} over the difference.`;
   return `${about}\n\n${table(["implementation", "first token ms", "decode tokens/s", "decode ÷ our dense", "decode ÷ PyTorch dense"], body)}`;
+}
+
+/**
+ * A family's `generate` rows (family-decode.mjs): its model, generateTable, and the ratio its weight bytes allow
+ * the 2:4 decode at one memory bandwidth.
+ */
+export function familyTable(run) {
+  const { bytes } = run;
+  const shape = Object.entries(run.config).map(([key, value]) => `${key} ${value}`).join(", ");
+  const about =
+    `${shape} (${fmt(run.parameters / 1e6, 1)}M parameters, ${fmt(run.sparseParameters / 1e6, 1)}M in the 2:4 layers), random weights. ` +
+    `The 2:4 model's logits differ from its dense-with-zeros forward by at most ${run.maxLogitDiff.toExponential(1)}.`;
+  const bound =
+    `Weights read per token: dense ${fmt(bytes.dense / 1e6, 1)} MB, 2:4 ${fmt(bytes.sparse / 1e6, 1)} MB, so at one memory bandwidth the 2:4 ` +
+    `linears run at most ${fmt(bytes.dense / bytes.sparse, 2)}× the dense ones; attention over the cache and the other kernels take the same time on both sides.`;
+  return `${about}\n\n${generateTable(run)}\n\n${bound}`;
 }
 
 /**

@@ -1,7 +1,10 @@
 import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
 import { describe, expect, it } from "vitest";
 import { PYTHON, torchImportable } from "./children.mjs";
-import { decodeBytes, decodeTable, decodeTargets, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { decodeBytes, decodeTable, decodeTargets, familyTable, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { benchFamilyGenerate, familyBytes, FAMILY_MODELS } from "./family-decode.mjs";
 import { benchGemvInCache, IN_CACHE_BURST, inCacheSize } from "./gemv.mjs";
 import { benchGemvRotation, rotationPlan } from "./gemv-rotation.mjs";
 import { argmax, benchGptDecode, generateShape, mask24 } from "./gpt-decode.mjs";
@@ -118,12 +121,70 @@ describe("decode rows: plan, mask, tables and targets", () => {
     expect(decodeTargets(null, both)[0].value).toBe(40 / 25);
     expect(decodeTable(both).split("\n")[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 13.4 | 1.60× | 1.60× |");
   });
+
+  it("counts a family's weight bytes per token without the tables a token reads one row of, and tabulates its generate rows", () => {
+    // LLaMA: the untied embedding is one row a token; OPT: its learned positions are, its tied embedding is the head.
+    const [llama, opt] = FAMILY_MODELS;
+    const named = [["model.embed_tokens.weight", 1000], ["model.layers.0.self_attn.q_proj.weight", 400], ["model.norm.weight", 10], ["lm_head.weight", 1000]];
+    expect(familyBytes(named, 400, llama.unread)).toEqual({ dense: 4 * 1410, sparse: 4 * 1410 - 4 * 400 + 2.125 * 400 });
+    const optNamed = [["model.decoder.embed_tokens.weight", 1000], ["model.decoder.embed_positions.weight", 50], ["model.decoder.layers.0.fc1.weight", 400]];
+    expect(familyBytes(optNamed, 400, opt.unread).dense).toBe(4 * 1400);
+    const run = {
+      name: "LLaMA-shaped",
+      config: { vocabSize: 32000, nLayer: 12 },
+      parameters: 124668672,
+      sparseParameters: 75497472,
+      bytes: { dense: 400e6, sparse: 250e6 },
+      maxLogitDiff: 1e-6,
+      generate: { prompt: 32, tokens: 64, rows: [{ impl: "ours dense (wasm GEMM, 2 threads)", firstMs: 50, totalMs: 850, decodeTokensPerS: 80 }] },
+    };
+    const lines = familyTable(run).split("\n");
+    expect(lines[0]).toBe("vocabSize 32000, nLayer 12 (124.7M parameters, 75.5M in the 2:4 layers), random weights. The 2:4 model's logits differ from its dense-with-zeros forward by at most 1.0e-6.");
+    expect(lines[6]).toBe("| ours dense (wasm GEMM, 2 threads) | 50.0 | 80.0 | 1.00× | — |");
+    expect(lines.at(-1)).toBe(
+      "Weights read per token: dense 400.0 MB, 2:4 250.0 MB, so at one memory bandwidth the 2:4 linears run at most 1.60× the dense ones; attention over the cache and the other kernels take the same time on both sides.",
+    );
+  });
 });
 
 const hasTorch = torchImportable();
 if (!hasTorch) console.log(`decode tests: PyTorch's rows not checked, ${PYTHON} cannot import torch (apt install python3-torch)`);
 
 describe("decode rows, run for real on tiny shapes", () => {
+  const TINY = {
+    llama: { vocabSize: 64, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, nKvHead: 2, intermediateSize: 48 },
+    opt: { vocabSize: 64, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, ffnDim: 64 },
+  };
+
+  for (const spec of FAMILY_MODELS) {
+    it(`generates with a tiny ${spec.family} dense and 2:4 (logits match the masked model) and PyTorch's twin`, async () => {
+      const torch = hasTorch ? await startTorch(1, 20) : null;
+      try {
+        const run = await benchFamilyGenerate({ spec: { ...spec, config: TINY[spec.family] }, threads: 1, torch, minSamples: 3 });
+        // LLaMA: embed 64·32, per layer q,o 32·32 + k,v 32·16 + gate,up,down 32·48 + 2 norms 32, final norm, head 32·64.
+        // OPT: embed 64·32, positions 18·32, per layer 4·(32·32+32) + 32·64+64 + 64·32+32 + 2 LNs 2·64, final LN 64.
+        const layer = spec.family === "llama" ? 2 * 1024 + 2 * 512 + 3 * 1536 : 4 * 1024 + 2048 + 2048;
+        expect(run.sparseParameters).toBe(2 * layer);
+        expect(run.parameters).toBe(spec.family === "llama" ? 2048 + 2 * (layer + 64) + 32 + 2048 : 2048 + 576 + 2 * (layer + 4 * 32 + 64 + 32 + 128) + 64);
+        expect(run.maxLogitDiff).toBeLessThan(1e-5);
+        expect(run.maxLogitDiff).toBeGreaterThanOrEqual(0);
+        expect([run.generate.prompt, run.generate.tokens]).toEqual([8, 8]);
+        expect(run.generate.rows.map((r) => r.impl.split(" (")[0])).toEqual(["ours dense", "ours 2:4 compressed sparse layers", ...(hasTorch ? ["PyTorch CPU"] : [])]);
+        for (const row of run.generate.rows) expect(row.decodeTokensPerS).toBeCloseTo((7 * 1000) / Math.max(row.totalMs - row.firstMs, 1e-9), 6);
+      } finally {
+        await torch?.close();
+      }
+    });
+  }
+
+  it.runIf(hasTorch)("PyTorch's LLaMA and OPT twins: a cached decode gives the logits of one forward over the sequence", () => {
+    const script = `import json, sys, torch; torch.set_grad_enabled(False); import family_torch as f; print(json.dumps({k: f.cache_error(k, c, 12) for k, c in json.loads(sys.argv[1]).items()}))`;
+    const cwd = fileURLToPath(new URL(".", import.meta.url));
+    const errors = JSON.parse(execFileSync(PYTHON, ["-c", script, JSON.stringify(TINY)], { cwd, encoding: "utf8" }));
+    expect(errors.llama).toBeLessThan(1e-5);
+    expect(errors.opt).toBeLessThan(1e-5);
+  });
+
   it("times the in-cache GEMV in bursts of IN_CACHE_BURST calls and reports per call, the peer's too", async () => {
     const backend = await createWasmBackend({ gemm: "wasm", threads: 1 });
     try {

@@ -46,8 +46,20 @@ async function buildModels(config, threads) {
   const dense = new GPT(config, { generator: new Generator(0) });
   dense.eval();
   const sparse = new GPT(config, { generator: new Generator(0) });
-  const layers = sparsify(sparse).map((entry) => entry.layer);
-  sparse.eval();
+  const { layers, compressed } = compressTwin(sparse);
+  const count = (list) => list.reduce((sum, p) => sum + p.size, 0);
+  return { backend, dense, wasmDense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
+}
+
+/**
+ * Makes `model` (on the default backend) the 2:4 twin: its prunable layers become SparseLinear layers pruned
+ * to mask24 (so its forward is the dense-with-zeros model), and each gets its compressed weight, which
+ * `layer.setCompressed24` switches on. Eval mode (sparsify puts in new modules, so eval() comes after it).
+ * @returns { layers, compressed: [{ values, indices }] } (the caller disposes the compressed tensors)
+ */
+export function compressTwin(model) {
+  const layers = sparsify(model).map((entry) => entry.layer);
+  model.eval();
   const compressed = [];
   for (const layer of layers) {
     const [rows, cols] = [layer.outFeatures, layer.inFeatures];
@@ -58,8 +70,13 @@ async function buildModels(config, threads) {
     const { values, indices } = compress24(layer.weight.dataSync(), rows, cols);
     compressed.push({ values: tensor(values, { shape: [rows, cols / 2] }), indices: tensor(indices, { dtype: "u8" }) });
   }
-  const count = (list) => list.reduce((sum, p) => sum + p.size, 0);
-  return { backend, dense, wasmDense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
+  return { layers, compressed };
+}
+
+/** How the rows name a backend's kernels: its SIMD build, and its dense products' path. */
+function kernelNames(backend) {
+  const simd = backend.relaxedSimd ? "wasm relaxed SIMD" : "wasm";
+  return { simd, path: backend.gemmPath === "blas" ? `BLAS GEMM, ${simd} kernels` : `${simd} GEMM` };
 }
 
 /** Prompt length and new tokens of the `generate` rows (shorter for a model with a small blockSize). */
@@ -72,10 +89,12 @@ export function generateShape(blockSize) {
  * `generate` itself, greedy, with its KV cache (the prompt in one forward, then one position per token):
  * ours dense, ours 2:4 (the twin, compressed), and PyTorch's twin model generating the same way, interleaved.
  * Each is timed generating 1 token (the prompt's forward: the time to the first token) and `tokens`; the
- * decode rate is the other tokens over the difference.
+ * decode rate is the other tokens over the difference. `torchJob(prompt, tokens)` is the PyTorch job's
+ * request ({ kind: "gpt-generate", ... } for GPT).
  * @returns { prompt, tokens, rows: [{ impl, firstMs, totalMs, decodeTokensPerS }] }
  */
-async function benchGenerate({ config, backend, dense, sparse, torch, path, simd, minSamples }) {
+export async function benchGenerate({ config, backend, dense, sparse, torch, torchJob, minSamples }) {
+  const { simd, path } = kernelNames(backend);
   const shape = generateShape(config.blockSize);
   const promptIds = Array.from({ length: shape.prompt }, (_, i) => (i * 97 + 1) % config.vocabSize);
   const prompt = tensor([promptIds], { dtype: "i32", backend });
@@ -86,7 +105,7 @@ async function benchGenerate({ config, backend, dense, sparse, torch, path, simd
   ];
   const jobs = [];
   if (torch) {
-    const job = (tokens) => torch.prepare({ kind: "gpt-generate", config, prompt: promptIds, tokens });
+    const job = (tokens) => torch.prepare(torchJob(promptIds, tokens));
     jobs.push(await job(1), await job(shape.tokens));
     impls.push({ impl: `PyTorch CPU (${torch.threads} threads), dense`, first: jobs[0].run, total: jobs[1].run });
   }
@@ -135,8 +154,7 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     const viaKernel = await token(sparse);
     last.clear();
     const maxLogitDiff = masked.reduce((max, v, i) => Math.max(max, Math.abs(v - viaKernel[i])), 0);
-    const simd = backend.relaxedSimd ? "wasm relaxed SIMD" : "wasm";
-    const path = backend.gemmPath === "blas" ? `BLAS GEMM, ${simd} kernels` : `${simd} GEMM`;
+    const { simd, path } = kernelNames(backend);
     const runs = [
       { impl: `ours dense (${path}, ${backend.threads} threads)`, run: decode(dense) },
       ...(wasmDense ? [{ impl: `ours dense (${simd} GEMM, ${wasmDense.backend.threads} threads)`, run: decode(wasmDense.model, wasmDense.backend) }] : []),
@@ -147,7 +165,8 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     const timings = await measureInterleaved(runs.map((r) => r.run), { warmup: 1, minSamples, maxSamples: 9, minTimeMs: 300 });
     await torchJob?.dispose();
     const rows = runs.map((r, i) => ({ impl: r.impl, ...timings[i], tokensPerS: (tokensPerRun * 1000) / timings[i].medianMs }));
-    const generated = await benchGenerate({ config, backend, dense, sparse, torch, path, simd, minSamples });
+    const generateJob = (prompt, tokens) => ({ kind: "gpt-generate", config, prompt, tokens });
+    const generated = await benchGenerate({ config, backend, dense, sparse, torch, torchJob: generateJob, minSamples });
     return { config, tokensPerRun, parameters, sparseParameters, gemmPath: backend.gemmPath, maxLogitDiff, rows, generate: generated };
   } finally {
     useCompressed(false);

@@ -4,7 +4,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { decodeTable, decodeTargets, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { decodeTable, decodeTargets, familyTable, generateTable, inCacheTable, inCacheTargets, rotationTable } from "./decode-report.mjs";
+import { benchFamilyGenerate, FAMILY_MODELS } from "./family-decode.mjs";
 import { benchGemv, benchGemvInCache, IN_CACHE_BURST, inCacheSize } from "./gemv.mjs";
 import { ASSUMED_LLC_BYTES, benchGemvRotation } from "./gemv-rotation.mjs";
 import { benchGptDecode } from "./gpt-decode.mjs";
@@ -123,7 +124,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   for (const peer of [...ours, ...others]) peer.dispose();
 
   // Decode as in a real model: weights from memory (a rotation larger than the LLC), and GPT-2 124M's decode.
-  console.log("\nDecode from memory: GEMV over a weight rotation larger than the last-level cache; GPT-2 124M-shaped decode");
+  console.log("\nDecode from memory: GEMV over a weight rotation larger than the last-level cache; GPT-2 124M-shaped decode; LLaMA- and OPT-shaped generate");
   const peerTorch = torch.available ? torch : null;
   const decodeStep = async (name, run) => {
     try {
@@ -138,6 +139,13 @@ export async function runBench({ quick = false, notes = [] } = {}) {
   for (const row of gemvMemory?.rows ?? []) console.log(`  ${row.impl.padEnd(58)} ${fmt(row.medianMs, 2).padStart(8)} ms`);
   const decode = await decodeStep("GPT-2 124M decode", () => benchGptDecode({ threads: cores, torch: peerTorch, minSamples: quick ? 3 : 5 }));
   for (const row of decode?.rows ?? []) console.log(`  ${row.impl.padEnd(58)} ${fmt(row.tokensPerS, 1).padStart(8)} tokens/s`);
+  // The other families' generate: LLaMA- and OPT-shaped models, dense and 2:4, against PyTorch's twins.
+  const families = [];
+  for (const spec of FAMILY_MODELS) {
+    const run = await decodeStep(`${spec.name} generate`, () => benchFamilyGenerate({ spec, threads: cores, torch: peerTorch, minSamples: quick ? 3 : 5 }));
+    if (run) families.push(run);
+    for (const row of run?.generate.rows ?? []) console.log(`  ${spec.name} ${row.impl.padEnd(58)} ${fmt(row.decodeTokensPerS, 1).padStart(8)} tokens/s`);
+  }
   if (torch.available) await torch.close();
 
   // GPT training step and forward: our CPU paths against PyTorch, each in its own process (peak RSS).
@@ -153,7 +161,7 @@ export async function runBench({ quick = false, notes = [] } = {}) {
     gpt: await benchGpt(quick ? GPU_GPT_QUICK_SETUP : GPU_GPT_SETUP, [...gpuBackends(), cpuBackends(cores)[1]], cores, skipped),
   };
 
-  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvInCache, gemvMemory, decode, gpt, gpu };
+  const record = { timestamp: new Date().toISOString(), quick, machine: { cpu: machine.cpu, caches: machine.caches, lastLevelCacheBytes: machine.lastLevelCacheBytes, cores, node: process.version, execArgv: process.execArgv, loadAtStart: startLoad, loadAtEnd: load() }, notes, skipped, gemm: results, torch: torch.available ? { version: torch.version, threads: torch.threads, blas: torch.blas } : null, gemv, gemvInCache, gemvMemory, decode, families, gpt, gpu };
   record.gpt.wasmGemmBound = wasmGemmBound(gpt, results);
   record.targets = [...targets(results, gemv, ours, torchName), ...inCacheTargets(gemvInCache), ...decodeTargets(gemvMemory, decode), ...gptTargets(gpt)];
   printReport(record, shapes, ours.map((p) => p.name), others.map((p) => p.name));
@@ -223,6 +231,7 @@ function printReport(record, shapes, ours, peers) {
   if (record.gemvMemory) console.log(`\n## Decode GEMV with the weights from memory\n\n${rotationTable(record.gemvMemory)}`);
   if (record.decode) console.log(`\n## Whole-model decode, GPT-2 124M-shaped: dense vs compressed 2:4, against PyTorch in the same rounds\n\n${decodeTable(record.decode)}`);
   if (record.decode?.generate) console.log(`\n${generateTable(record.decode)}`);
+  for (const run of record.families) console.log(`\n## \`generate\`, ${run.name}: dense vs compressed 2:4, against PyTorch in the same rounds\n\n${familyTable(run)}`);
   console.log(`\n## GPT training step and forward${record.quick ? " (--quick: smaller batch, fewer steps; not comparable with full runs)" : ""}\n`);
   console.log(`${describeSetup(record.gpt.setup, record.gpt.rounds)}. Peak MiB: the peak RSS of the process that ran only that implementation.\n`);
   console.log(gptTable(record.gpt));

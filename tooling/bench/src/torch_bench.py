@@ -10,6 +10,8 @@ Started once with argv[1] = threads and argv[2] = re-warm threshold in seconds, 
                               weights; each run decodes `tokens` greedy tokens, one position per forward
   {"op": "prepare", "kind": "gpt-generate", "config", "prompt", "tokens"} -> {"id": i}: the same model generating
                               `tokens` greedy tokens after `prompt` (token ids) with a KV cache
+  {"op": "prepare", "kind": "family-generate", "family", "config", "prompt", "tokens"} -> {"id": i}: the same for
+                              family_torch.py's LLaMA or OPT ("llama" or "opt"; config in @adaptive-sparse/nn's keys)
   {"op": "run", "id": i}  -> {"seconds": s}, the time of one call measured here (so pipe latency is not
                               counted); a call whose previous sample was shorter than the threshold gets
                               one untimed call right before it, as the bench gives ours
@@ -47,7 +49,9 @@ def prepare(job):
         return gpt_decode(job["config"], job["tokens"])
     if job["kind"] == "gpt-generate":
         return gpt_generate(job["config"], job["prompt"], job["tokens"])
-    raise ValueError(f"unknown job kind {job['kind']!r} (gemm, gemv, gemv-rotation, gpt-decode or gpt-generate)")
+    if job["kind"] == "family-generate":
+        return family_generate(job["family"], job["config"], job["prompt"], job["tokens"])
+    raise ValueError(f"unknown job kind {job['kind']!r} (gemm, gemv, gemv-rotation, gpt-decode, gpt-generate or family-generate)")
 
 
 def gemv_rotation(n, k, count):
@@ -92,6 +96,14 @@ def gpt_generate(config, prompt, tokens):
             nxt = logits[:, -1].argmax(-1, keepdim=True)
             logits = model(nxt, caches=caches, start=len(prompt) + step)
     return run
+
+
+def family_generate(family, config, prompt, tokens):
+    """family_torch.py's LLaMA or OPT generating `tokens` greedy tokens after `prompt` with its KV cache."""
+    import family_torch
+
+    model = family_torch.build(family, config)
+    return lambda: family_torch.generate(model, prompt, tokens)
 
 
 def blas_libraries():
