@@ -1,7 +1,7 @@
-// The transcendental and row-reduction kernels of a training step (GELU, softmax, log-softmax, layer norm
-// and their gradients) on f32x4. In JavaScript these cost 15-30 ns per element, mostly in Math.exp and
-// Math.tanh; here a polynomial exp on four lanes makes them memory-bound. Every kernel works on `rows`
-// contiguous rows of `width` floats; elementwise ones (GELU) are called with any row split.
+// The transcendental and row-reduction kernels of a training step (GELU, SiLU, softmax, log-softmax, layer
+// norm, RMS norm and their gradients) on f32x4. In JavaScript these cost 15-30 ns per element, mostly in
+// Math.exp and Math.tanh; here a polynomial exp on four lanes makes them memory-bound. Every kernel works on
+// `rows` contiguous rows of `width` floats; elementwise ones (GELU, SiLU) are called with any row split.
 
 import { madd } from "./simd";
 
@@ -13,6 +13,10 @@ export const ROW_SOFTMAX_GRAD: i32 = 4;
 export const ROW_LOG_SOFTMAX_GRAD: i32 = 5;
 export const ROW_LAYER_NORM: i32 = 6;
 export const ROW_LAYER_NORM_GRAD: i32 = 7;
+export const ROW_RMS_NORM: i32 = 8;
+export const ROW_RMS_NORM_GRAD: i32 = 9;
+export const ROW_SILU: i32 = 10;
+export const ROW_SILU_GRAD: i32 = 11;
 
 const LOG2E: f32 = 1.44269504;
 // ln 2 split in two (Cody-Waite): k·LN2_HI is exact for the k an f32 exp can need.
@@ -140,6 +144,46 @@ function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
   for (let i = n4; i < n; i++) {
     const at = <usize>i * 4;
     store<f32>(out + at, f32x4.extract_lane(geluGrad4(f32x4.splat(load<f32>(g + at)), f32x4.splat(load<f32>(x + at))), 0));
+  }
+}
+
+/** σ(v) = 1 / (1 + e^(−v)): 0 where e^(−v) overflows, 1 where it underflows. */
+@inline function sigmoid4(v: v128): v128 {
+  return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(v))));
+}
+
+/** silu(v) = v·σ(v). */
+@inline function silu4(v: v128): v128 {
+  return f32x4.mul(v, sigmoid4(v));
+}
+
+/** g · d silu/dv = g · σ(v)·(1 + v·(1 − σ(v))). */
+@inline function siluGrad4(g: v128, v: v128): v128 {
+  const s = sigmoid4(v);
+  return f32x4.mul(g, f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(v, f32x4.sub(f32x4.splat(1), s)))));
+}
+
+function siluRange(n: i32, x: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const at = <usize>i * 4;
+    v128.store(out + at, silu4(v128.load(x + at)));
+  }
+  for (let i = n4; i < n; i++) {
+    const at = <usize>i * 4;
+    store<f32>(out + at, f32x4.extract_lane(silu4(f32x4.splat(load<f32>(x + at))), 0));
+  }
+}
+
+function siluGradRange(n: i32, g: usize, x: usize, out: usize): void {
+  const n4 = n & ~3;
+  for (let i = 0; i < n4; i += 4) {
+    const at = <usize>i * 4;
+    v128.store(out + at, siluGrad4(v128.load(g + at), v128.load(x + at)));
+  }
+  for (let i = n4; i < n; i++) {
+    const at = <usize>i * 4;
+    store<f32>(out + at, f32x4.extract_lane(siluGrad4(f32x4.splat(load<f32>(g + at)), f32x4.splat(load<f32>(x + at))), 0));
   }
 }
 
@@ -329,6 +373,43 @@ function layerNormGradRows(rows: i32, width: i32, g: usize, x: usize, out: usize
   }
 }
 
+/** 1 / sqrt(mean(x²) + eps) of a row (the sum in f32 lanes, the root in f64, as rowStats). */
+@inline function rowInverseRms(row: usize, width: i32, eps: f32): f32 {
+  const squares = rowDot(row, row, width);
+  return <f32>(1 / sqrt<f64>(<f64>(squares / <f32>width) + <f64>eps));
+}
+
+function rmsNormRows(rows: i32, width: i32, x: usize, out: usize, eps: f32): void {
+  const bytes = <usize>width * 4;
+  for (let r = 0; r < rows; r++) {
+    const row = x + <usize>r * bytes;
+    rowAffine(row, out + <usize>r * bytes, width, rowInverseRms(row, width, eps), 0);
+  }
+}
+
+/** out = r·g − x · r³·mean(g·x), r = 1 / sqrt(mean(x²) + eps). */
+function rmsNormGradRows(rows: i32, width: i32, g: usize, x: usize, out: usize, eps: f32): void {
+  const bytes = <usize>width * 4;
+  const w4 = width & ~3;
+  for (let r = 0; r < rows; r++) {
+    const gr = g + <usize>r * bytes;
+    const xr = x + <usize>r * bytes;
+    const o = out + <usize>r * bytes;
+    const inv = rowInverseRms(xr, width, eps);
+    const c = (inv * inv * inv * rowDot(gr, xr, width)) / <f32>width;
+    const iv = f32x4.splat(inv);
+    const cv = f32x4.splat(c);
+    for (let i = 0; i < w4; i += 4) {
+      const at = <usize>i * 4;
+      v128.store(o + at, f32x4.sub(f32x4.mul(iv, v128.load(gr + at)), f32x4.mul(cv, v128.load(xr + at))));
+    }
+    for (let i = w4; i < width; i++) {
+      const at = <usize>i * 4;
+      store<f32>(o + at, inv * load<f32>(gr + at) - c * load<f32>(xr + at));
+    }
+  }
+}
+
 /**
  * Runs row kernel `op` on `rows` rows of `width`: x is the (first) input, y the second (the incoming
  * gradient for the *_GRAD ops, which take (g, x) or (g, forward output)), out the result.
@@ -342,5 +423,9 @@ export function rowwise(op: i32, rows: i32, width: i32, x: usize, y: usize, out:
   else if (op == ROW_LOG_SOFTMAX_GRAD) softmaxGradRows(rows, width, y, x, out, true);
   else if (op == ROW_LAYER_NORM) layerNormRows(rows, width, x, out, eps);
   else if (op == ROW_LAYER_NORM_GRAD) layerNormGradRows(rows, width, y, x, out, eps);
+  else if (op == ROW_RMS_NORM) rmsNormRows(rows, width, x, out, eps);
+  else if (op == ROW_RMS_NORM_GRAD) rmsNormGradRows(rows, width, y, x, out, eps);
+  else if (op == ROW_SILU) siluRange(rows * width, x, out);
+  else if (op == ROW_SILU_GRAD) siluGradRange(rows * width, y, x, out);
   else unreachable();
 }

@@ -13,6 +13,7 @@ import { reduceSumRange } from "./reduce";
 import { adamwRange } from "./adamw";
 import { copyRows, gatherRows } from "./permute";
 import { whereBlocks } from "./where";
+import { rotaryRows } from "./rotary";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
 const MC: i32 = 128;
@@ -34,6 +35,7 @@ export const TASK_CAUSAL_SOFTMAX: i32 = 12;
 export const TASK_CROSS_ENTROPY: i32 = 13;
 export const TASK_UNPACK24: i32 = 14;
 export const TASK_COPY_ROWS: i32 = 15;
+export const TASK_ROTARY: i32 = 16;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -75,6 +77,7 @@ export function tileCols(): i32 {
  * CAUSAL_SOFTMAX: grad, rows, width, first (query index of row 0, mod width), x (grad: y), g, out, scale (f32 bits)
  * CROSS_ENTROPY: grad, rows, width, logits, targets (i32), g (grad only), out, ignoreIndex
  * UNPACK24:      rows, row0, k, values, indices, out (dense rows of a compressed 2:4 W; masks in `work`)
+ * ROTARY:        rows, first (position index of row 0, mod T), T, D, start, inverse, x, cos, sin, out
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -109,6 +112,8 @@ export function runTask(task: usize, work: usize): void {
     crossEntropy(field(task, 1) != 0, field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), field(task, 8));
   } else if (kind == TASK_UNPACK24) {
     unpack24Rows(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), work);
+  } else if (kind == TASK_ROTARY) {
+    rotaryRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), field(task, 6) != 0, ptr(task, 7), ptr(task, 8), ptr(task, 9), ptr(task, 10));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

@@ -4,6 +4,7 @@ import { createAdamWStepKernel } from "./kernels/adamw-kernel.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
 import { causalSoftmaxReference, createCausalSoftmaxKernels } from "./kernels/causal-softmax-kernel.js";
+import { createRotaryKernel, rotaryReference } from "./kernels/rotary-kernel.js";
 import { createCrossEntropyKernels, crossEntropyReference } from "./kernels/cross-entropy-kernel.js";
 import { withCpuFallback } from "./kernels/memory-fallback.js";
 import { createMatMulKernel, createSparseMatMul24Kernel, type HostGemm, type HostSparse24 } from "./kernels/matmul-kernel.js";
@@ -124,9 +125,10 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           Where: createWhereKernel(engine, cpu.kernels),
           ...createCausalSoftmaxKernels(engine),
           ...createCrossEntropyKernels(engine),
+          Rotary: createRotaryKernel(engine),
         },
         // The fused ops the cpu backend lacks fall back to plain loops.
-        { ...cpu.kernels, ...causalSoftmaxReference, ...crossEntropyReference },
+        { ...cpu.kernels, ...causalSoftmaxReference, ...crossEntropyReference, Rotary: rotaryReference },
       ),
       // (The GEMMs have their own way out: evict resident operands, then one matrix at a time.)
       MatMul: createMatMulKernel(gemmWith(resident), cpu.kernels.MatMul),

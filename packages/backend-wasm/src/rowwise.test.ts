@@ -53,6 +53,22 @@ describe("fused row kernels in WebAssembly SIMD", () => {
     for (let i = 0; i < x.length; i++) expect(Math.abs(grad[i]! - expectedGrad[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(expectedGrad[i]!), 1e-3));
   });
 
+  it("SiLU and its gradient stay accurate far out on both sides (σ from e^(−x), 0 or 1 where it over- or underflows)", () => {
+    const x = Float32Array.from([-100, -80, -40, -20, -9.5, -3, -1e-3, -1e-30, 0, 1e-30, 1e-3, 3, 9.5, 20, 40, 100]);
+    const g = Float32Array.from(x, (_, i) => (i % 3) - 1.5);
+    for (const backend of [backends.single, backends.pool]) {
+      const y = run(backend, "Silu", [x], [x.length]);
+      const expected = run(cpu, "Silu", [x], [x.length], true);
+      // Relative to each value (silu(-40) ≈ -1.7e-16 must come out right); below 1e-30 f32 has no normal digits left.
+      for (let i = 0; i < x.length; i++) if (Math.abs(expected[i]!) > 1e-30) expect(Math.abs(y[i]! - expected[i]!), `silu(${x[i]})`).toBeLessThanOrEqual(1e-5 * Math.abs(expected[i]!));
+      expect(y[0]).toBe(-0); // σ(−100): e^100 overflows to ∞
+      expect(y[15]).toBe(100);
+      const grad = run(backend, "SiluGrad", [g, x], [x.length]);
+      const expectedGrad = run(cpu, "SiluGrad", [g, x], [x.length], true);
+      for (let i = 0; i < x.length; i++) expect(Math.abs(grad[i]! - expectedGrad[i]!), `silu'(${x[i]})`).toBeLessThanOrEqual(1e-5 * Math.max(Math.abs(expectedGrad[i]!), 1e-3));
+    }
+  });
+
   it("softmax keeps NaN and -Infinity semantics: a NaN row stays NaN, masked (-Infinity) entries give exactly 0", () => {
     const x = Float32Array.from([1, Number.NaN, 2, 3, 0, -Infinity, 5, -Infinity]);
     const out = run(backends.single, "Softmax", [x], [2, 4]);

@@ -11,7 +11,7 @@ import { loadModel } from "./load-model.js";
 // LlamaForCausalLM / OPTForCausalLM (fixtures/families/make_family_fixtures.py).
 describe("LLaMA and OPT families match PyTorch", () => {
   for (const name of FAMILY_CASES) {
-    it(`${name}: logits, loss and gradients within 1e-4, one AdamW step within 1e-5`, async () => {
+    it(`${name}: logits, loss and gradients within 1e-4, one AdamW step (from PyTorch's gradients) within 1e-6`, async () => {
       const backend = createCpuBackend();
       const expected = familyExpected(name, backend);
       const model = await loadModel(expected.folder, { backend });
@@ -29,10 +29,18 @@ describe("LLaMA and OPT families match PyTorch", () => {
       for (const param of expected.checked) {
         expect(relError(model.getParameter(param).grad!.dataSync(), expected.values(`grad.${param}`)), `grad ${param}`).toBeLessThan(1e-4);
       }
+      // The step starts from PyTorch's gradients of the checked parameters: AdamW's first update, lr·g / (|g| + eps),
+      // turns an f32 rounding difference in a gradient entry near eps (1e-8) into one of order lr in the weight
+      // (qwen2's embedding has an entry of -1.8e-8), so our own gradients, checked above, would test f32 noise here.
+      for (const param of expected.checked) {
+        const parameter = model.getParameter(param);
+        parameter.grad!.dispose();
+        parameter.grad = expected.load(`grad.${param}`);
+      }
       const { lr, betas, eps, weight_decay: weightDecay } = expected.adamw;
       new AdamW(model.parameters(), { lr, betas, eps, weightDecay, weightDecayMinRank: 0 }).step();
       for (const param of expected.checked) {
-        expect(relError(model.getParameter(param).dataSync(), expected.values(`after.${param}`)), `after AdamW ${param}`).toBeLessThan(1e-5);
+        expect(relError(model.getParameter(param).dataSync(), expected.values(`after.${param}`)), `after AdamW ${param}`).toBeLessThan(1e-6);
       }
       model.dispose();
     });

@@ -44,7 +44,7 @@ export type { SparseLinearOptions, SlorbState } from "./sparse-linear.js";
 export { GPT_SPARSE_LAYERS, isGptSparseLayer, isGptSparseWeight } from "./gpt-sparse-layers.js";
 export { sparsify, sparseLayers } from "./sparsify.js";
 export type { SparsifyOptions, SparseLayerEntry } from "./sparsify.js";
-export { silu } from "./silu.js";
+export { silu } from "@adaptive-sparse/core"; // kept here for code that imported it from nn
 export { RMSNorm } from "./rms-norm.js";
 export type { RMSNormOptions } from "./rms-norm.js";
 export { RotaryEmbedding, ropeInverseFrequencies, rotaryTables, rotateHalf } from "./rotary.js";

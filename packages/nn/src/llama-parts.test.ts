@@ -1,8 +1,7 @@
-import { matmul, sum, tensor, tidy } from "@adaptive-sparse/core";
+import { matmul, silu, sum, tensor, tidy } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
 import { RMSNorm } from "./rms-norm.js";
 import { RotaryEmbedding, ropeInverseFrequencies, rotateHalf } from "./rotary.js";
-import { silu } from "./silu.js";
 
 const close = (actual: ArrayLike<number>, expected: number[], digits = 6) => expected.forEach((e, i) => expect(actual[i], `index ${i}`).toBeCloseTo(e, digits));
 

@@ -1,4 +1,4 @@
-import { add, mean, mul, ones, sqrt, square, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { ones, rmsNorm, tidy, type Backend, type Tensor } from "@adaptive-sparse/core";
 import { checkFeatures } from "./check-features.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
@@ -31,7 +31,6 @@ export class RMSNorm extends Module<[Tensor], Tensor> {
   /** @param x [..., dim] @returns [..., dim] */
   forward(x: Tensor): Tensor {
     checkFeatures("RMSNorm", x, this.dim, this.dim);
-    const inverseRms = sqrt(add(mean(square(x), -1, true), this.eps)).reciprocal(); // (..., 1)
-    return mul(mul(x, inverseRms), this.weight);
+    return rmsNorm(x, this.weight, this.eps);
   }
 }

@@ -1,4 +1,4 @@
-import { ConfigError, ShapeError, add, concat, keep, mul, narrow, neg, split, tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, ShapeError, keep, rotary, tensor, type Backend, type Tensor } from "@adaptive-sparse/core";
 
 /** Hugging Face `rope_scaling` kinds LLaMA-family checkpoints use (`null` in config.json: none). */
 export type RopeScaling =
@@ -58,21 +58,20 @@ export function rotaryTables(positions: number, frequencies: Float64Array): { co
   return { cos, sin };
 }
 
-/** `[x1, x2] -> [−x2, x1]` over the last axis (halves), Hugging Face's `rotate_half`. */
-export function rotateHalf(x: Tensor): Tensor {
-  const [x1, x2] = split(x, 2, -1);
-  return concat([neg(x2!), x1!], -1);
-}
+export { rotateHalf } from "@adaptive-sparse/core"; // Hugging Face's rotate_half, kept here for code that imported it from nn
 
 /**
  * Rotary position embedding shared by every attention layer of a model (Hugging Face's
  * `model.rotary_emb`): holds no parameters, and keeps one cos/sin table per backend it is used on,
  * made on first use for the longest sequence seen so far (not for all `maxPositions`: LLaMA 3.1 allows
  * 131072, 128 MB of tables) and freed by {@link RotaryEmbedding.dispose}, so a forward uploads nothing.
+ * A graph recorded for backward reads the table it was made with, so a table outgrown by a longer
+ * sequence is kept until dispose() (the sizes double: at most as much again).
  */
 export class RotaryEmbedding {
   readonly frequencies: Float64Array;
   readonly #tables = new Map<Backend, { cos: Tensor; sin: Tensor; positions: number }>();
+  readonly #outgrown: { cos: Tensor; sin: Tensor }[] = [];
 
   constructor(
     readonly headDim: number,
@@ -95,14 +94,13 @@ export class RotaryEmbedding {
       throw new ShapeError(`RotaryEmbedding: input [..., ${T}, ${x.shape[x.rank - 1]}] at ${from} needs last axis ${this.headDim} and at most ${this.maxPositions} positions`);
     }
     const { cos, sin } = this.#tablesOn(x.backend, start + T);
-    // narrow copies, so the graph owns its rows and a later, longer table can replace these.
-    return add(mul(x, narrow(cos, 0, start, T)), mul(rotateHalf(x), narrow(sin, 0, start, T)));
+    return rotary(x, cos, sin, start);
   }
 
   #tablesOn(backend: Backend, T: number): { cos: Tensor; sin: Tensor } {
     let tables = this.#tables.get(backend);
     if (!tables || tables.positions < T) {
-      if (tables) this.#free(tables);
+      if (tables) this.#outgrown.push(tables);
       const positions = Math.min(this.maxPositions, Math.max(T, 2 * (tables?.positions ?? 0), 64));
       const { cos, sin } = rotaryTables(positions, this.frequencies);
       const shape = [positions, this.headDim];
@@ -121,5 +119,6 @@ export class RotaryEmbedding {
   dispose(): void {
     this.#tables.forEach((tables) => this.#free(tables));
     this.#tables.clear();
+    this.#outgrown.splice(0).forEach((tables) => this.#free(tables));
   }
 }

@@ -1,7 +1,7 @@
 import {
   abs, add, argmax, clamp, concat, crossEntropy, div, eq, expand, gather, ge, gelu, groupTopK, gt, layerNorm,
   le, logSoftmax, lt, matmul, max, maximum, mean, min, minimum, mul, ne, narrow, permute, pow, relu, reshape,
-  scatterAdd, sign, slice, softmax, split, square, sub, sum, tensor, transpose, tril, causalMask, maskedFill, where, type Tensor,
+  rmsNorm, rotary, scatterAdd, sign, silu, slice, softmax, split, square, sub, sum, tensor, transpose, tril, causalMask, maskedFill, where, type Tensor,
 } from "@adaptive-sparse/core";
 
 /** A fixed multiplier so shape ops' gradients are not all ones (matches `torch.arange(n).reshape(shape)`). */
@@ -88,4 +88,7 @@ export const CASES: Record<string, (...inputs: Tensor[]) => Tensor> = {
   tril: () => tril(3, 4),
   masked_fill_causal: (x) => softmax(maskedFill(x, eq(causalMask(4, x.backend), 0), -Infinity)),
   attention: (q, k, v) => attention(q, k, v),
+  rms_norm: (x, w) => rmsNorm(x, w, 1e-6),
+  silu: (x) => silu(x),
+  rotary: (x, cos, sin) => rotary(x, cos, sin, 2),
 };

@@ -8,6 +8,10 @@ export const ROWWISE_OPS = {
   LogSoftmaxGrad: "ROW_LOG_SOFTMAX_GRAD",
   LayerNorm: "ROW_LAYER_NORM",
   LayerNormGrad: "ROW_LAYER_NORM_GRAD",
+  RMSNorm: "ROW_RMS_NORM",
+  RMSNormGrad: "ROW_RMS_NORM_GRAD",
+  Silu: "ROW_SILU",
+  SiluGrad: "ROW_SILU_GRAD",
 } as const;
 
 export type RowwiseOp = keyof typeof ROWWISE_OPS;

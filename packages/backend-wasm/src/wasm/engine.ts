@@ -25,6 +25,7 @@ export interface TaskKinds {
   readonly crossEntropy: number;
   readonly unpack24: number;
   readonly copyRows: number;
+  readonly rotary: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -125,6 +126,7 @@ export class WasmEngine {
       crossEntropy: kernels.TASK_CROSS_ENTROPY.value as number,
       unpack24: kernels.TASK_UNPACK24.value as number,
       copyRows: kernels.TASK_COPY_ROWS.value as number,
+      rotary: kernels.TASK_ROTARY.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

@@ -32,6 +32,7 @@ export interface KernelExports {
   readonly TASK_CROSS_ENTROPY: WebAssembly.Global;
   readonly TASK_UNPACK24: WebAssembly.Global;
   readonly TASK_COPY_ROWS: WebAssembly.Global;
+  readonly TASK_ROTARY: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
@@ -52,6 +53,10 @@ export interface KernelExports {
   readonly ROW_LOG_SOFTMAX_GRAD: WebAssembly.Global;
   readonly ROW_LAYER_NORM: WebAssembly.Global;
   readonly ROW_LAYER_NORM_GRAD: WebAssembly.Global;
+  readonly ROW_RMS_NORM: WebAssembly.Global;
+  readonly ROW_RMS_NORM_GRAD: WebAssembly.Global;
+  readonly ROW_SILU: WebAssembly.Global;
+  readonly ROW_SILU_GRAD: WebAssembly.Global;
 }
 
 /** Largest memory the modules declare (pages of 64 KiB): 2 GiB keeps every pointer a positive i32. */

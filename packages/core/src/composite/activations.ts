@@ -1,5 +1,5 @@
 import { runOp, scoped } from "../engine.js";
-import { geluOp, hasKernels, logSoftmaxOp, softmaxOp } from "../ops/fused.js";
+import { geluOp, hasKernels, logSoftmaxOp, siluOp, softmaxOp } from "../ops/fused.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add, exp, log, max, mul, noGrad, pow, sub, sum, tanh, maximum } from "../functions.js";
@@ -36,6 +36,16 @@ export function gelu(x: Tensor): Tensor {
     const inner = mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI));
     return mul(mul(x, 0.5), add(tanh(inner), 1));
   });
+}
+
+/**
+ * SiLU (swish), `x · sigmoid(x)`, as LLaMA's SwiGLU MLP uses it. One fused kernel where the backend has it;
+ * the decomposition is written `x · ½(1 + tanh(x/2))`, the same function, whose gradient (through tanh) stays
+ * finite for large |x| where `1 / (1 + exp(−x))` would give ∞ · 0.
+ */
+export function silu(x: Tensor): Tensor {
+  if (x.rank > 0 && hasKernels(x.backend, "Silu", "SiluGrad")) return runOp(siluOp, [x], {});
+  return scoped([x], () => mul(x, mul(add(tanh(mul(x, 0.5)), 1), 0.5)));
 }
 
 /** `max(x, 0)`. */

@@ -43,6 +43,10 @@ const kernels: KernelTable<TypedArray> = {
   GeluGrad: fused.geluGrad,
   LayerNorm: fused.layerNorm,
   LayerNormGrad: fused.layerNormGrad,
+  RMSNorm: fused.rmsNorm,
+  RMSNormGrad: fused.rmsNormGrad,
+  Silu: fused.silu,
+  SiluGrad: fused.siluGrad,
 };
 
 const withoutFused = Object.fromEntries(
@@ -55,7 +59,7 @@ const withoutFused = Object.fromEntries(
  */
 export interface CpuBackendOptions {
   /**
-   * Use the fused softmax/log-softmax/layerNorm/GELU kernels (default true). With false, those ops run as
+   * Use the fused softmax/log-softmax/layerNorm/RMSNorm/GELU/SiLU kernels (default true). With false, those ops run as
    * their decompositions into primitives, which is how backends without fused kernels compute them.
    */
   fused?: boolean;

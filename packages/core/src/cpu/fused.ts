@@ -105,3 +105,44 @@ export function layerNormGrad(out: Info, [grad, x]: readonly Info[], { eps }: { 
     for (let i = s; i < e; i++) o[i] = rstd * (g[i] - gMean - (a[i] - mean) * rstd * gxMean);
   });
 }
+
+/** 1 / sqrt(mean(x²) + eps) of a row, in doubles. */
+function inverseRms(a: TypedArray, s: number, e: number, eps: number): number {
+  let squares = 0;
+  for (let i = s; i < e; i++) squares += a[i] * a[i];
+  return 1 / Math.sqrt(squares / (e - s) + eps);
+}
+
+export function rmsNorm(out: Info, [x]: readonly Info[], { eps }: { eps: number }): void {
+  const o = out.handle, a = x.handle;
+  rows(out, (s, e) => {
+    const r = inverseRms(a, s, e, eps);
+    for (let i = s; i < e; i++) o[i] = a[i] * r;
+  });
+}
+
+/** dx = r · g − r³ · x · mean(g ⊙ x), r = 1 / sqrt(mean(x²) + eps). */
+export function rmsNormGrad(out: Info, [grad, x]: readonly Info[], { eps }: { eps: number }): void {
+  const o = out.handle, g = grad.handle, a = x.handle;
+  rows(out, (s, e) => {
+    const r = inverseRms(a, s, e, eps);
+    let gx = 0;
+    for (let i = s; i < e; i++) gx += g[i] * a[i];
+    const c = (r * r * r * gx) / (e - s);
+    for (let i = s; i < e; i++) o[i] = r * g[i] - c * a[i];
+  });
+}
+
+export function silu(out: Info, [x]: readonly Info[]): void {
+  const o = out.handle, a = x.handle;
+  for (let i = 0; i < o.length; i++) o[i] = a[i] / (1 + Math.exp(-a[i]));
+}
+
+/** d/dx of x·σ(x) = σ(x)·(1 + x·(1 − σ(x))). */
+export function siluGrad(out: Info, [grad, x]: readonly Info[]): void {
+  const o = out.handle, g = grad.handle, a = x.handle;
+  for (let i = 0; i < o.length; i++) {
+    const sigma = 1 / (1 + Math.exp(-a[i]));
+    o[i] = g[i] * sigma * (1 + a[i] * (1 - sigma));
+  }
+}

@@ -21,6 +21,8 @@ const softmaxGradOp: OpDef<"SoftmaxGrad"> = { name: "SoftmaxGrad", infer: sameAs
 const logSoftmaxGradOp: OpDef<"LogSoftmaxGrad"> = { name: "LogSoftmaxGrad", infer: sameAsInput("LogSoftmaxGrad") };
 const geluGradOp: OpDef<"GeluGrad"> = { name: "GeluGrad", infer: sameAsInput("GeluGrad") };
 const layerNormGradOp: OpDef<"LayerNormGrad"> = { name: "LayerNormGrad", infer: sameAsInput("LayerNormGrad") };
+const rmsNormGradOp: OpDef<"RMSNormGrad"> = { name: "RMSNormGrad", infer: sameAsInput("RMSNormGrad") };
+const siluGradOp: OpDef<"SiluGrad"> = { name: "SiluGrad", infer: sameAsInput("SiluGrad") };
 
 export const softmaxOp: OpDef<"Softmax"> = {
   name: "Softmax",
@@ -41,6 +43,16 @@ export const layerNormOp: OpDef<"LayerNorm"> = {
   name: "LayerNorm",
   infer: sameAsInput("LayerNorm"),
   vjp: (g, [x], _y, attrs) => [runOp(layerNormGradOp, [g, x], attrs)],
+};
+export const rmsNormOp: OpDef<"RMSNorm"> = {
+  name: "RMSNorm",
+  infer: sameAsInput("RMSNorm"),
+  vjp: (g, [x], _y, attrs) => [runOp(rmsNormGradOp, [g, x], attrs)],
+};
+export const siluOp: OpDef<"Silu"> = {
+  name: "Silu",
+  infer: sameAsInput("Silu"),
+  vjp: (g, [x]) => [runOp(siluGradOp, [g, x], {})],
 };
 
 function crossEntropyShapes(op: string, logits: Tensor, targets: Tensor): number {

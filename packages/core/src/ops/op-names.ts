@@ -21,6 +21,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
 export const FUSED = [
   "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
   "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep", "CausalSoftmax", "CausalSoftmaxGrad",
+  "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary",
 ] as const;
 export type FusedName = (typeof FUSED)[number];
 
@@ -65,6 +66,16 @@ export interface OpAttrs {
   LayerNorm: { eps: number };
   /** Inputs: (gradient, x). */
   LayerNormGrad: { eps: number };
+  /** Scales x by the inverse root mean square of its last axis, without the weight: x / sqrt(mean(x²) + eps). */
+  RMSNorm: { eps: number };
+  /** Inputs: (gradient, x). */
+  RMSNormGrad: { eps: number };
+  /** x · sigmoid(x) elementwise. */
+  Silu: None;
+  /** Inputs: (gradient, x). */
+  SiluGrad: None;
+  /** Inputs: (x [..., T, D], cos [P, D], sin [P, D]) → x·cos + rotateHalf(x)·sin at table rows start..start+T−1 (inverse: − sin). */
+  Rotary: { start: number; inverse: boolean };
   /** Inputs: (logits [N, V], targets i32 [N]) → per-row loss [N]: logsumexp(row) − row[target]; 0 for ignored rows. */
   SoftmaxCrossEntropy: { ignoreIndex: number };
   /** Inputs: (gradient [N], logits [N, V], targets [N]) → g·(softmax(row) − onehot(target)); 0 for ignored rows. */

@@ -1,9 +1,8 @@
-import { mul, type Tensor } from "@adaptive-sparse/core";
+import { mul, silu, type Tensor } from "@adaptive-sparse/core";
 import type { LinearLayer } from "../causal-self-attention.js";
 import type { LayerBuild } from "../layer-build.js";
 import { Linear } from "../linear.js";
 import { Module } from "../module.js";
-import { silu } from "../silu.js";
 import type { LlamaConfig } from "./llama-config.js";
 
 /** LLaMA's SwiGLU feed-forward block: `down_proj(silu(gate_proj(x)) ⊙ up_proj(x))`. */
