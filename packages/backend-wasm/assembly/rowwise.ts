@@ -123,30 +123,6 @@ export function logPositive(x: f64): f64 {
   return f32x4.mul(g, d);
 }
 
-function geluRange(n: i32, x: usize, out: usize): void {
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const at = <usize>i * 4;
-    v128.store(out + at, gelu4(v128.load(x + at)));
-  }
-  for (let i = n4; i < n; i++) {
-    const at = <usize>i * 4;
-    store<f32>(out + at, f32x4.extract_lane(gelu4(f32x4.splat(load<f32>(x + at))), 0));
-  }
-}
-
-function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
-  const n4 = n & ~3;
-  for (let i = 0; i < n4; i += 4) {
-    const at = <usize>i * 4;
-    v128.store(out + at, geluGrad4(v128.load(g + at), v128.load(x + at)));
-  }
-  for (let i = n4; i < n; i++) {
-    const at = <usize>i * 4;
-    store<f32>(out + at, f32x4.extract_lane(geluGrad4(f32x4.splat(load<f32>(g + at)), f32x4.splat(load<f32>(x + at))), 0));
-  }
-}
-
 /** σ(v) = 1 / (1 + e^(−v)): 0 where e^(−v) overflows, 1 where it underflows. */
 @inline function sigmoid4(v: v128): v128 {
   return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), exp4(f32x4.neg(v))));
@@ -163,27 +139,39 @@ function geluGradRange(n: i32, g: usize, x: usize, out: usize): void {
   return f32x4.mul(g, f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(v, f32x4.sub(f32x4.splat(1), s)))));
 }
 
-function siluRange(n: i32, x: usize, out: usize): void {
+/** GELU or SiLU (op ROW_GELU or ROW_SILU, a constant at each inlined call, so one branch is compiled). */
+@inline function activation4(op: i32, v: v128): v128 {
+  return op == ROW_SILU ? silu4(v) : gelu4(v);
+}
+
+/** The gradient of activation4's op times g. */
+@inline function activationGrad4(op: i32, g: v128, v: v128): v128 {
+  return op == ROW_SILU ? siluGrad4(g, v) : geluGrad4(g, v);
+}
+
+/** out = activation(x) over n elements; the tail goes through the same four-lane code. */
+@inline function activationRange(op: i32, n: i32, x: usize, out: usize): void {
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const at = <usize>i * 4;
-    v128.store(out + at, silu4(v128.load(x + at)));
+    v128.store(out + at, activation4(op, v128.load(x + at)));
   }
   for (let i = n4; i < n; i++) {
     const at = <usize>i * 4;
-    store<f32>(out + at, f32x4.extract_lane(silu4(f32x4.splat(load<f32>(x + at))), 0));
+    store<f32>(out + at, f32x4.extract_lane(activation4(op, f32x4.splat(load<f32>(x + at))), 0));
   }
 }
 
-function siluGradRange(n: i32, g: usize, x: usize, out: usize): void {
+/** out = g · activation'(x) over n elements. */
+@inline function activationGradRange(op: i32, n: i32, g: usize, x: usize, out: usize): void {
   const n4 = n & ~3;
   for (let i = 0; i < n4; i += 4) {
     const at = <usize>i * 4;
-    v128.store(out + at, siluGrad4(v128.load(g + at), v128.load(x + at)));
+    v128.store(out + at, activationGrad4(op, v128.load(g + at), v128.load(x + at)));
   }
   for (let i = n4; i < n; i++) {
     const at = <usize>i * 4;
-    store<f32>(out + at, f32x4.extract_lane(siluGrad4(f32x4.splat(load<f32>(g + at)), f32x4.splat(load<f32>(x + at))), 0));
+    store<f32>(out + at, f32x4.extract_lane(activationGrad4(op, f32x4.splat(load<f32>(g + at)), f32x4.splat(load<f32>(x + at))), 0));
   }
 }
 
@@ -415,8 +403,8 @@ function rmsNormGradRows(rows: i32, width: i32, g: usize, x: usize, out: usize, 
  * gradient for the *_GRAD ops, which take (g, x) or (g, forward output)), out the result.
  */
 export function rowwise(op: i32, rows: i32, width: i32, x: usize, y: usize, out: usize, eps: f32): void {
-  if (op == ROW_GELU) geluRange(rows * width, x, out);
-  else if (op == ROW_GELU_GRAD) geluGradRange(rows * width, y, x, out);
+  if (op == ROW_GELU) activationRange(ROW_GELU, rows * width, x, out);
+  else if (op == ROW_GELU_GRAD) activationGradRange(ROW_GELU, rows * width, y, x, out);
   else if (op == ROW_SOFTMAX) softmaxRows(rows, width, x, out, false);
   else if (op == ROW_LOG_SOFTMAX) softmaxRows(rows, width, x, out, true);
   else if (op == ROW_SOFTMAX_GRAD) softmaxGradRows(rows, width, y, x, out, false);
@@ -425,7 +413,7 @@ export function rowwise(op: i32, rows: i32, width: i32, x: usize, y: usize, out:
   else if (op == ROW_LAYER_NORM_GRAD) layerNormGradRows(rows, width, y, x, out, eps);
   else if (op == ROW_RMS_NORM) rmsNormRows(rows, width, x, out, eps);
   else if (op == ROW_RMS_NORM_GRAD) rmsNormGradRows(rows, width, y, x, out, eps);
-  else if (op == ROW_SILU) siluRange(rows * width, x, out);
-  else if (op == ROW_SILU_GRAD) siluGradRange(rows * width, y, x, out);
+  else if (op == ROW_SILU) activationRange(ROW_SILU, rows * width, x, out);
+  else if (op == ROW_SILU_GRAD) activationGradRange(ROW_SILU, rows * width, y, x, out);
   else unreachable();
 }

@@ -31,13 +31,8 @@ def attend(q, k, v, cache, scale, rep=1):
 
 
 # ---------------------------------------------------------------- LLaMA
-class RMSNorm(nn.Module):
-    def __init__(self, dim, eps):
-        super().__init__()
-        self.weight, self.eps = nn.Parameter(torch.ones(dim)), eps
-
-    def forward(self, x):
-        return self.weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
+def rms_norm(x, weight, eps):
+    return weight * (x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + eps))
 
 
 def rotate_half(x):
@@ -56,8 +51,8 @@ class LlamaLayer(nn.Module):
         self.o_proj = nn.Linear(self.nh * self.hd, C, bias=False)
         I = c["intermediateSize"]
         self.gate_proj, self.up_proj, self.down_proj = nn.Linear(C, I, bias=False), nn.Linear(C, I, bias=False), nn.Linear(I, C, bias=False)
-        self.input_layernorm = RMSNorm(C, c.get("rmsNormEps", 1e-6))
-        self.post_attention_layernorm = RMSNorm(C, c.get("rmsNormEps", 1e-6))
+        self.input_layernorm, self.post_attention_layernorm = nn.Parameter(torch.ones(C)), nn.Parameter(torch.ones(C))
+        self.eps = c.get("rmsNormEps", 1e-6)
 
     def attention(self, x, cos, sin, cache):
         b, t, _ = x.shape
@@ -69,8 +64,8 @@ class LlamaLayer(nn.Module):
         return self.o_proj(y.transpose(1, 2).reshape(b, t, self.nh * self.hd))
 
     def forward(self, x, cos, sin, cache):
-        x = x + self.attention(self.input_layernorm(x), cos, sin, cache)
-        h = self.post_attention_layernorm(x)
+        x = x + self.attention(rms_norm(x, self.input_layernorm, self.eps), cos, sin, cache)
+        h = rms_norm(x, self.post_attention_layernorm, self.eps)
         return x + self.down_proj(F.silu(self.gate_proj(h)) * self.up_proj(h))
 
 
@@ -80,7 +75,7 @@ class Llama(nn.Module):
         C = c["nEmbd"]
         self.embed_tokens = nn.Embedding(c["vocabSize"], C)
         self.layers = nn.ModuleList([LlamaLayer(c) for _ in range(c["nLayer"])])
-        self.norm = RMSNorm(C, c.get("rmsNormEps", 1e-6))
+        self.norm, self.eps = nn.Parameter(torch.ones(C)), c.get("rmsNormEps", 1e-6)
         self.lm_head = nn.Linear(C, c["vocabSize"], bias=False)
         if c.get("tieWordEmbeddings", False):
             self.lm_head.weight = self.embed_tokens.weight
@@ -98,7 +93,7 @@ class Llama(nn.Module):
         x = self.embed_tokens(idx)
         for layer, cache in zip(self.layers, caches):
             x = layer(x, cos, sin, cache)
-        return self.lm_head(self.norm(x))
+        return self.lm_head(rms_norm(x, self.norm, self.eps))
 
 
 # ---------------------------------------------------------------- OPT
