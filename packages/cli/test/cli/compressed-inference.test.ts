@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createWasmBackend, type WasmBackend } from "@adaptive-sparse/backend-wasm";
 import { Generator, createCpuBackend, noGrad, tensor, tidy } from "@adaptive-sparse/core";
 import { createByteTokenizer } from "@adaptive-sparse/data";
-import { GPT, SparseLinear, sparseLayers, sparsify } from "@adaptive-sparse/nn";
+import { GPT, Llama, OPT, SparseLinear, sparseLayers, sparsify } from "@adaptive-sparse/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isTwoFour, useCompressed24 } from "../../src/compressed-inference.js";
 import { loadModelFolder, saveModelFolder } from "../../src/model-folder.js";
@@ -87,6 +87,35 @@ describe("useCompressed24", () => {
     idx.dispose();
     gpt.dispose();
   });
+
+  const families = [
+    ["LLaMA (grouped-query attention, SwiGLU, rotary)", () => new Llama({ vocabSize: 64, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, nKvHead: 2, intermediateSize: 48 }, { generator: new Generator(3), backend }), 14],
+    ["OPT", () => new OPT({ vocabSize: 64, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, ffnDim: 64 }, { generator: new Generator(3), backend }), 12],
+  ] as const;
+  for (const [family, make, count] of families) {
+    it(`compresses a ${family} model pruned in memory: every prunable layer, the masked model's logits and greedy tokens`, async () => {
+      const model = make();
+      const layers = sparsify(model, { mask: (_name, weight) => tensor(mask24(weight.shape[0]!, weight.shape[1]!), { shape: [...weight.shape], dtype: "u8", backend }) });
+      model.eval();
+      const idx = tensor([[4, 8, 15, 16, 23, 42]], { dtype: "i32", backend });
+      const logits = async () => Float32Array.from(await noGrad(() => tidy(() => model.forward(idx).logits)).data());
+      const tokens = async () => {
+        const out = await model.generate(idx, 6, { temperature: 0 });
+        const ids = Array.from(out.dataSync());
+        out.dispose();
+        return ids;
+      };
+      const [masked, maskedTokens] = [await logits(), await tokens()];
+      expect(await useCompressed24(model, backend)).toEqual(layers.map(({ name }) => name));
+      expect(layers).toHaveLength(count); // q, k, v, o and the MLP's (LLaMA: gate, up, down; OPT: fc1, fc2) per layer
+      expect(layers.every(({ layer }) => layer.compressed24 !== null)).toBe(true);
+      const compressed = await logits();
+      expect(masked.reduce((max, v, i) => Math.max(max, Math.abs(v - compressed[i]!)), 0)).toBeLessThan(1e-5);
+      expect(await tokens()).toEqual(maskedTokens);
+      idx.dispose();
+      model.dispose();
+    });
+  }
 
   it("leaves a dense model, and any model on a backend without a SparseMatMul24 kernel, as it is", async () => {
     const dense = new GPT(CONFIG, { generator: new Generator(5), backend });
