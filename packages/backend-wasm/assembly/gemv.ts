@@ -7,55 +7,59 @@ import { madd } from "./simd";
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3);
 }
 
-/** y[r] (+)= Σ_p mat[r*ld + p] · x[p] for r < rows: dot products with contiguous matrix rows. */
+/** Σ_p row[p] · x[p] over k4 (a multiple of 4) columns, two accumulators. */
+@inline function rowDot(row: usize, x: usize, k4: i32): v128 {
+  let a = f32x4.splat(0), b = f32x4.splat(0);
+  let p = 0;
+  for (; p + 8 <= k4; p += 8) {
+    const offset = <usize>p * 4;
+    a = madd(v128.load(row + offset), v128.load(x + offset), a);
+    b = madd(v128.load(row + offset, 16), v128.load(x + offset, 16), b);
+  }
+  if (p < k4) a = madd(v128.load(row + <usize>p * 4), v128.load(x + <usize>p * 4), a);
+  return f32x4.add(a, b);
+}
+
+/** The scalar tail and the store of one row's dot product. */
+@inline function finishRow(acc: v128, row: usize, x: usize, k4: i32, k: i32, out: usize, accumulate: bool): void {
+  let t = horizontalSum(acc);
+  for (let p = k4; p < k; p++) t += load<f32>(row + <usize>p * 4) * load<f32>(x + <usize>p * 4);
+  store<f32>(out, accumulate ? load<f32>(out) + t : t);
+}
+
+/**
+ * y[r] (+)= Σ_p mat[r*ld + p] · x[p] for r < rows: dot products with contiguous matrix rows. Two rows at a time,
+ * one from each half of the range, so the matrix streams from memory as two sequential reads far apart.
+ */
 export function gemvDot(rows: i32, k: i32, x: usize, mat: usize, ld: i32, y: usize, accumulate: bool): void {
   const ldBytes = <usize>ld * 4;
   const k4 = k & ~3;
-  let r = 0;
-  for (; r + 4 <= rows; r += 4) {
-    // Four rows at a time share each load of x.
+  const half = rows >> 1;
+  for (let r = 0; r < half; r++) {
     const m0 = mat + <usize>r * ldBytes;
-    const m1 = m0 + ldBytes;
-    const m2 = m1 + ldBytes;
-    const m3 = m2 + ldBytes;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let p = 0; p < k4; p += 4) {
+    const m1 = mat + <usize>(r + half) * ldBytes;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0), b0 = f32x4.splat(0), b1 = f32x4.splat(0);
+    let p = 0;
+    for (; p + 8 <= k4; p += 8) {
       const offset = <usize>p * 4;
-      const xv = v128.load(x + offset);
-      s0 = madd(v128.load(m0 + offset), xv, s0);
-      s1 = madd(v128.load(m1 + offset), xv, s1);
-      s2 = madd(v128.load(m2 + offset), xv, s2);
-      s3 = madd(v128.load(m3 + offset), xv, s3);
+      const x0 = v128.load(x + offset);
+      const x1 = v128.load(x + offset, 16);
+      a0 = madd(v128.load(m0 + offset), x0, a0);
+      a1 = madd(v128.load(m0 + offset, 16), x1, a1);
+      b0 = madd(v128.load(m1 + offset), x0, b0);
+      b1 = madd(v128.load(m1 + offset, 16), x1, b1);
     }
-    let t0 = horizontalSum(s0), t1 = horizontalSum(s1), t2 = horizontalSum(s2), t3 = horizontalSum(s3);
-    for (let p = k4; p < k; p++) {
-      const offset = <usize>p * 4;
-      const xs = load<f32>(x + offset);
-      t0 += load<f32>(m0 + offset) * xs;
-      t1 += load<f32>(m1 + offset) * xs;
-      t2 += load<f32>(m2 + offset) * xs;
-      t3 += load<f32>(m3 + offset) * xs;
+    if (p < k4) {
+      const xv = v128.load(x + <usize>p * 4);
+      a0 = madd(v128.load(m0 + <usize>p * 4), xv, a0);
+      b0 = madd(v128.load(m1 + <usize>p * 4), xv, b0);
     }
-    const out = y + <usize>r * 4;
-    if (accumulate) {
-      t0 += load<f32>(out);
-      t1 += load<f32>(out, 4);
-      t2 += load<f32>(out, 8);
-      t3 += load<f32>(out, 12);
-    }
-    store<f32>(out, t0);
-    store<f32>(out, t1, 4);
-    store<f32>(out, t2, 8);
-    store<f32>(out, t3, 12);
+    finishRow(f32x4.add(a0, a1), m0, x, k4, k, y + <usize>r * 4, accumulate);
+    finishRow(f32x4.add(b0, b1), m1, x, k4, k, y + <usize>(r + half) * 4, accumulate);
   }
-  for (; r < rows; r++) {
-    const row = mat + <usize>r * ldBytes;
-    let s = f32x4.splat(0);
-    for (let p = 0; p < k4; p += 4) s = madd(v128.load(row + <usize>p * 4), v128.load(x + <usize>p * 4), s);
-    let t = horizontalSum(s);
-    for (let p = k4; p < k; p++) t += load<f32>(row + <usize>p * 4) * load<f32>(x + <usize>p * 4);
-    const out = y + <usize>r * 4;
-    store<f32>(out, accumulate ? load<f32>(out) + t : t);
+  if (rows & 1) {
+    const row = mat + <usize>(rows - 1) * ldBytes;
+    finishRow(rowDot(row, x, k4), row, x, k4, k, y + <usize>(rows - 1) * 4, accumulate);
   }
 }
 

@@ -36,6 +36,8 @@ const SHAPES = [
   problem(300, 512, 1, 4), // GEMV, column vector
   problem(3, 5, 7, 5), // smaller than one register tile
   problem(64, 1, 33, 6), // k = 1
+  problem(1, 13, 301, 7), // GEMV with k tails (one 8-column step, a 4-column remainder, one scalar) and an odd row count
+  problem(1, 4, 5, 8), // GEMV rows shorter than one 8-column step
 ];
 
 let blasSkipSaid = false;
