@@ -10,7 +10,7 @@ import { loadModelFolder, saveModelFolder } from "../../src/model-folder.js";
 import { FAST, makeFixture, runCli } from "./helpers.js";
 
 // Tiny random LLaMA (GQA, untied head) and OPT (post-LN with word_embed_proj_dim projections) folders in
-// Hugging Face layout, byte tokenizer (257 ids), through prune → eval --nm 2:4 → export.
+// Hugging Face layout, byte tokenizer (257 ids), through prune → eval --nm 2:4 → generate --sparse24 → export.
 const families: [string, () => CausalLM, number][] = [
   ["llama", () => new Llama({ vocabSize: 257, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, nKvHead: 2, intermediateSize: 64 }, { generator: new Generator(3) }), 14],
   ["opt", () => new OPT({ vocabSize: 257, blockSize: 16, nLayer: 2, nEmbd: 32, nHead: 4, ffnDim: 64, wordEmbedProjDim: 16, doLayerNormBefore: false }, { generator: new Generator(3) }), 12],
@@ -44,6 +44,15 @@ describe.each(families)("adaptive-sparse prune → eval → export on a tiny %s 
     expect(report.nm.valid).toBe(true);
     expect(report.nm.layers).toHaveLength(sparseLayers);
     expect(Number.isFinite(report["perplexity.corpus"])).toBe(true);
+  });
+
+  it("generate --sparse24 runs every prunable layer on the wasm backend's compressed kernel and writes the same greedy text", async () => {
+    const greedy = ["generate", "-m", join(out, "model"), "-p", "The union", "-n", "10", "--temperature", "0", "--backend", "wasm"];
+    const [viaKernel, viaDense] = [await runCli([...greedy, "--sparse24"]), await runCli(greedy)];
+    expect([viaKernel.code, viaDense.code]).toEqual([0, 0]);
+    expect(viaKernel.stderr).toBe(`generate: --sparse24: ${sparseLayers} 2:4 layers run on the wasm backend's compressed 2:4 kernel\n`);
+    expect(viaKernel.stdout).toBe(viaDense.stdout);
+    expect(viaKernel.stdout.length).toBeGreaterThan("The union".length);
   });
 
   it("export --format compressed24 writes the 2:4 file", async () => {
