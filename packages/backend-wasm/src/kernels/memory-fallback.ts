@@ -1,5 +1,6 @@
 import type { Kernel, KernelTable, TypedArray } from "@adaptive-sparse/core";
 import { WasmMemoryError } from "../errors.js";
+import type { WasmEngine } from "../wasm/engine.js";
 
 /**
  * Wraps each kernel so that when WebAssembly memory cannot hold the temporary copies of its host-array
@@ -21,4 +22,18 @@ export function withCpuFallback(table: Partial<KernelTable<TypedArray>>, cpu: Ke
     };
   }
   return wrapped as Partial<KernelTable<TypedArray>>;
+}
+
+/**
+ * Runs `run`; when WebAssembly memory cannot hold what it needs, frees every resident operand (copies of host
+ * arrays kept between calls) and runs it once more, so a large product evicts cached weights rather than fail.
+ */
+export function retryAfterEviction(engine: WasmEngine, run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof WasmMemoryError)) throw error;
+    engine.resident.evictUntil(0);
+    run();
+  }
 }

@@ -1,6 +1,6 @@
 import type { BlasGemm } from "../blas/blas-library.js";
-import { WasmMemoryError } from "../errors.js";
 import { splitRange } from "../kernels/gemm-plan.js";
+import { retryAfterEviction } from "../kernels/memory-fallback.js";
 import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import type { OperandSource } from "../wasm/operands.js";
 import type { Compressed24Weight } from "./compressed24.js";
@@ -54,11 +54,5 @@ export function blasSparse24(engine: WasmEngine, operands: OperandSource, blas: 
     y.fill(0);
     return;
   }
-  try {
-    runOnce(engine, operands, blas, x, weight, m, y, chunkBytes);
-  } catch (error) {
-    if (!(error instanceof WasmMemoryError)) throw error;
-    engine.resident.evictUntil(0);
-    runOnce(engine, operands, blas, x, weight, m, y, chunkBytes);
-  }
+  retryAfterEviction(engine, () => runOnce(engine, operands, blas, x, weight, m, y, chunkBytes));
 }

@@ -1,5 +1,5 @@
-import { WasmMemoryError } from "../errors.js";
 import { PARALLEL_MIN_FLOPS, splitRange } from "../kernels/gemm-plan.js";
+import { retryAfterEviction } from "../kernels/memory-fallback.js";
 import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import type { OperandSource } from "../wasm/operands.js";
 import type { Compressed24Weight } from "./compressed24.js";
@@ -115,11 +115,5 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
  */
 export function wasmSparse24(engine: WasmEngine, operands: OperandSource, x: Float32Array, weight: Compressed24Weight, m: number, y: Float32Array): void {
   if (m === 0 || weight.rows === 0) return;
-  try {
-    runOnce(engine, operands, x, weight, m, y);
-  } catch (error) {
-    if (!(error instanceof WasmMemoryError)) throw error;
-    engine.resident.evictUntil(0);
-    runOnce(engine, operands, x, weight, m, y);
-  }
+  retryAfterEviction(engine, () => runOnce(engine, operands, x, weight, m, y));
 }
