@@ -185,6 +185,17 @@ describe("decode rows, run for real on tiny shapes", () => {
     expect(errors.opt).toBeLessThan(1e-5);
   });
 
+  it.runIf(hasTorch)("the family-generate job names the families it has and refuses a post-LN OPT", async () => {
+    const torch = await startTorch(1, 20);
+    try {
+      const job = (family, config) => torch.prepare({ kind: "family-generate", family, config, prompt: [1, 2], tokens: 2 });
+      await expect(job("gpt2", TINY.llama)).rejects.toThrow("PyTorch: ValueError: unknown family 'gpt2' (llama or opt)");
+      await expect(job("opt", { ...TINY.opt, doLayerNormBefore: false })).rejects.toThrow("PyTorch: ValueError: the OPT peer models pre-LN OPTs only (doLayerNormBefore true)");
+    } finally {
+      await torch.close();
+    }
+  });
+
   it("times the in-cache GEMV in bursts of IN_CACHE_BURST calls and reports per call, the peer's too", async () => {
     const backend = await createWasmBackend({ gemm: "wasm", threads: 1 });
     try {
