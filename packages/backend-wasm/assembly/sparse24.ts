@@ -90,14 +90,21 @@ export function preparedRowLength(k: i32): i32 {
  * (one per thread). The kernel sweeps W one column block at a time, every row of the block before the next
  * block, so the block's slice of the x table (576 B per octet) stays in L1 and W (prepared block-major) still
  * streams in order. Run over whole rows instead, the table (295 KB at k = 4096) streamed from L2 once per row
- * and bounded the kernel at 2.8 ms for 4096 x 4096 against 1.7 ms. A block of 32 octets (an 18 KB table
- * slice) costs a row's horizontal sums and its y update half as often as 16: 6-10% faster on the pool with
- * the weight in cache; it is used where every piece then gets whole 32-octet blocks in equal numbers (not
- * GPT-2's k = 768, 96 octets on 2 threads, which keeps 16); 64 octets (36 KB, more than some L1s) gained
- * little more.
+ * and bounded the kernel at 2.8 ms for 4096 x 4096 against 1.7 ms. Larger blocks cost a row's horizontal sums
+ * and its y update less often: the largest of 48 octets (a 27 KB table slice, within a 32 KB L1) and 32 (18 KB)
+ * that gives every piece whole blocks in equal numbers, else 16. From memory on 2 threads, 48 against 16 for
+ * GPT-2's k = 768 (48 octets a piece) and against 32 for its k = 3072 ran 4-16% faster; 32 against 16 ran 6-10%
+ * faster with the weight in cache; 64 octets (36 KB, more than some L1s) gained no more than 48.
  */
 export function sparse24BlockOctets(k: i32, pieces: i32): i32 {
-  return preparedRowLength(k) % (32 * max(pieces, 1)) == 0 ? 32 : 16;
+  const octets = preparedRowLength(k);
+  const split = max(pieces, 1);
+  if (octets % split == 0) {
+    const perPiece = octets / split;
+    if (perPiece % 48 == 0) return 48;
+    if (perPiece % 32 == 0) return 32;
+  }
+  return 16;
 }
 
 /** Rows per tile of prepareSparse24. */

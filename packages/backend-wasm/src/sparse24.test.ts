@@ -41,8 +41,9 @@ describe("sparseMatMul24", () => {
 
 // GEMV (m <= 15) and GEMM (prefill) paths, on one thread and on the pool; k/4 odd makes rows start
 // mid-byte in the index array, and k not a multiple of 32 exercises the byte-at-a-time tails; k >= 128
-// gives the GEMV whole 16-octet column blocks, which it runs two rows at a time (32-octet blocks where k is
-// a multiple of 256 per thread: k = 512 and 1024 here; k = 1028 and 132 keep 16).
+// gives the GEMV whole 16-octet column blocks, which it runs two rows at a time (48-octet blocks where each
+// thread's share of k is a multiple of 384: k = 768, and k = 384 on one thread; 32-octet blocks where it is
+// a multiple of 256: k = 512 and 1024 here; k = 1028 and 132 keep 16).
 const CASES = [
   { rows: 37, cols: 20, m: 1 },
   { rows: 37, cols: 20, m: 3 },
@@ -57,6 +58,8 @@ const CASES = [
   { rows: 1101, cols: 1024, m: 1 }, // an odd row count on the pool, split by column blocks
   { rows: 1024, cols: 1028, m: 2 }, // the pool's column split with two x rows and a half-octet tail
   { rows: 9001, cols: 128, m: 1 }, // one column block: the pool splits by rows, the last piece odd
+  { rows: 771, cols: 768, m: 1 }, // GPT-2's k: 48-octet blocks, one per thread on the pool, an odd row count
+  { rows: 75, cols: 384, m: 2 }, // one 48-octet block on one thread (16-octet blocks on two)
 ];
 
 for (const [threads, relaxedSimd] of [[1, false], [2, false], [1, true], [2, true]] as const) {

@@ -47,6 +47,13 @@ describe("planGemm", () => {
     expect(tasks(planGemm([call(300, 1, 64, true)], 1, kinds, tile))[0]!.slice(0, 8)).toEqual([3, 300, 64, 2_000_000, 1000, 300, 9_000_000, 0]);
   });
 
+  it("splits matrix-vector products on the pool from 2^19 flops, GEMMs from 2^21", () => {
+    // GPT-2's 768 x 768 decode product (1.2M flops) is split; a GEMM of the same flops is not.
+    expect(tasks(planGemm([call(1, 768, 768, false, true)], 2, kinds, tile)).map((t) => t[1])).toEqual([192, 192, 192, 192]);
+    expect(tasks(planGemm([call(1, 384, 384, false, true)], 2, kinds, tile))).toHaveLength(1);
+    expect(tasks(planGemm([call(48, 96, 128)], 2, kinds, tile))).toHaveLength(1);
+  });
+
   it("gives each of many batch members its own task without splitting", () => {
     const plan = tasks(planGemm(Array.from({ length: 8 }, () => call(64, 64, 64)), 2, kinds, tile));
     expect(plan).toHaveLength(8);
