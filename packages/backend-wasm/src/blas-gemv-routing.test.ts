@@ -1,7 +1,10 @@
+import { matmul, tensor, tidy } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
-import type { BlasGemm } from "./blas/blas-library.js";
+import { findBlas, type BlasGemm } from "./blas/blas-library.js";
+import { blasCandidates } from "./gemm-path.js";
+import { createWasmBackend } from "./index.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
-import { referenceGemm, seededArray, transpose } from "./test-helpers.js";
+import { referenceGemm, relativeFrobenius, seededArray, transpose } from "./test-helpers.js";
 
 /** A BLAS stand-in computing in float64 and recording which routine each product went to. */
 function recordingBlas(withGemv: boolean) {
@@ -64,3 +67,30 @@ describe("blasGemm: one-row and one-column products go to sgemv", () => {
     expect([...calls, ...withGemv.calls]).toEqual(["sgemm 1x5x7", "sgemm 2x5x7"]);
   });
 });
+
+const { blas: systemBlas, tried } = await findBlas(blasCandidates(undefined, process.platform).candidates);
+describe.runIf(systemBlas)("the BLAS path's matrix-vector products on weights in wasm memory", () => {
+  it("run on the wasm GEMV (the same bits as the wasm path), host arrays on the library's sgemv", async () => {
+    const onBlas = await createWasmBackend({ gemm: "blas", threads: 2, relaxedSimd: false });
+    const onWasm = await createWasmBackend({ gemm: "wasm", threads: 2, relaxedSimd: false });
+    try {
+      const [n, k] = [1000, 768];
+      const xData = seededArray(k, 1);
+      const wData = seededArray(n * k, 2);
+      const decodeRow = (backend: typeof onBlas) =>
+        tidy(() => matmul(tensor(xData, { shape: [1, k], backend }), tensor(wData, { shape: [n, k], backend }), { transB: true }).dataSync());
+      const viaBlasBackend = decodeRow(onBlas);
+      expect(Array.from(viaBlasBackend)).toEqual(Array.from(decodeRow(onWasm)));
+      const reference = referenceGemm(xData, transpose(wData, n, k), 1, n, k);
+      expect(relativeFrobenius(viaBlasBackend, reference)).toBeLessThanOrEqual(1e-6);
+      // Host arrays (backend.gemm) stay on the library, read in place.
+      const host = new Float32Array(n);
+      onBlas.gemm(xData, wData, host, { m: 1, n, k, transA: false, transB: true });
+      expect(relativeFrobenius(host, reference)).toBeLessThanOrEqual(1e-6);
+    } finally {
+      onBlas.dispose();
+      onWasm.dispose();
+    }
+  });
+});
+if (!systemBlas) console.log(`BLAS-path GEMV routing: skipped, no BLAS library loaded (tried ${tried.map((t) => t.library).join(", ") || "none"}); install libopenblas0-pthread`);
