@@ -127,7 +127,10 @@ export function decodeBytes(run) {
   return { dense, sparse: dense - 4 * run.sparseParameters + 2.125 * run.sparseParameters, head: 4 * vocabSize * nEmbd };
 }
 
-/** Issue 19's decode targets: 2:4 GEMV from memory ≥ 1.8× our dense; 2:4 decode ≥ 1.5× our dense and ≥ 1.2× PyTorch's. */
+/**
+ * Issue 19's decode targets: the 2:4 GEMV from memory ≥ 1.8× our dense; the whole model's decode (tokens/s of
+ * `generate`, the issue's measure) ≥ 1.5× our dense decode and ≥ 1.2× PyTorch's.
+ */
 export function decodeTargets(rotation, decode) {
   const list = [];
   if (rotation) {
@@ -135,12 +138,13 @@ export function decodeTargets(rotation, decode) {
     const sparse = find(rotation.rows, /2:4$/);
     if (dense && sparse) list.push(target(`2:4 GEMV ÷ dense GEMV ${rotation.n}×${rotation.k}, ${sparse.impl.replace(/, 2:4$/, "")}, weights from memory`, dense.medianMs / sparse.medianMs, 1.8, "≥"));
   }
-  if (decode) {
-    const dense = bestDense(decode.rows);
-    const sparse = find(decode.rows, /^ours 2:4/);
-    const torch = find(decode.rows, /^PyTorch/);
-    if (dense && sparse) list.push(target("GPT-2 124M decode, ours 2:4 ÷ our fastest dense (tokens/s)", sparse.tokensPerS / dense.tokensPerS, 1.5, "≥"));
-    if (torch && sparse) list.push(target("GPT-2 124M decode, ours 2:4 ÷ PyTorch dense (tokens/s)", sparse.tokensPerS / torch.tokensPerS, 1.2, "≥"));
+  const rows = decode?.generate?.rows;
+  if (rows) {
+    const dense = find(rows, /^ours dense/);
+    const sparse = find(rows, /^ours 2:4/);
+    const torch = find(rows, /^PyTorch/);
+    if (dense && sparse) list.push(target("GPT-2 124M generate decode, ours 2:4 ÷ our dense (tokens/s)", sparse.decodeTokensPerS / dense.decodeTokensPerS, 1.5, "≥"));
+    if (torch && sparse) list.push(target("GPT-2 124M generate decode, ours 2:4 ÷ PyTorch dense (tokens/s)", sparse.decodeTokensPerS / torch.decodeTokensPerS, 1.2, "≥"));
   }
   return list;
 }

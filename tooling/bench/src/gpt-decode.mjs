@@ -1,7 +1,8 @@
-// Whole-model decode: tokens/s of a GPT-2 124M-shaped model with random weights, one position per forward
-// (the shape of a KV-cached decode's linears; attention over a cache is not modelled, on either side), greedy.
-// Ours dense and ours with the compressed 2:4 sparse layers (SparseLinear.setCompressed24) on one model,
-// against PyTorch's dense decode of gpt_torch.py's equivalent model, in the same rounds.
+// Whole-model decode of a GPT-2 124M-shaped model with random weights, greedy: ours dense and ours with the
+// compressed 2:4 sparse layers (SparseLinear.setCompressed24), against PyTorch's dense decode of gpt_torch.py's
+// equivalent model, in the same rounds. Two measures: `generate` itself with its KV cache (benchGenerate; the
+// decode targets of issue 19), and one position per forward without a cache (the linears a decode step reads,
+// with their weights' GB/s).
 import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
 import { Generator, noGrad, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
 import { compress24 } from "@adaptive-sparse/io";
@@ -29,26 +30,19 @@ export function argmax(values) {
 /**
  * Builds, on a fresh wasm backend (the default GEMM path), the dense model and its twin (same seed) whose
  * sparse layers are pruned to the 2:4 mask and carry their compressed weights. Both in eval mode (sparsify
- * puts in new modules, so eval() comes after it). When that path is BLAS, a second dense model runs on the
- * wasm GEMM too (the faster of the two dense rows is the one the 2:4 row is compared with).
+ * puts in new modules, so eval() comes after it). One backend for all rows: a decode's matrix-vector products
+ * run on the wasm GEMV on either GEMM path (the BLAS path sends them there too), and a second backend's
+ * workers, spinning after its kernels, would share the cores with this one's.
  */
 async function buildModels(config, threads) {
-  let wasmDense = null;
-  const probe = await createWasmBackend({ threads });
-  if (probe.gemmPath === "blas") {
-    const wasmBackend = await createWasmBackend({ threads, gemm: "wasm" });
-    setDefaultBackend(wasmBackend);
-    wasmDense = { backend: wasmBackend, model: new GPT(config, { generator: new Generator(0) }) };
-    wasmDense.model.eval();
-  }
-  const backend = probe;
+  const backend = await createWasmBackend({ threads });
   setDefaultBackend(backend);
   const dense = new GPT(config, { generator: new Generator(0) });
   dense.eval();
   const sparse = new GPT(config, { generator: new Generator(0) });
   const { layers, compressed } = compressTwin(sparse);
   const count = (list) => list.reduce((sum, p) => sum + p.size, 0);
-  return { backend, dense, wasmDense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
+  return { backend, dense, sparse, layers, compressed, parameters: count(dense.parameters()), sparseParameters: count(layers.map((l) => l.weight)) };
 }
 
 /**
@@ -123,7 +117,7 @@ export async function benchGenerate({ config, backend, dense, sparse, torch, tor
 }
 
 /**
- * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT; on both GEMM paths where BLAS loads),
+ * Times `tokensPerRun` greedy tokens per sample: ours dense (a plain GPT),
  * ours 2:4 (its twin) and PyTorch's dense (`torch`, startTorch's peer, or null), interleaved. Also checks that the 2:4 path computes the dense-with-zeros model: the first
  * token's logits of both, max |difference| (summation order differs between the kernels, so not exactly 0).
  * Then `generate` itself with its KV cache (benchGenerate).
@@ -131,7 +125,7 @@ export async function benchGenerate({ config, backend, dense, sparse, torch, tor
  *   generate: { prompt, tokens, rows } }
  */
 export async function benchGptDecode({ config = GPT2_124M, threads, torch, tokensPerRun = 2, minSamples = 5 }) {
-  const { backend, dense, wasmDense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
+  const { backend, dense, sparse, layers, compressed, parameters, sparseParameters } = await buildModels(config, threads);
   const useCompressed = (on) => layers.forEach((layer, i) => layer.setCompressed24(on ? compressed[i] : null));
   const last = new Map();
   const token = async (model, on = backend) => {
@@ -157,7 +151,6 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     const { simd, path } = kernelNames(backend);
     const runs = [
       { impl: `ours dense (${path}, ${backend.threads} threads)`, run: decode(dense) },
-      ...(wasmDense ? [{ impl: `ours dense (${simd} GEMM, ${wasmDense.backend.threads} threads)`, run: decode(wasmDense.model, wasmDense.backend) }] : []),
       { impl: `ours 2:4 compressed sparse layers (${simd} 2:4 kernel, ${backend.threads} threads)`, run: decode(sparse) },
     ];
     const torchJob = torch ? await torch.prepare({ kind: "gpt-decode", config, tokens: tokensPerRun }) : null;
@@ -176,8 +169,6 @@ export async function benchGptDecode({ config = GPT2_124M, threads, torch, token
     }
     dense.dispose();
     sparse.dispose();
-    wasmDense?.model.dispose();
-    wasmDense?.backend.dispose();
     backend.dispose();
   }
 }
