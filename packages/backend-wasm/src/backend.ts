@@ -2,6 +2,7 @@ import { ConfigError, createCpuBackend, validateOptions, type Backend, type Buff
 import { blasCandidates, GEMM_ENV, gemmModeFromEnvironment, resolveGemm } from "./gemm-path.js";
 import { createAdamWStepKernel } from "./kernels/adamw-kernel.js";
 import { blasGemm } from "./kernels/blas-gemm.js";
+import { isMatrixVector } from "./kernels/gemm-plan.js";
 import { createBinaryKernels } from "./kernels/binary-kernel.js";
 import { causalSoftmaxReference, createCausalSoftmaxKernels } from "./kernels/causal-softmax-kernel.js";
 import { createRotaryKernel, rotaryReference } from "./kernels/rotary-kernel.js";
@@ -97,7 +98,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           const macs = aIndex.length * dims.m * dims.n * dims.k;
           // Attention's per-head products: one pool run instead of a library call per head.
           if (aIndex.length > 1 && macs < WASM_BATCHED_BELOW_MACS) return wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
-          if (isMatrixVector(dims) && engine.addressOf(dims.m === 1 ? b : a) !== null) return wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
+          if (gemvOnWasm(engine, a, b, dims)) return wasmGemm(engine, operands(), a, b, c, dims, aIndex, bIndex);
           if (macs >= PARK_BEFORE_BLAS_MACS) engine.park();
           blasGemm(blas, a, b, c, dims, aIndex, bIndex);
         }
@@ -200,15 +201,15 @@ const PARK_BEFORE_BLAS_MACS = 1 << 18;
 const WASM_BATCHED_BELOW_MACS = 1 << 23;
 
 /**
- * Whether a product is a matrix-vector one (one row of A or one column of B, as in a decode step): those run on
- * the wasm GEMV even where a BLAS loaded, when the matrix lives in wasm memory (a backend buffer; a host array
- * would be copied in on every call, and the library reads it in place). Ours reads a weight from memory as fast
- * as OpenBLAS's sgemv (4096² on 2 threads, AMD EPYC: 1.30 against 1.35 ms), and keeping decode off the library
- * keeps its threads, which spin after each call, off the cores the pool's next kernel needs: a GPT-2
- * 124M-shaped model's dense `generate` decode took 13.2 instead of 13.9 ms a token, a one-position forward 12.7
- * instead of 13.4 (interleaved in one process).
+ * Matrix-vector products (isMatrixVector) run on the wasm GEMV even where a BLAS loaded, when the matrix lives in
+ * wasm memory (a backend buffer; a host array would be copied in on every call, and the library reads it in
+ * place). Ours reads a weight from memory as fast as OpenBLAS's sgemv (4096² on 2 threads, AMD EPYC: 1.30 against
+ * 1.35 ms), and keeping decode off the library keeps its threads, which spin after each call, off the cores the
+ * pool's next kernel needs: a GPT-2 124M-shaped model's dense `generate` decode took 13.2 instead of 13.9 ms a
+ * token, a one-position forward 12.7 instead of 13.4 (interleaved in one process).
  */
-const isMatrixVector = (dims: GemmDims): boolean => dims.m === 1 || dims.n === 1;
+const gemvOnWasm = (engine: WasmEngine, a: Float32Array, b: Float32Array, dims: GemmDims): boolean =>
+  isMatrixVector(dims) && engine.addressOf(dims.m === 1 ? b : a) !== null;
 
 /** Default of the residentBytes option. */
 const DEFAULT_RESIDENT_BYTES = 2 ** 30;

@@ -24,6 +24,12 @@ export const PARALLEL_MIN_FLOPS = 2 ** 21;
  * 768 x 768 products, serial under PARALLEL_MIN_FLOPS, went from 43 to 31 µs (2:4) from memory on 2 threads.
  */
 export const GEMV_PARALLEL_MIN_FLOPS = 2 ** 19;
+
+/** A matrix-vector product: one row of op(A) or one column of op(B), as in a decode step. */
+export const isMatrixVector = ({ m, n }: { readonly m: number; readonly n: number }): boolean => m === 1 || n === 1;
+
+/** Flops from which a product goes to the pool: GEMVs earlier than GEMMs (see the two constants). */
+export const parallelMinFlops = (matrixVector: boolean): number => (matrixVector ? GEMV_PARALLEL_MIN_FLOPS : PARALLEL_MIN_FLOPS);
 /** Smallest row chunk of a split GEMM (each chunk re-packs all of op(B)). */
 const MIN_ROWS = 32;
 /** Smallest column chunk of a split GEMM (each chunk re-packs all of op(A)). */
@@ -74,13 +80,12 @@ function planGemv(call: GemmCall, parts: number, kinds: TaskKinds, tasks: TaskLi
 export function planGemm(calls: readonly GemmCall[], threads: number, kinds: TaskKinds, tile: { rows: number; cols: number }): Int32Array {
   const tasks = new TaskList();
   const flops = calls.reduce((sum, call) => sum + 2 * call.m * call.n * call.k, 0);
-  const gemvOnly = calls.every(({ m, n }) => m === 1 || n === 1);
-  const parallel = threads > 1 && flops >= (gemvOnly ? GEMV_PARALLEL_MIN_FLOPS : PARALLEL_MIN_FLOPS);
+  const parallel = threads > 1 && flops >= parallelMinFlops(calls.every(isMatrixVector));
   const parts = parallel ? Math.max(1, Math.ceil((2 * threads) / calls.length)) : 1;
   for (const call of calls) {
     const { transA, transB, m, n, k, a, lda, b, ldb, c, ldc } = call;
     if (m === 0 || n === 0) continue;
-    if (m === 1 || n === 1) {
+    if (isMatrixVector(call)) {
       planGemv(call, parts, kinds, tasks);
       continue;
     }

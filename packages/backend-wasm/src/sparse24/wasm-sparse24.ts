@@ -1,4 +1,4 @@
-import { GEMV_PARALLEL_MIN_FLOPS, PARALLEL_MIN_FLOPS, splitRange } from "../kernels/gemm-plan.js";
+import { parallelMinFlops, splitRange } from "../kernels/gemm-plan.js";
 import { retryAfterEviction } from "../kernels/memory-fallback.js";
 import { pushTask, type WasmEngine } from "../wasm/engine.js";
 import type { OperandSource } from "../wasm/operands.js";
@@ -58,7 +58,7 @@ function runOnce(engine: WasmEngine, operands: OperandSource, x: Float32Array, w
     const pv = prepared ? prepared.values : raw!.values;
     const pi = prepared ? prepared.codes : raw!.indices;
     const tableBytes = gemv ? kernels.pairTableBytes(k) : 0;
-    const parts = engine.threads > 1 && 2 * m * n * k >= (gemv ? GEMV_PARALLEL_MIN_FLOPS : PARALLEL_MIN_FLOPS) ? 2 * engine.threads : 1;
+    const parts = engine.threads > 1 && 2 * m * n * k >= parallelMinFlops(gemv) ? 2 * engine.threads : 1;
     const blocks = gemv ? kernels.sparse24GemvBlocks(k, block) : 0;
     // On the pool the GEMV is split by column blocks, one piece per thread, when every thread can get one,
     // each piece into a partial y of its own; otherwise by rows. Each piece reads one contiguous stretch of W
