@@ -2,6 +2,7 @@ import { ShapeError } from "../errors.js";
 import { runOp, type OpDef } from "../engine.js";
 import { normalizeAxis } from "../shape.js";
 import type { Tensor } from "../tensor.js";
+import { reshape } from "./reshape.js";
 
 export const permuteOp: OpDef<"Permute"> = {
   name: "Permute",
@@ -17,9 +18,28 @@ export const permuteOp: OpDef<"Permute"> = {
   },
 };
 
-/** Reorders axes (copies). @example permute(x, [0, 2, 1, 3]) // (B, T, nh, hs) -> (B, nh, T, hs) */
+/** True when `perm` (a valid permutation) moves only axes of size 1: the elements keep their memory order. */
+function keepsOrder(shape: readonly number[], perm: readonly number[]): boolean {
+  let last = -1;
+  for (const axis of perm) {
+    if (shape[axis] === 1) continue;
+    if (axis < last) return false;
+    last = axis;
+  }
+  return true;
+}
+
+const isPermutation = (perm: readonly number[], rank: number) => perm.length === rank && perm.every((axis, i) => perm.indexOf(axis) === i);
+
+/**
+ * Reorders axes. Copies, except where only axes of size 1 move (or none): the result is then a view
+ * sharing x's buffer, like `reshape`, as in decoding's (B, 1, nh, hs) -> (B, nh, 1, hs), which copied four
+ * times a layer per token. @example permute(x, [0, 2, 1, 3]) // (B, T, nh, hs) -> (B, nh, T, hs)
+ */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
-  return runOp(permuteOp, [x], { perm: perm.map((axis) => normalizeAxis("Permute", axis, x.rank)) });
+  const axes = perm.map((axis) => normalizeAxis("Permute", axis, x.rank));
+  if (isPermutation(axes, x.rank) && keepsOrder(x.shape, axes)) return reshape(x, axes.map((axis) => x.shape[axis]!));
+  return runOp(permuteOp, [x], { perm: axes });
 }
 
 /** Swaps two axes. */
