@@ -127,9 +127,6 @@ describe("decode rows: plan, mask, tables and targets", () => {
     expect(decodeTargets(null, null)).toEqual([]);
     // The one-position rows are the linears' view, tabulated but not a target.
     expect(decodeTargets(null, decode)).toEqual([]);
-    // With a dense row on each GEMM path, the one-position table compares the 2:4 row with the faster one.
-    const both = { ...decode, rows: [...decode.rows, { impl: "ours dense (wasm GEMM, 2 threads, second path)", medianMs: 80, tokensPerS: 25 }] };
-    expect(decodeTable(both).split("\n")[5]).toBe("| ours 2:4 compressed sparse layers (wasm 2:4 kernel, 2 threads) | 40.0 | 25.0 | 13.4 | 1.60× | 1.60× |");
   });
 
   it("counts a family's weight bytes per token without the tables a token reads one row of, and tabulates its generate rows", () => {
