@@ -39,7 +39,7 @@ const progressOf = (options: { progress?: string; quiet?: boolean; json?: boolea
 export function createProgram(options: MainOptions = {}): Command {
   const registry = options.registry ?? createCliRegistry();
   const program = new Command("adaptive-sparse")
-    .description("Prune GPT-2-family models to 2:4 sparsity with adaptive sparse training (AST) and its baselines.")
+    .description("Prune GPT-2, LLaMA-family and OPT models to 2:4 sparsity with adaptive sparse training (AST) and its baselines.")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
@@ -91,7 +91,7 @@ export function createProgram(options: MainOptions = {}): Command {
     });
 
   program.command("export")
-    .description("write a model folder as a Hugging Face GPT-2 folder (hf) or a compressed 2:4 file (compressed24)")
+    .description("write a model folder as a Hugging Face folder of its family (hf) or a compressed 2:4 file (compressed24)")
     .requiredOption("-m, --model <folder>", "model folder")
     .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).makeOptionMandatory())
     .requiredOption("-o, --out <path>", "output folder (hf) or file (compressed24)")

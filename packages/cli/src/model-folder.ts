@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Tokenizer } from "@adaptive-sparse/data";
-import { loadModel, saveModel } from "@adaptive-sparse/io";
+import { loadModel, MODEL_FAMILIES, saveModel } from "@adaptive-sparse/io";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import type { Backend, Registry } from "@adaptive-sparse/core";
 import { CliError } from "./errors.js";
@@ -32,7 +32,7 @@ function vocabularyMismatch(folder: string, tokenizer: Tokenizer, embeddings: nu
 export async function loadModelFolder(folder: string, registry?: Registry, options: { backend?: Backend } = {}): Promise<ModelFolder> {
   if (!existsSync(folder)) throw new CliError(`model folder ${folder} does not exist; pass a folder with config.json and model.safetensors`);
   if (!existsSync(join(folder, "config.json"))) {
-    throw new CliError(`model folder ${folder} has no config.json; a Hugging Face GPT-2 folder (config.json + model.safetensors) is expected`);
+    throw new CliError(`model folder ${folder} has no config.json; a Hugging Face folder (config.json + model.safetensors; model_type ${[...MODEL_FAMILIES.keys()].join(", ")}) is expected`);
   }
   const [model, tokenizer] = await Promise.all([loadModel(folder, { backend: options.backend }), loadFolderTokenizer(folder, registry)]);
   if (tokenizer.vocabSize > model.config.vocabSize) throw vocabularyMismatch(folder, tokenizer, model.config.vocabSize);

@@ -18,7 +18,7 @@ export interface ExportOptions {
 }
 
 /**
- * `adaptive-sparse export`: converts a model folder to `hf` (Hugging Face GPT-2 layout) or `compressed24`
+ * `adaptive-sparse export`: converts a model folder to `hf` (the Hugging Face layout of its family: GPT-2, LLaMA, Mistral, Qwen2, OPT) or `compressed24`
  * (2:4 values + indices; the weights must already be 2:4, e.g. the output of `prune`).
  */
 export async function exportModel(options: ExportOptions): Promise<void> {

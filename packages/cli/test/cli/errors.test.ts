@@ -41,7 +41,7 @@ describe("bad input: one clear paragraph, non-zero exit, nothing half-written", 
     mkdirSync(join(root, "empty"), { recursive: true });
     const empty = await runCli(["eval", "-m", join(root, "empty"), "--nm", "2:4", "--backend", "cpu"]);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain("has no config.json; a Hugging Face GPT-2 folder (config.json + model.safetensors) is expected");
+    expect(empty.stderr).toContain("has no config.json; a Hugging Face folder (config.json + model.safetensors; model_type gpt2, llama, mistral, qwen2, opt) is expected");
     mkdirSync(join(root, "t5"), { recursive: true });
     writeFileSync(join(root, "t5/config.json"), JSON.stringify({ model_type: "t5", architectures: ["T5ForConditionalGeneration"] }));
     const t5 = await runCli(["eval", "-m", join(root, "t5"), "--nm", "2:4", "--backend", "cpu"]);
