@@ -4,7 +4,7 @@ import { Generator, type Registry } from "@adaptive-sparse/core";
 import { splitDocuments, trainBpe, type Tokenizer } from "@adaptive-sparse/data";
 import { createModel } from "@adaptive-sparse/io";
 import { parseGPTConfig } from "@adaptive-sparse/nn";
-import { jsonlLogger, train, type TrainerEvent } from "@adaptive-sparse/trainer";
+import { jsonlLogger, train, validateSetup, type TrainerConfigInput, type TrainerEvent } from "@adaptive-sparse/trainer";
 import type { z } from "zod";
 import { loadCorpus } from "../corpus.js";
 import { saveModelFolder } from "../model-folder.js";
@@ -57,6 +57,10 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   const config = parseGPTConfig({ vocabSize: tokenizer.vocabSize, ...PRETRAIN_MODEL_DEFAULTS, ...settings.model } as never);
   const model = createModel("gpt2", config, { backend, generator: new Generator(settings.seed) });
   const data = await prepareData(settings.data, settings.eval.corpora, tokenizer, config.blockSize, { registry, vocabSize: config.vocabSize, evalWindows: evalWindowsOf(settings.trainer) });
+  const trainerConfig: TrainerConfigInput = { ...logEveryStep(settings.trainer, backend), method: "dense", checkpoint: { dir: checkpointDir, every: 100, ...(settings.trainer.checkpoint as object) } };
+  // Checked before the folder is written: a mistyped option must not leave a fresh model behind that the
+  // corrected command then refuses to overwrite without --force.
+  validateSetup(trainerConfig, { student: model, teacher: null, registry, data });
   const { signal, dispose } = abortOnSignals();
   const metrics = jsonlLogger(join(options.out, "metrics.jsonl"));
   let checkpoint: { dir: string; step?: number } | undefined = resume ? { dir: checkpointDir } : undefined;
@@ -67,7 +71,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
   try {
     if (!resume) await saveModelFolder(options.out, { model, tokenizer }); // the tokenizer must outlive an interrupted run
     const result = await train({
-      config: { ...logEveryStep(settings.trainer, backend), method: "dense", checkpoint: { dir: checkpointDir, every: 100, ...(settings.trainer.checkpoint as object) } },
+      config: trainerConfig,
       student: model,
       backend,
       data,

@@ -67,4 +67,20 @@ describe("bad input: one clear paragraph, non-zero exit, nothing half-written", 
     expectOneParagraph(stderr);
     expect(existsSync("/sys/adaptive-sparse-run")).toBe(false);
   });
+
+  it("pretrain with a mistyped trainer option writes no model folder, so the corrected command runs as it is", async () => {
+    const out = join(root, "pretrain-typo");
+    const pretrain = (...extra: string[]) => runCli(["pretrain", "--corpus", corpus, "--steps", "1", "--backend", "cpu", "--quiet", "-o", out,
+      "--set", 'model={"nLayer":1,"nHead":2,"nEmbd":16,"blockSize":16}', "--set", 'tokenizer={"type":"byte"}', ...extra]);
+    const typo = await pretrain("--set", "trainer.gradAcum=1");
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('unknown option "gradAcum" (valid options: method, steps, batchSize, gradAccum,');
+    expectOneParagraph(typo.stderr);
+    expect(existsSync(join(out, "config.json"))).toBe(false);
+    expect(existsSync(join(out, "model.safetensors"))).toBe(false);
+    const fixed = await pretrain("--set", "trainer.gradAccum=1");
+    expect(fixed.stderr).toContain("pretrain: completed at step 1; model folder");
+    expect(fixed.code).toBe(0);
+    expect(existsSync(join(out, "model.safetensors"))).toBe(true);
+  });
 });
