@@ -15,6 +15,22 @@ export const GPT_SETUP = {
 };
 export const GPT_QUICK_SETUP = { ...GPT_SETUP, batch: 4, steps: 3, forwardSteps: 5 };
 
+/**
+ * GPT-2 124M's shape (12 layers, width 768, vocab 50257) at 2×1024 tokens a step, as pruning a real checkpoint
+ * trains it: `profile-step.mjs --gpt2` (the whole bench would take too long). Its buffers outgrow wasm memory,
+ * so it also measures the kernels on host arrays.
+ */
+export const GPT2_124M_SETUP = {
+  config: { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 },
+  batch: 2,
+  seq: 1024,
+  forwardBatch: 1,
+  warmup: 2, // the first steps grow memory and create AdamW's state: 12.4 s against 8.8 for the third
+  steps: 2,
+  forwardSteps: 1,
+  optimizer: ADAMW,
+};
+
 /** A small GPT for the GPU backends: here they run on a CPU emulation (lavapipe) and gpu.js, both slow. */
 export const GPU_GPT_SETUP = {
   config: { nLayer: 2, nHead: 2, nEmbd: 64, blockSize: 32, vocabSize: 256 },

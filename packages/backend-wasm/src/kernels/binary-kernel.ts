@@ -44,8 +44,10 @@ function runBinary(engine: WasmEngine, op: number, pattern: BroadcastPattern, ou
   const codes = engine.binaryCodes;
   const [rows, width] = pattern.mode === "row" || pattern.mode === "col" ? [size / pattern.width, pattern.width] : elementwiseRows(out.shape, size);
   const mode = codes[pattern.mode];
-  engine.place([[a, "in"], [b, "in"], [out.handle, "out"]], ([pa, pb, po]) => {
-    runRowTasks(engine, rows, width, (start, count) => {
+  // b's elements per row: the same shape's, one per row ("col"), or read whole (a row block, a scalar).
+  const bPerRow = pattern.mode === "same" ? width : pattern.mode === "col" ? 1 : 0;
+  engine.placeRows(rows, [[a, "in", width], [b, "in", bPerRow], [out.handle, "out", width]], ([pa, pb, po], _first, slice) => {
+    runRowTasks(engine, slice, width, (start, count) => {
       const offset = start * width * 4;
       const bAt = pattern.mode === "same" ? pb! + offset : pattern.mode === "col" ? pb! + start * 4 : pb!;
       return [engine.kinds.binary, op, mode, count, width, pa! + offset, bAt, po! + offset];

@@ -1,5 +1,5 @@
 import type { BufferInfo, Kernel, TypedArray } from "@adaptive-sparse/core";
-import type { Access, WasmEngine } from "../wasm/engine.js";
+import type { RowOperand, WasmEngine } from "../wasm/engine.js";
 import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
@@ -48,12 +48,12 @@ export function createCausalSoftmaxKernels(engine: WasmEngine): Pair {
     const width = out.shape[out.shape.length - 1]!;
     const rows = out.handle.length / width;
     if (rows === 0 || width === 0) return;
-    const operands: [TypedArray, Access][] = [[x.handle, "in"], ...(g ? [[g.handle, "in"] as [TypedArray, Access]] : []), [out.handle, "out"]];
-    engine.place(operands, (pointers) => {
+    const operands: RowOperand[] = [[x.handle, "in", width], ...(g ? [[g.handle, "in", width] as RowOperand] : []), [out.handle, "out", width]];
+    engine.placeRows(rows, operands, (pointers, first, slice) => {
       const [px, pg, po] = g ? pointers : [pointers[0], 0, pointers[1]];
-      runRowTasks(engine, rows, width, (start, count) => {
+      runRowTasks(engine, slice, width, (start, count) => {
         const offset = start * width * 4;
-        return [engine.kinds.causalSoftmax, grad ? 1 : 0, count, width, start % width, px! + offset, pg ? pg + offset : 0, po! + offset, f32Bits(scale)];
+        return [engine.kinds.causalSoftmax, grad ? 1 : 0, count, width, (first + start) % width, px! + offset, pg ? pg + offset : 0, po! + offset, f32Bits(scale)];
       });
     });
   };

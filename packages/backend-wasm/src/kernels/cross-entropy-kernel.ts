@@ -1,5 +1,5 @@
 import { ShapeError, type BufferInfo, type Kernel, type TypedArray } from "@adaptive-sparse/core";
-import type { Access, WasmEngine } from "../wasm/engine.js";
+import type { RowOperand, WasmEngine } from "../wasm/engine.js";
 import { runRowTasks } from "./row-tasks.js";
 
 type Info = BufferInfo<TypedArray>;
@@ -69,10 +69,10 @@ export function createCrossEntropyKernels(engine: WasmEngine): Pair {
     const width = logits.shape[1]!;
     const rows = logits.shape[0]!;
     if (rows === 0) return;
-    const operands: [TypedArray, Access][] = [[logits.handle, "in"], [targets.handle, "in"], ...(g ? [[g.handle, "in"] as [TypedArray, Access]] : []), [out.handle, "out"]];
-    engine.place(operands, (pointers) => {
+    const operands: RowOperand[] = [[logits.handle, "in", width], [targets.handle, "in", 1], ...(g ? [[g.handle, "in", 1] as RowOperand] : []), [out.handle, "out", grad ? width : 1]];
+    engine.placeRows(rows, operands, (pointers, _first, slice) => {
       const [px, pt, pg, po] = g ? pointers : [pointers[0], pointers[1], 0, pointers[2]];
-      runRowTasks(engine, rows, width, (start, count) => {
+      runRowTasks(engine, slice, width, (start, count) => {
         // Row outputs (the loss, g) advance 4 bytes a row, logit rows (logits, the gradient) width * 4.
         const row = start * 4;
         const logitRow = start * width * 4;

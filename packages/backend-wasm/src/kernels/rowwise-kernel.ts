@@ -17,13 +17,13 @@ export function runRowwise(engine: WasmEngine, op: RowwiseOp, out: Float32Array,
   if (size === 0) return;
   const rows = size / width;
   const code = engine.rowOps[op];
-  engine.place([...inputs.map((input) => [input, "in"] as const), [out, "out"] as const], (pointers) => {
+  const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0]!;
+  engine.placeRows(rows, [...inputs.map((input) => [input, "in", width] as const), [out, "out", width] as const], (pointers, _first, slice) => {
     // x is the input the op reads per element (the last one); y the incoming gradient, if any.
     const x = pointers[inputs.length - 1]!;
     const y = inputs.length > 1 ? pointers[0]! : 0;
     const result = pointers[inputs.length]!;
-    const epsBits = new Int32Array(new Float32Array([eps]).buffer)[0]!;
-    runRowTasks(engine, rows, width, (start, count) => {
+    runRowTasks(engine, slice, width, (start, count) => {
       const offset = start * width * 4;
       return [engine.kinds.rowwise, code, count, width, x + offset, y ? y + offset : 0, result + offset, epsBits];
     });
