@@ -74,7 +74,14 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
   #attend(x: Tensor, cache?: LayerCache): Tensor {
     const [B, T, C] = x.shape;
     const hs = C / this.nHead;
-    const toHeads = (t: Tensor) => permute(reshape(t, [B, T, this.nHead, hs]), [0, 2, 1, 3]); // (B, nh, T, hs)
+    // Each third of qkv is only its permute's input, which backward does not read: freed once its heads are copied.
+    const toHeads = (third: Tensor) => {
+      const perHead = reshape(third, [B, T, this.nHead, hs]);
+      const heads = permute(perHead, [0, 2, 1, 3]); // (B, nh, T, hs)
+      perHead.dispose();
+      third.dispose();
+      return heads;
+    };
     const qkv = this.cAttn.call(x); // (B, T, 3C)
     const [q, kNew, vNew] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
     const [k, v] = cache ? cache.kv.append(cache.layer, kNew!, vNew!) : [kNew!, vNew!]; // (B, nh, Tk, hs): the cached positions, then these
@@ -83,6 +90,7 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const att = this.attnDropout.call(rows); // (B, nh, T, Tk)
     const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
+    y.dispose(); // read by nothing after the permute, backward included
     return this.residDropout.call(this.cProj.call(merged));
   }
 

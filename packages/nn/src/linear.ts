@@ -53,6 +53,17 @@ export class Linear extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     checkFeatures("Linear", x, this.inFeatures, this.outFeatures);
     const y = matmul(x, this.weight, { transB: true });
-    return this.bias ? add(y, this.bias) : y;
+    return this.bias ? addBias(y, this.bias) : y;
   }
+}
+
+/**
+ * `product + bias` for a layer's own matrix product, whose buffer is freed here rather than at the end of the
+ * enclosing `tidy`: Add's backward reads neither operand and the product's own backward reads its inputs, so
+ * nothing needs it. In a GPT-2 124M training step at 2×1024 that is 648 MB less at the peak (of 6 GB).
+ */
+export function addBias(product: Tensor, bias: Tensor): Tensor {
+  const y = add(product, bias);
+  product.dispose();
+  return y;
 }

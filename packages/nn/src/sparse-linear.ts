@@ -2,7 +2,7 @@ import { DTypeError, ShapeError, add, formatShape, keep, matmul, noGrad, ones, r
 import { checkFeatures } from "./check-features.js";
 import { copyInto } from "./copy-into.js";
 import { ModuleError } from "./errors.js";
-import { Linear, type LinearOptions } from "./linear.js";
+import { Linear, addBias, type LinearOptions } from "./linear.js";
 import { Module } from "./module.js";
 import { Parameter } from "./parameter.js";
 import { checkGroupSize, initSlorb, parseSlorbOptions, type SlorbOptions } from "./slorb.js";
@@ -151,7 +151,7 @@ export class SparseLinear extends Module<[Tensor], Tensor> {
       this.#compressed && !this.training
         ? sparseMatMul24(x, this.#compressed, this.outFeatures, this.inFeatures) // inference on the compressed 2:4 weight
         : matmul(x, straightThroughMask(this.weight, this.mask), { transB: true }); // (..., out)
-    if (this.bias) y = add(y, this.bias);
+    if (this.bias) y = addBias(y, this.bias);
     if (!this.#slorb) return y;
     const { groupSize: k, s, p } = this.#slorb;
     const lead = x.shape.slice(0, -1);

@@ -12,9 +12,12 @@ import { add, mean, mul, sqrt, sub } from "../functions.js";
 export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null, eps = 1e-5): Tensor {
   return scoped([x, weight, bias], () => {
     if (x.rank > 0 && hasKernels(x.backend, "LayerNorm", "LayerNormGrad")) {
-      let normalised = runOp(layerNormOp, [x], { eps });
-      if (weight) normalised = mul(normalised, weight);
-      return bias ? add(normalised, bias) : normalised;
+      const normalised = runOp(layerNormOp, [x], { eps });
+      const scaled = weight ? mul(normalised, weight) : normalised;
+      if (!bias || scaled === normalised) return bias ? add(scaled, bias) : scaled;
+      const out = add(scaled, bias);
+      scaled.dispose(); // Add's backward reads neither operand (Mul's reads `normalised`): free it now, not at the end of the step
+      return out;
     }
     const centered = sub(x, mean(x, -1, true));
     const variance = mean(mul(centered, centered), -1, true);

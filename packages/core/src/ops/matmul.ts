@@ -51,7 +51,10 @@ export function matmul(a: Tensor, b: Tensor, options: MatMulOptions = {}): Tenso
     const rows = reshape(a, [-1, a.shape[a.rank - 1]]);
     const out = runOp(matMulOp, [rows, b], attrs);
     const result = reshape(out, [...a.shape.slice(0, -1), out.shape[1]]);
-    release(rows, out);
+    release(rows);
+    // The view keeps the buffer; backward never reads `out` (reshape's VJP needs shapes, MatMul's its inputs),
+    // so whoever disposes the result frees it, as Linear does once the bias is added.
+    out.dispose();
     return result;
   }
   return runOp(matMulOp, [a, b], attrs);
