@@ -66,6 +66,8 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
     const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nKv, 1, Tk, hd): the cached positions, then these
     const raw = matmul(this.rotary.apply(q, start), k, { transB: true }); // (B, nKv, group, T, Tk)
     const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd)), v); // (B, nKv, group, T, hd)
-    return this.projection("o_proj").call(reshape(permute(y, [0, 3, 1, 2, 4]), [B!, T!, nHead * hd])); // heads side by side, in q's order
+    const merged = reshape(permute(y, [0, 3, 1, 2, 4]), [B!, T!, nHead * hd]); // heads side by side, in q's order
+    y.dispose(); // read by nothing after the permute, backward included
+    return this.projection("o_proj").call(merged);
   }
 }

@@ -45,6 +45,8 @@ export class OPTAttention extends Module<[Tensor], Tensor> {
     const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nh, Tk, hd): the cached positions, then these
     const raw = matmul(heads("q_proj"), k, { transB: true }); // (B, nh, T, Tk)
     const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd)), v); // (B, nh, T, hd)
-    return this.projection("out_proj").call(reshape(permute(y, [0, 2, 1, 3]), [B, T, C]));
+    const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
+    y.dispose(); // read by nothing after the permute, backward included
+    return this.projection("out_proj").call(merged);
   }
 }
