@@ -13,8 +13,9 @@ export function layerNorm(x: Tensor, weight: Tensor | null, bias: Tensor | null,
   return scoped([x, weight, bias], () => {
     if (x.rank > 0 && hasKernels(x.backend, "LayerNorm", "LayerNormGrad")) {
       const normalised = runOp(layerNormOp, [x], { eps });
-      const scaled = weight ? mul(normalised, weight) : normalised;
-      if (!bias || scaled === normalised) return bias ? add(scaled, bias) : scaled;
+      if (!weight) return bias ? add(normalised, bias) : normalised;
+      const scaled = mul(normalised, weight);
+      if (!bias) return scaled;
       const out = add(scaled, bias);
       scaled.dispose(); // Add's backward reads neither operand (Mul's reads `normalised`): free it now, not at the end of the step
       return out;
