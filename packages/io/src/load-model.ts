@@ -60,7 +60,7 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
   const tensors = await readSafetensors(join(folder, "model.safetensors"), { toFloat32: true });
   const native = family.toNative(tensors, config);
   const backend = options.backend ?? getDefaultBackend();
-  const model = family.create(config, { backend });
+  const model = family.create(config, { backend, init: false }); // every weight is overwritten next (strict)
   const state = new Map<string, Tensor>();
   for (const [name, tensor] of Object.entries(native)) state.set(name, fromHost(backend, tensor.data, tensor.shape, "f32"));
   try {

@@ -42,7 +42,7 @@ const gpt2: ModelFamily<Gpt2Config> = {
   modelType: "gpt2",
   architectures: SUPPORTED_HF_ARCHITECTURES,
   parseConfig: gpt2ConfigFromHf,
-  create: (config, { backend, generator }) => new GPT(config, { backend, generator }),
+  create: (config, { backend, generator, init }) => new GPT(config, { backend, generator, init }),
   toNative: hfToNative,
   toHf: (native, config) => nativeToHf(native, config),
   writeConfig: writeHfConfig,

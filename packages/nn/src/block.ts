@@ -16,6 +16,8 @@ export interface BlockOptions {
   dropoutGenerator?: Generator;
   /** Where the parameters live (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zero weights, filled on the device, for a loader that overwrites them at once (default true). */
+  init?: boolean;
 }
 
 /** One pre-LayerNorm transformer block: `x + attn(ln_1(x))`, then `x + mlp(ln_2(x))`. */

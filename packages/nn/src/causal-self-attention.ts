@@ -23,6 +23,8 @@ export interface CausalSelfAttentionOptions {
   dropoutGenerator?: Generator;
   /** Where the parameters live (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zero weights, filled on the device, for a loader that overwrites them at once (default true). */
+  init?: boolean;
 }
 
 /**
@@ -39,11 +41,11 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
 
   constructor(options: CausalSelfAttentionOptions) {
     super();
-    const { nEmbd, nHead, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend } = options;
+    const { nEmbd, nHead, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend, init } = options;
     this.nHead = nHead;
     this.nEmbd = nEmbd;
-    this.registerModule("c_attn", new Linear(nEmbd, 3 * nEmbd, { bias, generator, std: 0.02, backend }));
-    this.registerModule("c_proj", new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend }));
+    this.registerModule("c_attn", new Linear(nEmbd, 3 * nEmbd, { bias, generator, std: 0.02, backend, init }));
+    this.registerModule("c_proj", new Linear(nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend, init }));
     this.attnDropout = this.registerModule("attn_dropout", new Dropout(dropout, dropoutGenerator));
     this.residDropout = this.registerModule("resid_dropout", new Dropout(dropout, dropoutGenerator));
   }

@@ -50,6 +50,19 @@ describe("GPT", () => {
     expect(gpt.getParameter("transformer.h.0.ln_1.weight").weightDecay).toBe(false);
   });
 
+  it("with init: false makes zero weights and draws nothing (for a loader that overwrites every one)", () => {
+    const config = { nLayer: 2, nHead: 2, nEmbd: 32, blockSize: 16, vocabSize: 64 };
+    const generator = new Generator(5);
+    const gpt = new GPT(config, { generator, init: false });
+    for (const [name, parameter] of gpt.namedParameters()) {
+      const expected = /ln_\d|ln_f/.test(name) && name.endsWith(".weight") ? 1 : 0; // layer norms keep their ones
+      expect([...parameter.dataSync()].every((v) => v === expected), name).toBe(true);
+    }
+    // The generator is where a fresh one starts: the same first draw as an unused Generator(5).
+    expect(generator.uniform()).toBe(new Generator(5).uniform());
+    expect(gpt.namedParameters().map(([name]) => name)).toEqual(new GPT(config).namedParameters().map(([name]) => name));
+  });
+
   it("validates its config with errors naming the key", () => {
     expect(() => new GPT({ ...tiny, nHead: 3 })).toThrow(/nEmbd: nEmbd must be a multiple of nHead/);
     expect(() => new GPT({ ...tiny, nLayer: 0 })).toThrow(ConfigError);

@@ -14,6 +14,8 @@ export interface MLPOptions {
   dropoutGenerator?: Generator;
   /** Where the parameters live (core's default backend when omitted). */
   backend?: Backend;
+  /** false: zero weights, filled on the device, for a loader that overwrites them at once (default true). */
+  init?: boolean;
 }
 
 /**
@@ -25,9 +27,9 @@ export class MLP extends Module<[Tensor], Tensor> {
 
   constructor(options: MLPOptions) {
     super();
-    const { nEmbd, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend } = options;
-    this.registerModule("c_fc", new Linear(nEmbd, 4 * nEmbd, { bias, generator, std: 0.02, backend }));
-    this.registerModule("c_proj", new Linear(4 * nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend }));
+    const { nEmbd, nLayer, bias = true, dropout = 0, generator = new Generator(0), dropoutGenerator = new Generator(0), backend, init } = options;
+    this.registerModule("c_fc", new Linear(nEmbd, 4 * nEmbd, { bias, generator, std: 0.02, backend, init }));
+    this.registerModule("c_proj", new Linear(4 * nEmbd, nEmbd, { bias, generator, std: 0.02 / Math.sqrt(2 * nLayer), backend, init }));
     this.dropout = this.registerModule("dropout", new Dropout(dropout, dropoutGenerator));
   }
 
