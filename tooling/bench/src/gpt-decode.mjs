@@ -7,10 +7,11 @@ import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
 import { Generator, noGrad, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
 import { compress24 } from "@adaptive-sparse/io";
 import { GPT, sparsify } from "@adaptive-sparse/nn";
+import { GPT2_124M } from "./gpt-setups.mjs";
 import { measureInterleaved } from "./measure.mjs";
 
-/** GPT-2 small (124M parameters): its sparse layers are 85M of them, 340 MB in f32. */
-export const GPT2_124M = { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 };
+/** GPT-2 small (124M parameters; defined in gpt-setups.mjs): its sparse layers are 85M of them, 340 MB in f32. */
+export { GPT2_124M };
 
 /** The 2:4 mask the bench uses: 2 kept of every 4 along a row, the pair cycling through all 6 choices. */
 export function mask24(rows, cols) {

@@ -15,13 +15,15 @@ export const GPT_SETUP = {
 };
 export const GPT_QUICK_SETUP = { ...GPT_SETUP, batch: 4, steps: 3, forwardSteps: 5 };
 
+/** GPT-2 124M's shape (random weights are enough for timing): the decode rows and `profile-step.mjs --gpt2`. */
+export const GPT2_124M = { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 };
+
 /**
- * GPT-2 124M's shape (12 layers, width 768, vocab 50257) at 2×1024 tokens a step, as pruning a real checkpoint
- * trains it: `profile-step.mjs --gpt2` (the whole bench would take too long). Its buffers outgrow wasm memory,
- * so it also measures the kernels on host arrays.
+ * GPT2_124M at 2×1024 tokens a step, as pruning a real checkpoint trains it: `profile-step.mjs --gpt2` (the whole
+ * bench would take too long). Its buffers outgrow wasm memory, so it also measures the kernels on host arrays.
  */
 export const GPT2_124M_SETUP = {
-  config: { nLayer: 12, nHead: 12, nEmbd: 768, blockSize: 1024, vocabSize: 50257 },
+  config: GPT2_124M,
   batch: 2,
   seq: 1024,
   forwardBatch: 1,

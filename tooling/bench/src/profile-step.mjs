@@ -7,7 +7,7 @@
 import os from "node:os";
 import { parseArgs } from "node:util";
 import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
-import { runTorchScript, torchImportable } from "./children.mjs";
+import { runTorchScript } from "./children.mjs";
 import { GPT2_124M_SETUP, GPT_QUICK_SETUP, GPT_SETUP } from "./gpt-setups.mjs";
 import { measureGpt } from "./gpt-measure.mjs";
 import { profileTable } from "./kernel-profile.mjs";
@@ -35,10 +35,9 @@ console.log(profileTable(profile, 25));
 const peakMiB = process.resourceUsage().maxRSS / 1024; // this process ran only our model
 backend.dispose();
 if (values.torch) {
-  if (!torchImportable()) throw new Error("profile-step: --torch needs PyTorch in /usr/bin/python3 (apt-get install python3-torch)");
   const ours = Math.min(...stepMs); // the timed step, outside the profile's wrappers
   const result = await runTorchScript("gpt_torch.py", [JSON.stringify(base), String(threads)], threads, { timeoutMs: 3_600_000 });
-  if (!result.ok) throw new Error(`profile-step: PyTorch's step failed: ${result.reason}`);
+  if (!result.ok) throw new Error(`profile-step: --torch could not run PyTorch's step: ${result.reason}`);
   const torch = result.value;
   const torchMs = Math.min(...torch.stepMs);
   console.log(`\nPyTorch ${torch.torch} (${torch.threads} threads), the same setup: ${torchMs.toFixed(0)} ms a step (best of ${torch.stepMs.length}), peak ${torch.peakMiB.toFixed(0)} MiB`);
