@@ -59,8 +59,8 @@ export interface KernelExports {
   readonly ROW_SILU_GRAD: WebAssembly.Global;
 }
 
-/** Largest memory the modules declare (pages of 64 KiB): 2 GiB keeps every pointer a positive i32. */
-export const MAXIMUM_PAGES = 32768;
+/** Largest memory the modules declare (pages of 64 KiB): 4 GiB, all wasm32 addresses (see scripts/build-wasm.mjs). */
+export const MAXIMUM_PAGES = 65536;
 
 /** Which build: for a shared memory (worker pool) or not, with relaxed SIMD (fused multiply-add) or not. */
 export interface KernelVariant {
