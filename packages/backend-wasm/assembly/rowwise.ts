@@ -17,6 +17,7 @@ export const ROW_RMS_NORM: i32 = 8;
 export const ROW_RMS_NORM_GRAD: i32 = 9;
 export const ROW_SILU: i32 = 10;
 export const ROW_SILU_GRAD: i32 = 11;
+export const ROW_ABS: i32 = 12;
 
 const LOG2E: f32 = 1.44269504;
 // ln 2 split in two (Cody-Waite): k·LN2_HI is exact for the k an f32 exp can need.
@@ -139,8 +140,9 @@ export function logPositive(x: f64): f64 {
   return f32x4.mul(g, f32x4.mul(s, f32x4.add(f32x4.splat(1), f32x4.mul(v, f32x4.sub(f32x4.splat(1), s)))));
 }
 
-/** GELU or SiLU (op ROW_GELU or ROW_SILU, a constant at each inlined call, so one branch is compiled). */
+/** GELU, SiLU or |v| (op ROW_GELU, ROW_SILU or ROW_ABS, a constant at each inlined call, so one branch is compiled). */
 @inline function activation4(op: i32, v: v128): v128 {
+  if (op == ROW_ABS) return f32x4.abs(v);
   return op == ROW_SILU ? silu4(v) : gelu4(v);
 }
 
@@ -415,5 +417,6 @@ export function rowwise(op: i32, rows: i32, width: i32, x: usize, y: usize, out:
   else if (op == ROW_RMS_NORM_GRAD) rmsNormGradRows(rows, width, y, x, out, eps);
   else if (op == ROW_SILU) activationRange(ROW_SILU, rows * width, x, out);
   else if (op == ROW_SILU_GRAD) activationGradRange(ROW_SILU, rows * width, y, x, out);
+  else if (op == ROW_ABS) activationRange(ROW_ABS, rows * width, x, out);
   else unreachable();
 }

@@ -14,6 +14,8 @@ import { adamwRange } from "./adamw";
 import { copyRows, gatherRows } from "./permute";
 import { whereBlocks } from "./where";
 import { rotaryRows } from "./rotary";
+import { groupTopK4 } from "./group-top-k";
+import { compareRange } from "./compare";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
 const MC: i32 = 128;
@@ -36,6 +38,8 @@ export const TASK_CROSS_ENTROPY: i32 = 13;
 export const TASK_UNPACK24: i32 = 14;
 export const TASK_COPY_ROWS: i32 = 15;
 export const TASK_ROTARY: i32 = 16;
+export const TASK_GROUP_TOP_K4: i32 = 17;
+export const TASK_COMPARE: i32 = 18;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -78,6 +82,8 @@ export function tileCols(): i32 {
  * CROSS_ENTROPY: grad, rows, width, logits, targets (i32), g (grad only), out, ignoreIndex
  * UNPACK24:      rows, row0, k, values, indices, out (dense rows of a compressed 2:4 W; masks in `work`)
  * ROTARY:        rows, first (position index of row 0, mod T), T, D, start, inverse, x, cos, sin, out
+ * GROUP_TOP_K4:  n, groups, scores (f32), out (u8), status (i32: the first NaN score's index in the task, or -1)
+ * COMPARE:       op (CMP_* in compare.ts), f32 (else u8), scalar b, count, a, b, out (u8)
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -114,6 +120,10 @@ export function runTask(task: usize, work: usize): void {
     unpack24Rows(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), work);
   } else if (kind == TASK_ROTARY) {
     rotaryRows(field(task, 1), field(task, 2), field(task, 3), field(task, 4), field(task, 5), field(task, 6) != 0, ptr(task, 7), ptr(task, 8), ptr(task, 9), ptr(task, 10));
+  } else if (kind == TASK_GROUP_TOP_K4) {
+    store<i32>(ptr(task, 5), groupTopK4(field(task, 1), field(task, 2), ptr(task, 3), ptr(task, 4)));
+  } else if (kind == TASK_COMPARE) {
+    compareRange(field(task, 1), field(task, 2) != 0, field(task, 3) != 0, field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

@@ -13,6 +13,8 @@ import { createConcatKernel, createPermuteKernel, createSliceKernel } from "./ke
 import { createReduceSumKernel } from "./kernels/reduce-kernel.js";
 import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
+import { createCompareKernels } from "./kernels/compare-kernel.js";
+import { createGroupTopKKernel } from "./kernels/group-top-k-kernel.js";
 import { createWhereKernel } from "./kernels/where-kernel.js";
 import { WRITES_WHOLE_OUTPUT } from "./kernels/whole-output.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
@@ -125,6 +127,8 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           Slice: createSliceKernel(engine, cpu.kernels),
           Concat: createConcatKernel(engine, cpu.kernels),
           Where: createWhereKernel(engine, cpu.kernels),
+          GroupTopK: createGroupTopKKernel(engine, cpu.kernels),
+          ...createCompareKernels(engine, cpu.kernels),
           ...createCausalSoftmaxKernels(engine),
           ...createCrossEntropyKernels(engine),
           Rotary: createRotaryKernel(engine),

@@ -12,6 +12,7 @@ export const ROWWISE_OPS = {
   RMSNormGrad: "ROW_RMS_NORM_GRAD",
   Silu: "ROW_SILU",
   SiluGrad: "ROW_SILU_GRAD",
+  Abs: "ROW_ABS",
 } as const;
 
 export type RowwiseOp = keyof typeof ROWWISE_OPS;

@@ -11,6 +11,6 @@ export const WRITES_WHOLE_OUTPUT: ReadonlySet<string> = new Set([
   "ReduceSum", "ReduceMax", "ArgMax",
   "Permute", "Expand", "Slice", "Concat",
   "MatMul", "Gather", "GroupTopK", "Fill", "SparseMatMul24",
-  "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
+  "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad", "Abs",
   "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "CausalSoftmax", "CausalSoftmaxGrad",
 ]);

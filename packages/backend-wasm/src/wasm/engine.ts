@@ -26,6 +26,8 @@ export interface TaskKinds {
   readonly unpack24: number;
   readonly copyRows: number;
   readonly rotary: number;
+  readonly groupTopK4: number;
+  readonly compare: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -102,6 +104,8 @@ export class WasmEngine {
   /** The row kernel code of each fused op (ROW_* in assembly/rowwise.ts). */
   readonly rowOps: Readonly<Record<RowwiseOp, number>>;
   readonly binaryCodes: BinaryCodes;
+  /** Codes of the compare kernel (CMP_* in assembly/compare.ts). */
+  readonly compareCodes: Readonly<Record<"lt" | "le" | "eq" | "gt" | "ge", number>>;
   readonly tileRows: number;
   readonly tileCols: number;
   /** Operands kept in linear memory between calls (used by the backend's kernels only). */
@@ -139,9 +143,12 @@ export class WasmEngine {
       unpack24: kernels.TASK_UNPACK24.value as number,
       copyRows: kernels.TASK_COPY_ROWS.value as number,
       rotary: kernels.TASK_ROTARY.value as number,
+      groupTopK4: kernels.TASK_GROUP_TOP_K4.value as number,
+      compare: kernels.TASK_COMPARE.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };
+    this.compareCodes = { lt: code(kernels.CMP_LT), le: code(kernels.CMP_LE), eq: code(kernels.CMP_EQ), gt: code(kernels.CMP_GT), ge: code(kernels.CMP_GE) };
     const rowOps: Partial<Record<RowwiseOp, number>> = {};
     for (const [op, name] of Object.entries(ROWWISE_OPS) as [RowwiseOp, keyof KernelExports][]) rowOps[op] = (kernels[name] as WebAssembly.Global).value as number;
     this.rowOps = rowOps as Record<RowwiseOp, number>;

@@ -33,6 +33,13 @@ export interface KernelExports {
   readonly TASK_UNPACK24: WebAssembly.Global;
   readonly TASK_COPY_ROWS: WebAssembly.Global;
   readonly TASK_ROTARY: WebAssembly.Global;
+  readonly TASK_GROUP_TOP_K4: WebAssembly.Global;
+  readonly TASK_COMPARE: WebAssembly.Global;
+  readonly CMP_LT: WebAssembly.Global;
+  readonly CMP_LE: WebAssembly.Global;
+  readonly CMP_EQ: WebAssembly.Global;
+  readonly CMP_GT: WebAssembly.Global;
+  readonly CMP_GE: WebAssembly.Global;
   readonly ADAMW_TEXTBOOK: WebAssembly.Global;
   readonly ADAMW_GRADIENT: WebAssembly.Global;
   readonly ADAMW_DECOUPLED: WebAssembly.Global;
@@ -57,6 +64,7 @@ export interface KernelExports {
   readonly ROW_RMS_NORM_GRAD: WebAssembly.Global;
   readonly ROW_SILU: WebAssembly.Global;
   readonly ROW_SILU_GRAD: WebAssembly.Global;
+  readonly ROW_ABS: WebAssembly.Global;
 }
 
 /** Largest memory the modules declare (pages of 64 KiB): 4 GiB, all wasm32 addresses (see scripts/build-wasm.mjs). */

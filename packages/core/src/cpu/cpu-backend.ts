@@ -35,6 +35,7 @@ const kernels: KernelTable<TypedArray> = {
   GroupTopK: groupTopK,
   Fill: fill,
   AdamWStep: adamwStep,
+  Abs: fused.abs,
   Softmax: fused.softmax,
   SoftmaxGrad: fused.softmaxGrad,
   LogSoftmax: fused.logSoftmax,

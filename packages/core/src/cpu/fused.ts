@@ -11,6 +11,11 @@ function rows(out: Info, fn: (start: number, end: number) => void): void {
   for (let start = 0; start < out.handle.length; start += w) fn(start, start + w);
 }
 
+export function abs(out: Info, [x]: readonly Info[]): void {
+  const o = out.handle, a = x.handle;
+  for (let i = 0; i < o.length; i++) o[i] = Math.abs(a[i]);
+}
+
 export function softmax(out: Info, [x]: readonly Info[]): void {
   const o = out.handle, a = x.handle;
   rows(out, (s, e) => {

@@ -19,6 +19,16 @@ export function reduceSum(out: Info, [x]: readonly Info[]): void {
   const split = reductionSplit(x.shape, out.shape);
   if (split) {
     const [outer, length, inner] = split;
+    if (inner === 1) {
+      // Whole rows (the last axis, or everything): the same additions in the same order, in a local.
+      for (let p = 0; p < outer; p++) {
+        let sum = 0;
+        for (let k = p * length, end = k + length; k < end; k++) sum += a[k];
+        acc[p] = sum;
+      }
+      o.set(acc);
+      return;
+    }
     for (let p = 0; p < outer; p++) {
       for (let k = 0; k < length; k++) {
         const base = (p * length + k) * inner;

@@ -16,10 +16,10 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
 
 /**
  * Optional fused ops: a backend may implement them (forward and gradient kernels together); otherwise core
- * runs the composite's decomposition into primitives. All act on the last axis.
+ * runs the composite's decomposition into primitives. All but Abs (elementwise) act on the last axis.
  */
 export const FUSED = [
-  "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
+  "Abs", "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
   "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep", "CausalSoftmax", "CausalSoftmaxGrad",
   "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary",
 ] as const;
@@ -56,6 +56,8 @@ export interface OpAttrs {
   SparseMatMul24: { n: number; k: number };
   /** Inputs: x. */
   Softmax: None; LogSoftmax: None; Gelu: None;
+  /** |x| elementwise (+0 for −0); its gradient, g · sign(x), is composite. */
+  Abs: None;
   /** Inputs: (gradient, softmax output). */
   SoftmaxGrad: None;
   /** Inputs: (gradient, log-softmax output). */
