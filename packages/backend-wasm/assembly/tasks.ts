@@ -16,6 +16,7 @@ import { whereBlocks } from "./where";
 import { rotaryRows } from "./rotary";
 import { groupTopK4 } from "./group-top-k";
 import { compareRange } from "./compare";
+import { softmaxKL } from "./softmax-kl";
 
 /** Cache blocking of the GEMM (see gemm.ts): packed A is MC x KC (128 KB), packed B KC x NC (2 MB). */
 const MC: i32 = 128;
@@ -40,6 +41,7 @@ export const TASK_COPY_ROWS: i32 = 15;
 export const TASK_ROTARY: i32 = 16;
 export const TASK_GROUP_TOP_K4: i32 = 17;
 export const TASK_COMPARE: i32 = 18;
+export const TASK_SOFTMAX_KL: i32 = 19;
 
 /** Size of one task descriptor (16 i32 fields). */
 export const TASK_BYTES: i32 = 64;
@@ -84,6 +86,7 @@ export function tileCols(): i32 {
  * ROTARY:        rows, first (position index of row 0, mod T), T, D, start, inverse, x, cos, sin, out
  * GROUP_TOP_K4:  n, groups, scores (f32), out (u8), status (i32: the first NaN score's index in the task, or -1)
  * COMPARE:       op (CMP_* in compare.ts), f32 (else u8), scalar b, count, a, b, out (u8)
+ * SOFTMAX_KL:    grad, rows, width, student, teacher, g (grad only), out, 1/T (f32 bits)
  */
 export function runTask(task: usize, work: usize): void {
   const kind = field(task, 0);
@@ -124,6 +127,8 @@ export function runTask(task: usize, work: usize): void {
     store<i32>(ptr(task, 5), groupTopK4(field(task, 1), field(task, 2), ptr(task, 3), ptr(task, 4)));
   } else if (kind == TASK_COMPARE) {
     compareRange(field(task, 1), field(task, 2) != 0, field(task, 3) != 0, field(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7));
+  } else if (kind == TASK_SOFTMAX_KL) {
+    softmaxKL(field(task, 1) != 0, field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), ptr(task, 7), load<f32>(task + 32));
   } else if (kind == TASK_ROWWISE) {
     rowwise(field(task, 1), field(task, 2), field(task, 3), ptr(task, 4), ptr(task, 5), ptr(task, 6), load<f32>(task + 28));
   } else {

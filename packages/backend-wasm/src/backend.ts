@@ -15,6 +15,7 @@ import { createRowwiseKernels } from "./kernels/rowwise-kernel.js";
 import { wasmGemm, type GemmDims } from "./kernels/wasm-gemm.js";
 import { createCompareKernels } from "./kernels/compare-kernel.js";
 import { createGroupTopKKernel } from "./kernels/group-top-k-kernel.js";
+import { createSoftmaxKLKernels } from "./kernels/softmax-kl-kernel.js";
 import { createWhereKernel } from "./kernels/where-kernel.js";
 import { WRITES_WHOLE_OUTPUT } from "./kernels/whole-output.js";
 import { wasmBackendOptionsSchema, type WasmBackendOptions } from "./options.js";
@@ -129,6 +130,7 @@ export async function createWasmBackend(options: WasmBackendOptions = {}): Promi
           Where: createWhereKernel(engine, cpu.kernels),
           GroupTopK: createGroupTopKKernel(engine, cpu.kernels),
           ...createCompareKernels(engine, cpu.kernels),
+          ...createSoftmaxKLKernels(engine, cpu.kernels),
           ...createCausalSoftmaxKernels(engine),
           ...createCrossEntropyKernels(engine),
           Rotary: createRotaryKernel(engine),

@@ -19,6 +19,7 @@ export { softmax, logSoftmax, gelu, silu, relu } from "./composite/activations.j
 export { layerNorm } from "./composite/layer-norm.js";
 export { rmsNorm } from "./composite/rms-norm.js";
 export { crossEntropy, type CrossEntropyOptions } from "./composite/cross-entropy.js";
+export { softmaxKL } from "./composite/softmax-kl.js";
 export { dropout, type DropoutOptions } from "./composite/dropout.js";
 export { tril, causalMask, maskedFill } from "./composite/masking.js";
 export { tensor, full, zeros, ones, fullLike, zerosLike, onesLike, arange, rand, randn } from "./composite/creation.js";

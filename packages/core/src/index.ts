@@ -30,7 +30,7 @@ export {
   neg, exp, log, sqrt, reciprocal, tanh, cast, add, mul, pow, maximum, lt, le, eq, gt, ge, ne, where,
   reshape, permute, transpose, expand, slice, pad, narrow, concat, split, matmul, gather, scatterAdd, groupTopK,
   sub, div, square, minimum, sign, abs, clamp, sum, mean, max, min, argmax, variance, sumTo, squeeze, unsqueeze,
-  softmax, logSoftmax, gelu, silu, relu, layerNorm, rmsNorm, crossEntropy, dropout, tril, causalMask, maskedFill,
+  softmax, logSoftmax, gelu, silu, relu, layerNorm, rmsNorm, crossEntropy, softmaxKL, dropout, tril, causalMask, maskedFill,
   tensor, full, zeros, ones, fullLike, zerosLike, onesLike, arange, rand, randn,
 } from "./functions.js";
 export type { MatMulOptions, CrossEntropyOptions, DropoutOptions, CreateOptions, RandomOptions } from "./functions.js";

@@ -5,7 +5,7 @@
 export { DistillError } from "./errors.js";
 export type { LossInputs, LossFunction, LossPlugin } from "./types.js";
 export type { KLLossOptions } from "./kl-loss.js";
-export { klLoss, klLossOptions, klLossPlugin } from "./kl-loss.js";
+export { FUSED_KL_MIN_VOCAB, klLoss, klLossOptions, klLossPlugin } from "./kl-loss.js";
 export type { LayerwiseLossOptions } from "./layerwise-loss.js";
 export { layerwiseLoss, layerwiseLossOptions, layerwiseLossPlugin, SQUARE_HEAD_EPSILON } from "./layerwise-loss.js";
 export type { CELossOptions } from "./ce-loss.js";

@@ -1,6 +1,6 @@
-import { ConfigError, ShapeError, randn, tensor, tidy } from "@adaptive-sparse/core";
+import { ConfigError, ShapeError, createCpuBackend, randn, tensor, tidy } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
-import { klLoss } from "./kl-loss.js";
+import { FUSED_KL_MIN_VOCAB, klLoss } from "./kl-loss.js";
 
 // method.md §10.1 item 10.
 const LN2 = Math.log(2);
@@ -71,5 +71,30 @@ describe("klLoss", () => {
     expect(() => klLoss(randn([2, 3, 8]), randn([3, 2, 8]))).toThrow(/teacher logits \[3, 2, 8\] and student logits \[2, 3, 8\]/);
     expect(() => klLoss(randn([2, 8]), randn([2, 8]), { temperature: 0 })).toThrow(ConfigError);
     expect(() => klLoss(randn([2, 8]), randn([2, 8]), { temp: 2 } as never)).toThrow(/unknown option "temp" \(valid options: temperature\)/);
+  });
+
+  it(`from a vocabulary of ${FUSED_KL_MIN_VOCAB} runs as core's softmaxKL: the fused kernel and the decomposition give the f64 formula`, () => {
+    const [positions, vocab] = [3, FUSED_KL_MIN_VOCAB];
+    let state = 9;
+    const draw = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 8;
+    const s = Array.from({ length: positions * vocab }, draw);
+    const t = Array.from({ length: positions * vocab }, draw);
+    // The formula in plain doubles: T² · mean over positions of Σ p (log p − log q).
+    const logSoftmaxRow = (x: number[], r: number, temperature: number) => {
+      const row = x.slice(r * vocab, (r + 1) * vocab).map((v) => v / temperature);
+      const max = Math.max(...row);
+      const lse = max + Math.log(row.reduce((a, v) => a + Math.exp(v - max), 0));
+      return row.map((v) => v - lse);
+    };
+    let expected = 0;
+    for (let r = 0; r < positions; r++) {
+      const [logP, logQ] = [logSoftmaxRow(t, r, 2), logSoftmaxRow(s, r, 2)];
+      logP.forEach((lp, i) => (expected += Math.exp(lp) * (lp - logQ[i]!)));
+    }
+    expected *= 4 / positions;
+    for (const backend of [createCpuBackend(), createCpuBackend({ fused: false })]) {
+      const loss = klLoss(tensor(s, { backend, shape: [1, positions, vocab], dtype: "f64" }), tensor(t, { backend, shape: [1, positions, vocab], dtype: "f64" }));
+      expect(Math.abs(loss.item() - expected)).toBeLessThan(1e-12 * expected);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { DTypeError, ShapeError, div, exp, formatShape, gt, isFloat, logSoftmax, mul, noGrad, shapesEqual, sub, sum, tidy, validateOptions, where, type Tensor } from "@adaptive-sparse/core";
+import { DTypeError, ShapeError, div, exp, formatShape, gt, isFloat, logSoftmax, mul, noGrad, reshape, shapesEqual, softmaxKL, sub, sum, tidy, validateOptions, where, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { requireInput } from "./require-input.js";
 import type { LossPlugin } from "./types.js";
@@ -24,6 +24,14 @@ function checkLogits(student: Tensor, teacher: Tensor): void {
 }
 
 /**
+ * From this vocabulary up the loss is core's `softmaxKL` (one kernel per row where the backend has it, e.g. wasm):
+ * at a language model's vocabulary (GPT-2 50257, LLaMA 32000, OPT 50272) the decomposition's ten-odd [N, V]
+ * temporaries are hundreds of MB each. Smaller vocabularies keep the decomposition, and with it the exact
+ * numerics of runs measured with it (the example app's tables, V = 1024).
+ */
+export const FUSED_KL_MIN_VOCAB = 8192;
+
+/**
  * Forward KL distillation loss with temperature (method.md §4.1, reference `kl_loss`):
  * `T² · (1/N) · Σ_positions Σ_v p_t (log p_t − log q_s)` with `p_t = softmax(z_t/T)`,
  * `log q_s = logSoftmax(z_s/T)` and N = B·S, every position counted. Direction KL(teacher ‖ student).
@@ -40,7 +48,12 @@ function checkLogits(student: Tensor, teacher: Tensor): void {
 export function klLoss(studentLogits: Tensor, teacherLogits: Tensor, options: KLLossOptions = {}): Tensor {
   const { temperature } = validateOptions('loss "kl"', klLossOptions, options);
   checkLogits(studentLogits, teacherLogits);
-  const positions = studentLogits.size / studentLogits.shape[studentLogits.rank - 1]; // N = B·S
+  const vocab = studentLogits.shape[studentLogits.rank - 1]!;
+  const positions = studentLogits.size / vocab; // N = B·S
+  if (vocab >= FUSED_KL_MIN_VOCAB) {
+    const rows = softmaxKL(reshape(studentLogits, [positions, vocab]), reshape(teacherLogits, [positions, vocab]), temperature);
+    return mul(sum(rows), (temperature * temperature) / positions);
+  }
   const [teacherProbs, teacherNegEntropy] = noGrad(() =>
     tidy(() => {
       const logP = logSoftmax(div(teacherLogits, temperature), -1); // [..., V]

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { TASK_FIELDS } from "../wasm/engine.js";
 import { planGemm, splitRange, type GemmCall } from "./gemm-plan.js";
 
-const kinds = { gemm: 1, gemvDot: 2, gemvAxpy: 3, sparse24Gemv: 4, sparse24Gemm: 5, rowwise: 6, binary: 7, reduceSum: 8, adamw: 9, gatherRows: 10, where: 11, causalSoftmax: 12, crossEntropy: 13, unpack24: 14, copyRows: 15, rotary: 16, groupTopK4: 17, compare: 18 };
+const kinds = { gemm: 1, gemvDot: 2, gemvAxpy: 3, sparse24Gemv: 4, sparse24Gemm: 5, rowwise: 6, binary: 7, reduceSum: 8, adamw: 9, gatherRows: 10, where: 11, causalSoftmax: 12, crossEntropy: 13, unpack24: 14, copyRows: 15, rotary: 16, groupTopK4: 17, compare: 18, softmaxKL: 19 };
 const tile = { rows: 4, cols: 8 };
 const call = (m: number, n: number, k: number, transA = false, transB = false): GemmCall => ({
   transA, transB, m, n, k, a: 1000, lda: transA ? m : k, b: 2_000_000, ldb: transB ? k : n, c: 9_000_000, ldc: n,

@@ -12,5 +12,5 @@ export const WRITES_WHOLE_OUTPUT: ReadonlySet<string> = new Set([
   "Permute", "Expand", "Slice", "Concat",
   "MatMul", "Gather", "GroupTopK", "Fill", "SparseMatMul24",
   "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad", "Abs",
-  "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "CausalSoftmax", "CausalSoftmaxGrad",
+  "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "SoftmaxKL", "SoftmaxKLGrad", "CausalSoftmax", "CausalSoftmaxGrad",
 ]);

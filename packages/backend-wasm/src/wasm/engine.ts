@@ -28,6 +28,7 @@ export interface TaskKinds {
   readonly rotary: number;
   readonly groupTopK4: number;
   readonly compare: number;
+  readonly softmaxKL: number;
 }
 
 /** Codes of the broadcasting Add/Mul kernel (BIN_* in assembly/binary.ts). */
@@ -145,6 +146,7 @@ export class WasmEngine {
       rotary: kernels.TASK_ROTARY.value as number,
       groupTopK4: kernels.TASK_GROUP_TOP_K4.value as number,
       compare: kernels.TASK_COMPARE.value as number,
+      softmaxKL: kernels.TASK_SOFTMAX_KL.value as number,
     };
     const code = (global: WebAssembly.Global) => global.value as number;
     this.binaryCodes = { add: code(kernels.BIN_ADD), mul: code(kernels.BIN_MUL), same: code(kernels.BIN_SAME), row: code(kernels.BIN_ROW), col: code(kernels.BIN_COL), scalar: code(kernels.BIN_SCALAR) };

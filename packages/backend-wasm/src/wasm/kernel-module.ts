@@ -35,6 +35,7 @@ export interface KernelExports {
   readonly TASK_ROTARY: WebAssembly.Global;
   readonly TASK_GROUP_TOP_K4: WebAssembly.Global;
   readonly TASK_COMPARE: WebAssembly.Global;
+  readonly TASK_SOFTMAX_KL: WebAssembly.Global;
   readonly CMP_LT: WebAssembly.Global;
   readonly CMP_LE: WebAssembly.Global;
   readonly CMP_EQ: WebAssembly.Global;

@@ -36,6 +36,8 @@ const kernels: KernelTable<TypedArray> = {
   Fill: fill,
   AdamWStep: adamwStep,
   Abs: fused.abs,
+  SoftmaxKL: fused.softmaxKL,
+  SoftmaxKLGrad: fused.softmaxKLGrad,
   Softmax: fused.softmax,
   SoftmaxGrad: fused.softmaxGrad,
   LogSoftmax: fused.logSoftmax,

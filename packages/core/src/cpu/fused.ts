@@ -16,6 +16,44 @@ export function abs(out: Info, [x]: readonly Info[]): void {
   for (let i = 0; i < o.length; i++) o[i] = Math.abs(a[i]);
 }
 
+/** The max of row [start, end) of x and log Σ e^((x − max)/T) (inv = 1/T), in doubles. */
+function scaledLogSumExp(x: TypedArray, start: number, end: number, inv: number): [number, number] {
+  let max = -Infinity;
+  for (let i = start; i < end; i++) if (x[i] > max) max = x[i];
+  let sum = 0;
+  for (let i = start; i < end; i++) sum += Math.exp((x[i] - max) * inv);
+  return [max, Math.log(sum)];
+}
+
+/** Per-row KL(softmax(t/T) ‖ softmax(s/T)) of [N, V] student s and teacher t; terms with p = 0 count 0. */
+export function softmaxKL(out: Info, [student, teacher]: readonly Info[], { temperature }: { temperature: number }): void {
+  const o = out.handle, s = student.handle, t = teacher.handle;
+  const v = width(student), inv = 1 / temperature;
+  for (let r = 0, start = 0; r < o.length; r++, start += v) {
+    const [mt, lt] = scaledLogSumExp(t, start, start + v, inv);
+    const [ms, ls] = scaledLogSumExp(s, start, start + v, inv);
+    let kl = 0;
+    for (let i = start; i < start + v; i++) {
+      const logP = (t[i] - mt) * inv - lt;
+      const p = Math.exp(logP);
+      if (p > 0) kl += p * (logP - ((s[i] - ms) * inv - ls));
+    }
+    o[r] = kl;
+  }
+}
+
+/** d/d student of SoftmaxKL: g · (q − p) / T per row. */
+export function softmaxKLGrad(out: Info, [grad, student, teacher]: readonly Info[], { temperature }: { temperature: number }): void {
+  const o = out.handle, g = grad.handle, s = student.handle, t = teacher.handle;
+  const v = width(student), inv = 1 / temperature;
+  for (let r = 0, start = 0; r < g.length; r++, start += v) {
+    const [mt, lt] = scaledLogSumExp(t, start, start + v, inv);
+    const [ms, ls] = scaledLogSumExp(s, start, start + v, inv);
+    const scale = g[r] * inv;
+    for (let i = start; i < start + v; i++) o[i] = scale * (Math.exp((s[i] - ms) * inv - ls) - Math.exp((t[i] - mt) * inv - lt));
+  }
+}
+
 export function softmax(out: Info, [x]: readonly Info[]): void {
   const o = out.handle, a = x.handle;
   rows(out, (s, e) => {

@@ -1,7 +1,7 @@
 import type { Backend } from "../backend.js";
 import { assertDType } from "../dtype.js";
 import { ShapeError } from "../errors.js";
-import { formatShape } from "../shape.js";
+import { formatShape, shapesEqual } from "../shape.js";
 import { runOp, type OpDef } from "../engine.js";
 import type { FusedName } from "./op-names.js";
 import type { Tensor } from "../tensor.js";
@@ -71,6 +71,31 @@ const softmaxCrossEntropyGradOp: OpDef<"SoftmaxCrossEntropyGrad"> = {
     if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`SoftmaxCrossEntropyGrad: gradient ${formatShape(g.shape)} must be [${rows}]`);
     return { shape: [...logits.shape], dtype: logits.dtype };
   },
+};
+
+/** Rows of SoftmaxKL's [N, V] student and teacher logits (one shape, one float dtype). @throws ShapeError, DTypeError */
+export function klShapes(op: string, student: Tensor, teacher: Tensor): number {
+  assertDType(op, "student logits", student.dtype, ["f32", "f64"]);
+  if (student.rank !== 2 || !shapesEqual(student.shape, teacher.shape) || teacher.dtype !== student.dtype) {
+    throw new ShapeError(`${op}: needs student and teacher logits [N, V] of one shape and dtype, got ${formatShape(student.shape)} ${student.dtype} and ${formatShape(teacher.shape)} ${teacher.dtype}`);
+  }
+  return student.shape[0];
+}
+
+const softmaxKLGradOp: OpDef<"SoftmaxKLGrad"> = {
+  name: "SoftmaxKLGrad",
+  infer: ([g, student, teacher]) => {
+    const rows = klShapes("SoftmaxKLGrad", student, teacher);
+    if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`SoftmaxKLGrad: gradient ${formatShape(g.shape)} must be [${rows}]`);
+    return { shape: [...student.shape], dtype: student.dtype };
+  },
+};
+
+/** Per-row KL(softmax(teacher/T) ‖ softmax(student/T)) of [N, V] logits in one pass; the teacher gets no gradient. */
+export const softmaxKLOp: OpDef<"SoftmaxKL"> = {
+  name: "SoftmaxKL",
+  infer: ([student, teacher]) => ({ shape: [klShapes("SoftmaxKL", student, teacher)], dtype: student.dtype }),
+  vjp: (g, [student, teacher], _y, attrs) => [runOp(softmaxKLGradOp, [g, student, teacher], attrs), null],
 };
 
 /** Per-row cross-entropy of [N, V] logits in one pass (no log-probability tensor); its gradient is softmax − onehot. */

@@ -21,7 +21,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
 export const FUSED = [
   "Abs", "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
   "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep", "CausalSoftmax", "CausalSoftmaxGrad",
-  "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary",
+  "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary", "SoftmaxKL", "SoftmaxKLGrad",
 ] as const;
 export type FusedName = (typeof FUSED)[number];
 
@@ -84,6 +84,13 @@ export interface OpAttrs {
   SoftmaxCrossEntropyGrad: { ignoreIndex: number };
   /** In place (see `InPlaceKernel`): targets (param, m, v), inputs (grad[, mask u8]). */
   AdamWStep: AdamWStepAttrs;
+  /**
+   * Inputs: (student logits [N, V], teacher logits [N, V]) → per-row KL(p ‖ q) [N] with p = softmax(teacher/T),
+   * q = softmax(student/T): Σ_v p (log p − log q), a term with p = 0 counting 0.
+   */
+  SoftmaxKL: { temperature: number };
+  /** Inputs: (gradient [N], student logits, teacher logits) → g · (q − p) / T, the gradient w.r.t. the student's logits. */
+  SoftmaxKLGrad: { temperature: number };
   /** Scores [..., T, T] → softmax(scale·scores) per row i with columns j > i at probability 0 (attention rows). */
   CausalSoftmax: { scale: number };
   /** Inputs: (gradient, output y) → scale · y ⊙ (g − Σ_j g⊙y). */
