@@ -4,7 +4,7 @@ import { jsonlLogger, METHODS, train, type TrainerEvent, type TrainResult } from
 import { exportCompressed24 } from "../export-compressed.js";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
 import { progressReporter, type ProgressMode } from "../progress.js";
-import { withPruneDefaults } from "../trainer-defaults.js";
+import { withPruneDefaults, withTeacherDistill } from "../trainer-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
@@ -40,7 +40,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
   const registry = options.registry ?? createCliRegistry();
   const settings = await loadSettings(pruneSettings, "prune", options.config, options.set ?? [], {
     "data.corpus": options.corpus, "data.separator": options.separator, "trainer.method": options.method, "trainer.steps": options.steps,
-  }, { "data.corpus": "--corpus <name|path>", "trainer.method": `--method <${METHODS.join("|")}>` }, (config) => ({ ...config, trainer: withPruneDefaults((config.trainer ?? {}) as Record<string, unknown>) }));
+  }, { "data.corpus": "--corpus <name|path>", "trainer.method": `--method <${METHODS.join("|")}>` }, (config) => ({ ...config, trainer: withPruneDefaults(withTeacherDistill((config.trainer ?? {}) as Record<string, unknown>, options.teacher)) }));
   prepareRunFolder(options.out, options);
   const backend = await useBackend(options.backend, registry);
   const { model: student, tokenizer } = await loadModelFolder(options.model, registry, { backend });
