@@ -36,6 +36,12 @@ describe("mask kernels in WebAssembly", () => {
   const backends = wasmBackendsForTests();
   const both = () => [backends.single, backends.pool];
 
+  it("Neg: -x bit for bit (-0 for 0, ±Infinity swapped, NaN kept), a tail of 3", () => {
+    const x = Float32Array.from(drawn(40003, 9, [...SPECIAL, NaN]));
+    const expected = run(cpu, "Neg", [[x, [40003], "f32"]], [40003], "f32");
+    for (const backend of both()) expect(differences(run(backend, "Neg", [[x, [40003], "f32"]], [40003], "f32"), expected)).toEqual([]);
+  });
+
   it("Abs: |x| with +0 for -0 and NaN kept, a tail of 3", () => {
     const x = Float32Array.from(drawn(40003, 1, [...SPECIAL, NaN]));
     const expected = Float32Array.from(x, Math.abs);

@@ -72,5 +72,13 @@ export function createBinaryKernels(engine: WasmEngine, fallback: KernelTable<Ty
       runBinary(engine, op, pattern, out, full.handle as Float32Array, other.handle as Float32Array);
     };
   };
-  return { Add: make("Add", engine.binaryCodes.add), Mul: make("Mul", engine.binaryCodes.mul) } as Partial<KernelTable<TypedArray>>;
+  // Neg as x · (−1): the same bits as −x (−0 for 0, ±Infinity swapped, NaN stays NaN). core's `sub` is
+  // add(a, neg(b)), and a straight-through mask subtracts every sparse weight each forward.
+  const minusOne = Float32Array.of(-1);
+  const neg: Kernel<unknown, TypedArray> = (out: Info, inputs: readonly Info[], attrs: unknown) => {
+    const [x] = inputs as [Info];
+    if (out.dtype !== "f32" || x.dtype !== "f32" || out.handle.length < MIN_ELEMENTS) return (fallback.Neg as Kernel<unknown, TypedArray>)(out, inputs, attrs);
+    runBinary(engine, engine.binaryCodes.mul, { mode: "scalar" }, out, x.handle as Float32Array, minusOne);
+  };
+  return { Add: make("Add", engine.binaryCodes.add), Mul: make("Mul", engine.binaryCodes.mul), Neg: neg } as Partial<KernelTable<TypedArray>>;
 }
