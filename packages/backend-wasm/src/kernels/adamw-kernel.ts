@@ -1,5 +1,5 @@
 import type { AdamWStepAttrs, AdamWStepMode, BufferInfo, InPlaceKernel, KernelTable, TypedArray } from "@adaptive-sparse/core";
-import { TASK_FIELDS, type WasmEngine } from "../wasm/engine.js";
+import { TASK_FIELDS, type RowOperand, type WasmEngine } from "../wasm/engine.js";
 import { splitRange } from "./gemm-plan.js";
 
 type Info = BufferInfo<TypedArray>;
@@ -43,9 +43,11 @@ export function createAdamWStepKernel(engine: WasmEngine, fallback: KernelTable<
     const e = mask ? (mask.handle as Uint8Array) : null;
     // The moments are read and written only by the Adam modes (SGD leaves them as they are).
     const moments = mode === "sgd" ? "in" : "inout";
-    const arrays = [[p, "inout"], [mu, moments], [nu, moments], [g, "in"], [scalars, "in"], ...(e ? [[e, "in"] as const] : [])] as const;
-    engine.place(arrays, ([pp, pm, pv, pg, ps, pe]) => {
-      const pieces = splitRange(size, engine.threads * 2, 2, MIN_TASK_ELEMENTS);
+    // Elementwise, so host arrays are placed a slice at a time: a GPT-2 124M step's wte (38.6M parameters) has
+    // 616 MB of host-array state, which whole did not fit beside a full memory and ran in JavaScript (1.1 s).
+    const operands: RowOperand[] = [[p, "inout", 1], [mu, moments, 1], [nu, moments, 1], [g, "in", 1], [scalars, "in", 0], ...(e ? [[e, "in", 1] as RowOperand] : [])];
+    engine.placeRows(size, operands, ([pp, pm, pv, pg, ps, pe], _first, slice) => {
+      const pieces = splitRange(slice, engine.threads * 2, 2, MIN_TASK_ELEMENTS);
       const tasks = new Int32Array(pieces.length * TASK_FIELDS);
       pieces.forEach(([first, count], t) => tasks.set([engine.kinds.adamw, codes[mode], first, count, pp!, pm!, pv!, pg!, e ? pe! : 0, ps!], t * TASK_FIELDS));
       engine.runTasks(tasks);

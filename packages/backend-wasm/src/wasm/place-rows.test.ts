@@ -1,6 +1,7 @@
 import { createCpuBackend, type BufferInfo, type DType, type Kernel, type TypedArray } from "@adaptive-sparse/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { createBinaryKernels } from "../kernels/binary-kernel.js";
+import { createAdamWStepKernel } from "../kernels/adamw-kernel.js";
 import { createCausalSoftmaxKernels } from "../kernels/causal-softmax-kernel.js";
 import { createCrossEntropyKernels } from "../kernels/cross-entropy-kernel.js";
 import { createRowwiseKernels } from "../kernels/rowwise-kernel.js";
@@ -86,6 +87,23 @@ describe("placeRows: row-wise kernels on host arrays larger than its slice", asy
       const [sum, sumSliced] = wholeAndSliced("Add", () => info(new Float32Array(rows * width), [rows, width]), [x, other], {});
       expect(Array.from(sumSliced)).toEqual(Array.from(sum));
       expect(sum[rows * width - 1]).toBe(Math.fround(x.handle[rows * width - 1]! + other.handle[other.handle.length - 1]!));
+    }
+  });
+
+  it("gives the same bits sliced as whole: AdamWStep in place, with a mask and without (an odd size: the pairs' tail)", () => {
+    const adamw = createAdamWStepKernel(engine, cpu);
+    const size = 40001;
+    const mask = Uint8Array.from({ length: size }, (_, i) => (i * 7) % 3 === 0 ? 0 : 1);
+    for (const [mode, withMask] of [["gradient", true], ["textbook", false]] as const) {
+      const results = [Number.POSITIVE_INFINITY, 1000].map((chunk) => {
+        engine.hostChunkBytes = chunk;
+        const [p, m, v] = [random(size, 7), random(size, 8).map(Math.abs), random(size, 9).map(Math.abs)];
+        const attrs = { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, decay: 0.01, step: 3, mode };
+        adamw([info(p, [size]), info(m, [size]), info(v, [size])], [info(random(size, 10), [size]), ...(withMask ? [info(mask, [size], "u8")] : [])], attrs);
+        return [p, m, v];
+      });
+      engine.hostChunkBytes = 32 * 2 ** 20;
+      results[0]!.forEach((whole, i) => expect(Array.from(results[1]![i]!), `${mode} operand ${i}`).toEqual(Array.from(whole)));
     }
   });
 });
