@@ -17,3 +17,16 @@ describe("profile-step: bad arguments name the flag and what it takes", () => {
     expect(stderr).toContain(message);
   });
 });
+
+const astScript = fileURLToPath(new URL("./ast-step.mjs", import.meta.url));
+
+describe("ast-step: bad arguments name the flag and what it takes", () => {
+  it.each([
+    [["--steps", "0"], 'ast-step: --steps is "0"; use a whole number >= 1'],
+    [["--steps", "two"], 'ast-step: --steps is "two"; use a whole number >= 1'],
+  ])("%j", (args, message) => {
+    const { status, stderr } = spawnSync(process.execPath, [astScript, ...args], { encoding: "utf8" });
+    expect(status).not.toBe(0);
+    expect(stderr).toContain(message);
+  });
+});
