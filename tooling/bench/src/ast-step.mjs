@@ -1,3 +1,4 @@
+/* global performance */
 // The AST step that pruning GPT-2 124M on the CPU repeats, through the trainer itself (masks, straight-through
 // weights, λ-decayed AdamW, and with --distill the teacher's forward and the KL loss), and a mask refresh's cost:
 //   node --experimental-wasm-relaxed-simd tooling/bench/src/ast-step.mjs [--distill] [--steps N] [--threads N]
