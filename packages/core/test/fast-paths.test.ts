@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { abs, cast, createCpuBackend, sum, tensor } from "../src/index.js";
+import { Generator, abs, cast, createCpuBackend, rand, randn, sum, tensor } from "../src/index.js";
 
 // The cpu kernels' fast paths give what the element-by-element definitions gave, bit for bit.
 describe("cpu fast paths", () => {
@@ -49,5 +49,17 @@ describe("cpu fast paths", () => {
     let all = 0;
     for (const v of data) all += Math.fround(v);
     expect(sum(x).dataSync()[0]).toBe(Math.fround(all));
+  });
+});
+
+describe("rand and randn take a seed", () => {
+  const backend = createCpuBackend();
+  it("as tfjs does: seed s is new Generator(s); distinct seeds give distinct tensors; a seed and a generator together are an error", () => {
+    const a = Array.from(randn([5], { backend, seed: 1 }).dataSync());
+    expect(a).toEqual(Array.from(randn([5], { backend, generator: new Generator(1) }).dataSync()));
+    expect(a).not.toEqual(Array.from(randn([5], { backend, seed: 2 }).dataSync()));
+    expect(Array.from(rand([3], { backend, seed: 7 }).dataSync())).toEqual(Array.from(rand([3], { backend, generator: new Generator(7) }).dataSync()));
+    expect(() => randn([2], { backend, seed: 1, generator: new Generator(1) })).toThrow("rand/randn: pass a seed or a generator, not both (a generator carries its own seed)");
+    expect(() => rand([2], { backend, seed: 0.5 })).toThrow("rand/randn: seed must be an integer, got 0.5");
   });
 });

@@ -1,6 +1,6 @@
 import type { Backend } from "../backend.js";
 import { dtypeOfArray, typedArrayFor, type DType, type TypedArray } from "../dtype.js";
-import { ShapeError } from "../errors.js";
+import { ConfigError, ShapeError } from "../errors.js";
 import { fillOn, fromHost, getDefaultBackend } from "../engine.js";
 import { Generator } from "../random.js";
 import { formatShape, sizeOf, type Shape } from "../shape.js";
@@ -84,17 +84,21 @@ export function arange(start: number, end?: number, step = 1, options: CreateOpt
 
 export interface RandomOptions extends CreateOptions {
   generator?: Generator;
+  /** Shorthand for `generator: new Generator(seed)` (tfjs's `seed` argument); not with `generator`. */
+  seed?: number;
 }
 
 function random(shape: Shape, options: RandomOptions, sample: (g: Generator) => number): Tensor {
-  const generator = options.generator ?? new Generator(0);
+  if (options.seed !== undefined && options.generator) throw new ConfigError("rand/randn: pass a seed or a generator, not both (a generator carries its own seed)");
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new ConfigError(`rand/randn: seed must be an integer, got ${options.seed}`);
+  const generator = options.generator ?? new Generator(options.seed ?? 0);
   const dtype = options.dtype ?? "f32";
   const values = typedArrayFor(dtype, sizeOf(shape));
   for (let i = 0; i < values.length; i++) values[i] = sample(generator);
   return finish(fromHost(options.backend ?? getDefaultBackend(), values, shape, dtype), options);
 }
 
-/** Uniform in [0, 1) from a seeded generator (seed 0 when none is given). */
+/** Uniform in [0, 1) from a seeded generator (`generator`, or `seed`; seed 0 when neither is given). */
 export const rand = (shape: Shape, options: RandomOptions = {}): Tensor => random(shape, options, (g) => g.uniform());
-/** Standard normal from a seeded generator (seed 0 when none is given). */
+/** Standard normal from a seeded generator (`generator`, or `seed`; seed 0 when neither is given). */
 export const randn = (shape: Shape, options: RandomOptions = {}): Tensor => random(shape, options, (g) => g.normal());
