@@ -1,4 +1,4 @@
-import { NonFiniteError, ShapeError, type SparseError } from "@adaptive-sparse/core";
+import { NonFiniteError, ShapeError, groupTopKNaNMessage, type SparseError } from "@adaptive-sparse/core";
 import { ERROR_CODES } from "./programs/errors.js";
 import { COPY_DST, COPY_SRC, STORAGE } from "./usage.js";
 
@@ -31,7 +31,7 @@ export class DeferredErrors {
       case ERROR_CODES.crossEntropyTarget:
         return new ShapeError(`SoftmaxCrossEntropy: target ${b | 0} at row ${a} is out of range for ${c} classes (valid: 0..${c - 1}, or the ignoreIndex) ${note}`);
       case ERROR_CODES.topKNaN:
-        return new NonFiniteError(`GroupTopK: score at row ${a}, column ${b} is NaN; masks need finite scores ${note}`);
+        return new NonFiniteError(`${groupTopKNaNMessage(a!, b!)} ${note}`);
       default:
         return new ShapeError(`a kernel reported an unknown error code ${code} ${note}`);
     }

@@ -40,6 +40,11 @@ export class DisposedError extends SparseError {
   }
 }
 
+/** GroupTopK's message for a NaN score, worded once for every backend's kernel. */
+export function groupTopKNaNMessage(row: number, column: number): string {
+  return `GroupTopK: score at row ${row}, column ${column} is NaN; masks need finite scores`;
+}
+
 /** Autograd misuse: backward on a non-scalar without a gradient, or through a freed graph. */
 export class GradError extends SparseError {
   constructor(message: string) {

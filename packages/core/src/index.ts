@@ -2,7 +2,7 @@
  * @adaptive-sparse/core: tensors with reverse-mode autograd, the Backend contract, the reference cpu
  * backend and the plugin registry. Zero runtime dependencies.
  */
-export { SparseError, ShapeError, DTypeError, DisposedError, GradError, NonFiniteError, UnknownPluginError, DuplicatePluginError, ConfigError, BackendError } from "./errors.js";
+export { SparseError, ShapeError, DTypeError, DisposedError, GradError, NonFiniteError, UnknownPluginError, DuplicatePluginError, ConfigError, BackendError, groupTopKNaNMessage } from "./errors.js";
 export type { DType, TypedArray } from "./dtype.js";
 export { DTYPES, typedArrayFor, bytesPerElement, isFloat } from "./dtype.js";
 export type { Shape, BroadcastRead } from "./shape.js";

@@ -1,4 +1,4 @@
-import { NonFiniteError, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
+import { NonFiniteError, groupTopKNaNMessage, type BufferInfo, type Kernel, type KernelTable, type TypedArray } from "@adaptive-sparse/core";
 import type { WasmEngine } from "../wasm/engine.js";
 import { runRowTasks } from "./row-tasks.js";
 
@@ -41,7 +41,7 @@ export function createGroupTopKKernel(engine: WasmEngine, fallback: KernelTable<
     });
     if (firstNaN >= 0) {
       const width = scores.shape[scores.shape.length - 1]!;
-      throw new NonFiniteError(`GroupTopK: score at row ${Math.floor(firstNaN / width)}, column ${firstNaN % width} is NaN; masks need finite scores`);
+      throw new NonFiniteError(groupTopKNaNMessage(Math.floor(firstNaN / width), firstNaN % width));
     }
   };
 }

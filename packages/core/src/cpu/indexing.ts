@@ -1,6 +1,6 @@
 import type { BufferInfo } from "../backend.js";
 import type { TypedArray } from "../dtype.js";
-import { NonFiniteError, ShapeError } from "../errors.js";
+import { NonFiniteError, ShapeError, groupTopKNaNMessage } from "../errors.js";
 
 type Info = BufferInfo<TypedArray>;
 
@@ -48,7 +48,7 @@ export function groupTopK(out: Info, [scores]: readonly Info[], { n, m }: { n: n
   for (let g = 0; g < s.length; g += m) {
     for (let i = 0; i < m; i++) {
       if (Number.isNaN(s[g + i])) {
-        throw new NonFiniteError(`GroupTopK: score at row ${Math.floor((g + i) / width)}, column ${(g + i) % width} is NaN; masks need finite scores`);
+        throw new NonFiniteError(groupTopKNaNMessage(Math.floor((g + i) / width), (g + i) % width));
       }
     }
     for (let i = 0; i < m; i++) {
