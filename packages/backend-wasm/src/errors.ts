@@ -5,7 +5,7 @@ import { SparseError } from "@adaptive-sparse/core";
  * `SparseError.isInstance` recognises them and `code` is stable across versions.
  */
 
-/** An operation needs more WebAssembly memory than a wasm32 module can address (2 GiB here). */
+/** An operation needs more WebAssembly memory than a wasm32 module can address (4 GiB). */
 export class WasmMemoryError extends SparseError {
   constructor(message: string) {
     super("E_WASM_MEMORY", message);

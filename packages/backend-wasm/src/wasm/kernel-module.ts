@@ -68,12 +68,8 @@ export interface KernelExports {
   readonly ROW_ABS: WebAssembly.Global;
 }
 
-/**
- * Largest memory the modules declare (pages of 64 KiB): 2 GiB keeps every pointer a positive i32. 4 GiB was
- * tried (session 13): GPT-2 124M's plain step peaked 1.10× PyTorch's memory instead of 1.27×, but its AST step
- * ran about a second slower (8.7-9.6 s against 6.6-8.1 s, tooling/bench/src/ast-step.mjs), so it was not kept.
- */
-export const MAXIMUM_PAGES = 32768;
+/** Largest memory the modules declare (pages of 64 KiB): 4 GiB, all wasm32 addresses (see scripts/build-wasm.mjs). */
+export const MAXIMUM_PAGES = 65536;
 
 /** Which build: for a shared memory (worker pool) or not, with relaxed SIMD (fused multiply-add) or not. */
 export interface KernelVariant {

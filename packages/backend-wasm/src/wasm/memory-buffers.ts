@@ -23,7 +23,7 @@ export const freshBufferFill: { byte: number | null } = { byte: null };
  * read and write them where they are, with no copy in or out (a GELU of a [16, 128, 1024] activation spent
  * more time in its two copies than in its arithmetic), and one buffer has one copy in the process, not a
  * host array plus a resident twin. The cpu kernels see ordinary typed arrays. A shared memory never detaches
- * its buffer when it grows, so the views stay valid. When the memory is full (wasm32 addresses 2 GiB here,
+ * its buffer when it grows, so the views stay valid. When the memory is full (wasm32 addresses 4 GiB,
  * less the headroom the kernels need) a buffer is an ordinary host array, which the kernels copy.
  *
  * A buffer is zero-filled (the backend contract) lazily: alloc leaves its bytes as they are and notes it;
