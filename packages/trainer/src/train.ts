@@ -54,6 +54,18 @@ function optimizerFactory(config: TrainerConfig, ctx: Pick<RunContext, "student"
  * });
  */
 export async function train<M extends CausalLM>(options: TrainOptions<M>): Promise<TrainResult<M>> {
+  // The optimizer's moments (twice the parameters' bytes: about 1 GB for GPT-2 124M) belong to the run, as a
+  // PyTorch optimizer that goes out of scope: freed when it ends, however it ends. They used to stay alive, so
+  // every further run in a process had that much less memory (and, on the wasm backend, a fragmented heap).
+  const run: { ctx: RunContext | null } = { ctx: null };
+  try {
+    return await trainRun(options, run);
+  } finally {
+    run.ctx?.optimizer.dispose();
+  }
+}
+
+async function trainRun<M extends CausalLM>(options: TrainOptions<M>, run: { ctx: RunContext | null }): Promise<TrainResult<M>> {
   const started = performance.now();
   const registry = options.registry ?? createDefaultRegistry();
   const { student, data } = options;
@@ -82,6 +94,7 @@ export async function train<M extends CausalLM>(options: TrainOptions<M>): Promi
     }
     if (sparse) enableSlorbOn(config, sparse);
     ctx.optimizer = ctx.createOptimizer();
+    run.ctx = ctx; // from here on the run owns an optimizer (IMP replaces it per round, disposing the old one)
     const sampler = tapSampler(data.train!);
     const startStep = loaded ? restoreTrainerCheckpoint(loaded, ctx, hooks, sampler) : 0;
     const losses = createLossComputer(plugins.losses!, student, teacher, teacherPlacement);

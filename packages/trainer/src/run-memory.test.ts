@@ -1,0 +1,35 @@
+import { memory } from "@adaptive-sparse/core";
+import { describe, expect, it } from "vitest";
+import type { TrainerConfigInput } from "./config.js";
+import { VALIDATION_TOKENS, modelFrom, pretrainedWeights, sampler } from "./test-helpers.js";
+import { train } from "./train.js";
+
+const lr = { options: { max: 1e-2, min: 1e-3, warmupSteps: 2 } };
+
+// A run's optimizer moments, masks, M₀ copies and loss state are the run's: a process that runs several prunes
+// (the example app, a sweep) must not keep one run's tensors into the next. The optimizer's moments (twice the
+// parameters' bytes) used to stay alive after every run.
+describe("train frees what a run made", () => {
+  it.each<[string, TrainerConfigInput]>([
+    ["dense", { method: "dense" }],
+    ["naive", { method: "naive", refresh: { every: 4 } }],
+    ["gmp", { method: "gmp", gmp: { every: 4 } }],
+    ["imp", { method: "imp" }],
+    ["one-shot", { method: "one-shot" }],
+    ["ast with distillation and SLoRB", { method: "ast", refresh: { every: 4 }, decay: { options: { max: 0.1, rampSteps: 6 } }, distill: {}, slorb: { k: 16 } }],
+  ])("%s: with the student and teacher disposed, the same tensors are alive as before the run", async (_name, config) => {
+    const weights = await pretrainedWeights();
+    const before = memory().tensors;
+    const student = modelFrom(weights);
+    const teacher = modelFrom(weights); // it builds its own caches (positions, causal masks) in its first forward
+    await train({
+      config: { steps: 12, lr, ...config },
+      student,
+      teacher,
+      data: { train: sampler(), validation: { val: VALIDATION_TOKENS } },
+    });
+    student.dispose();
+    teacher.dispose();
+    expect(memory().tensors).toBe(before);
+  });
+});
