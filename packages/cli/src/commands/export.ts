@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
 import type { Registry } from "@adaptive-sparse/core";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
 import { exportCompressed24 } from "../export-compressed.js";
@@ -22,13 +24,26 @@ export interface ExportOptions {
  * (2:4 values + indices; the weights must already be 2:4, e.g. the output of `prune`).
  */
 export async function exportModel(options: ExportOptions): Promise<void> {
+  // Flags first: a bad one should not wait for a model to load (seconds for GPT-2 124M).
+  if (options.format !== "hf" && options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);
+  if (options.dtype && !["f32", "f16"].includes(options.dtype)) throw new CliError(`--dtype "${options.dtype}" is not supported; valid: f32, f16`);
+  if (options.dtype && options.format === "compressed24") {
+    throw new CliError(`--dtype sets the weight storage of --format hf; compressed24 keeps f32 values and 4-bit positions (leave --dtype out)`);
+  }
   const backend = await useBackend(options.backend, options.registry);
   const folder = await loadModelFolder(options.model, options.registry, { backend });
-  if (options.dtype && !["f32", "f16"].includes(options.dtype)) throw new CliError(`--dtype "${options.dtype}" is not supported; valid: f32, f16`);
-  if (options.format === "hf") return saveModelFolder(options.out, folder, { dtype: options.dtype === "f16" ? "F16" : "F32" });
-  if (options.format !== "compressed24") throw new CliError(`--format "${options.format}" is not supported; valid formats: hf, compressed24`);
+  if (options.format === "hf") {
+    await saveModelFolder(options.out, folder, { dtype: options.dtype === "f16" ? "F16" : "F32" });
+    const { model_type: family } = JSON.parse(readFileSync(join(options.out, "config.json"), "utf8")) as { model_type: string };
+    const bytes = readdirSync(options.out).reduce((total, name) => total + statSync(join(options.out, name)).size, 0);
+    console.log(`export: wrote ${options.out} (Hugging Face ${family} folder, ${options.dtype ?? "f32"} weights, ${megabytes(bytes)})`);
+    return;
+  }
   // The zeros of a pruned model are its mask; compress24 checks that no group keeps more than 2.
   const layers = sparsify(folder.model);
   for (const { layer } of layers) tidy(() => layer.setMask(eq(eq(layer.weight, 0), 0)));
   await exportCompressed24(options.out, { model: folder.model, layers }, folder.tokenizer);
+  console.log(`export: wrote ${options.out} (compressed 2:4, ${layers.length} sparse layers, ${megabytes(statSync(options.out).size)})`);
 }
+
+const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

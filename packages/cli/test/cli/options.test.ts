@@ -33,6 +33,8 @@ describe("flag values: a bad one names the flag and the expected form; nothing r
     [["generate", "-m", "nowhere", "-n", "ten"], "error: option '-n, --tokens <n>' argument 'ten' is invalid. Expected a whole number ≥ 1, e.g. -n 100."],
     [["bench", "-m", "nowhere", "--batch-size", "2x"], "error: option '--batch-size <n>' argument '2x' is invalid. Expected a whole number ≥ 1, e.g. --batch-size 8."],
     [["export", "-m", "nowhere", "--format", "hf", "-o", "x", "--dtype", "bf16"], "error: option '--dtype <dtype>' argument 'bf16' is invalid. Allowed choices are f32, f16."],
+    // Checked before the model loads ("nowhere" is never read).
+    [["export", "-m", "nowhere", "--format", "compressed24", "-o", "x", "--dtype", "f16"], "adaptive-sparse: --dtype sets the weight storage of --format hf; compressed24 keeps f32 values and 4-bit positions (leave --dtype out)"],
   ])("%j", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(1);

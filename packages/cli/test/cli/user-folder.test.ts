@@ -1,6 +1,6 @@
 // Issue 16 acceptance 2: a user-like Hugging Face GPT-2 folder (with a tokenizer.json) and one .txt corpus,
 // `prune` with only -m, --method, --corpus, --steps, -o; then eval --nm 2:4, export and report.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bpeToHfJson, loadSotu } from "@adaptive-sparse/data";
@@ -41,9 +41,15 @@ describe("a user's own GPT-2 folder and text file, end to end", async () => {
   });
 
   it("export (hf and compressed24) and report", async () => {
-    expect((await runCli(["export", "-m", join(out, "model"), "--format", "hf", "-o", join(root, "export-hf")])).code).toBe(0);
+    const hf = await runCli(["export", "-m", join(out, "model"), "--format", "hf", "-o", join(root, "export-hf")]);
+    expect(hf.code).toBe(0);
     expect(existsSync(join(root, "export-hf/tokenizer.json"))).toBe(true);
-    expect((await runCli(["export", "-m", join(out, "model"), "--format", "compressed24", "-o", join(root, "model-24.safetensors")])).code).toBe(0);
+    const folderBytes = ["config.json", "model.safetensors", "tokenizer.json"].reduce((total, name) => total + statSync(join(root, "export-hf", name)).size, 0);
+    expect(hf.stdout).toBe(`export: wrote ${join(root, "export-hf")} (Hugging Face gpt2 folder, f32 weights, ${(folderBytes / 1e6).toFixed(1)} MB)\n`);
+    const packed = await runCli(["export", "-m", join(out, "model"), "--format", "compressed24", "-o", join(root, "model-24.safetensors")]);
+    expect(packed.code).toBe(0);
+    const packedBytes = statSync(join(root, "model-24.safetensors")).size;
+    expect(packed.stdout).toBe(`export: wrote ${join(root, "model-24.safetensors")} (compressed 2:4, 16 sparse layers, ${(packedBytes / 1e6).toFixed(1)} MB)\n`);
     const report = await runCli(["report", out]);
     expect(report.code).toBe(0);
     expect(existsSync(join(out, "report.html"))).toBe(true);
