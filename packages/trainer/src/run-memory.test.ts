@@ -33,3 +33,28 @@ describe("train frees what a run made", () => {
     expect(memory().tensors).toBe(before);
   });
 });
+
+describe("the teacher's forward", () => {
+  it("leaves only its logits alive while the student runs (its intermediates are freed at once)", async () => {
+    const weights = await pretrainedWeights();
+    const student = modelFrom(weights);
+    const teacher = modelFrom(weights);
+    const alive: { teacher: number; student: number }[] = [];
+    const teacherForward = teacher.forward.bind(teacher);
+    const studentForward = student.forward.bind(student);
+    teacher.forward = (idx) => (alive.push({ teacher: memory().tensors, student: -1 }), teacherForward(idx));
+    student.forward = (idx) => (alive.length && (alive[alive.length - 1]!.student = memory().tensors), studentForward(idx));
+    await train({
+      config: { method: "ast", steps: 3, lr, decay: { options: { max: 0.1, rampSteps: 2 } }, distill: {}, eval: { every: 0 } },
+      student,
+      teacher,
+      data: { train: sampler(), validation: {} },
+    });
+    expect(alive).toHaveLength(3);
+    // The teacher's [B, T, V] logits, and in its first forward the length caches it keeps (positions, one causal
+    // mask per layer: 3 for the 2-layer test model).
+    expect(alive.map((step) => step.student - step.teacher)).toEqual([4, 1, 1]);
+    student.dispose();
+    teacher.dispose();
+  });
+});
