@@ -46,8 +46,8 @@ export function createLossComputer(losses: ResolvedLosses, student: CausalLM, te
   return {
     compute(idx, targets) {
       // The teacher first, in its own scope: only its logits (and captured hidden states) outlive its forward.
-      // Left to the step's tidy, its intermediates (about 4 GB for GPT-2 124M at 2×1024) stayed alive through
-      // the student's forward and backward.
+      // Left to the step's tidy, its intermediates (about 4 GB for GPT-2 124M at 2×1024) would live through the
+      // student's forward and backward.
       let teacherLogits: Tensor | undefined;
       if (losses.needsTeacher && teacher) {
         const out = noGrad(() =>

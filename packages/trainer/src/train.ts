@@ -55,8 +55,8 @@ function optimizerFactory(config: TrainerConfig, ctx: Pick<RunContext, "student"
  */
 export async function train<M extends CausalLM>(options: TrainOptions<M>): Promise<TrainResult<M>> {
   // The optimizer's moments (twice the parameters' bytes: about 1 GB for GPT-2 124M) belong to the run, as a
-  // PyTorch optimizer that goes out of scope: freed when it ends, however it ends. They used to stay alive, so
-  // every further run in a process had that much less memory (and, on the wasm backend, a fragmented heap).
+  // PyTorch optimizer that goes out of scope: freed when it ends, however it ends, so that a process can run
+  // prune after prune without each run's moments staying behind.
   const run: { ctx: RunContext | null } = { ctx: null };
   try {
     return await trainRun(options, run);
