@@ -7,6 +7,8 @@ import { describe, expect, it } from "vitest";
 import { loadGpt2 } from "./gpt2-model.js";
 import { createModel, loadModel, saveModel } from "./load-model.js";
 import { MODEL_FAMILIES } from "./model-families.js";
+import { readSafetensors } from "./safetensors-read.js";
+import { writeSafetensors } from "./safetensors-write.js";
 
 const fixtures = join(import.meta.dirname, "../fixtures");
 const folder = join(fixtures, "hf-gpt2");
@@ -68,6 +70,40 @@ describe("model-family table and loadModel", () => {
       await expect(loadModel(dir)).rejects.toThrow(/loadModel: .*config\.json: model_type "falcon" is not supported; supported model_type values: "gpt2" \(GPT2LMHeadModel, GPT2Model\), "llama" \(LlamaForCausalLM, LlamaModel\), "mistral" .*"qwen2" .*"opt" \(OPTForCausalLM, OPTModel\)/);
       writeFileSync(join(dir, "config.json"), "[1, 2]");
       await expect(loadModel(dir)).rejects.toThrow(/loadModel: .*config\.json holds \[1,2\], not a JSON object/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads a GPT-2 checkpoint split into shards by model.safetensors.index.json (the same logits as one file)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "load-model-shards-"));
+    try {
+      cpSync(join(folder, "config.json"), join(dir, "config.json"));
+      const whole = await readSafetensors(join(folder, "model.safetensors"));
+      const names = [...whole.keys()];
+      const halves = [names.slice(0, names.length >> 1), names.slice(names.length >> 1)];
+      const weightMap: Record<string, string> = {};
+      for (const [i, half] of halves.entries()) {
+        const file = `model-0000${i + 1}-of-00002.safetensors`;
+        await writeSafetensors(join(dir, file), new Map(half.map((name) => [name, whole.get(name)!])));
+        for (const name of half) weightMap[name] = file;
+      }
+      writeFileSync(join(dir, "model.safetensors.index.json"), JSON.stringify({ metadata: {}, weight_map: weightMap }));
+      const backend = createCpuBackend();
+      const sharded = await loadModel(dir, { backend });
+      const single = await loadModel(folder, { backend });
+      expect(await logitsOf(sharded, backend)).toEqual(await logitsOf(single, backend));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("a GPT-2 folder with only pytorch_model.bin is told to save safetensors", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "load-model-bin-"));
+    try {
+      cpSync(join(folder, "config.json"), join(dir, "config.json"));
+      writeFileSync(join(dir, "pytorch_model.bin"), "not read");
+      await expect(loadModel(dir)).rejects.toThrow(/no model.safetensors or model.safetensors.index.json in .*pytorch_model.bin is not read: save the model with safetensors/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,6 +5,8 @@ import { StateDictError } from "./errors.js";
 import { readConfigJson } from "./hf-config.js";
 import type { Float32Tensor } from "./hf-gpt2.js";
 import { MODEL_FAMILIES, type ModelFamily } from "./model-families.js";
+import { checkpointFiles } from "./checkpoint-files.js";
+import type { LoadedTensor } from "./safetensors-dtypes.js";
 import { readSafetensors } from "./safetensors-read.js";
 import { writeSafetensors } from "./safetensors-write.js";
 
@@ -41,10 +43,12 @@ export function createModel(modelType: string, config: unknown, options: { backe
 }
 
 /**
- * Loads a Hugging Face model folder (`config.json` + `model.safetensors`) as the `CausalLM` of its family
- * (picked by `config.json`'s `model_type` in {@link MODEL_FAMILIES}), with its weights on `options.backend`.
+ * Loads a Hugging Face model folder (`config.json` + `model.safetensors`, or shards named by
+ * `model.safetensors.index.json`) as the `CausalLM` of its family (picked by `config.json`'s `model_type` in
+ * {@link MODEL_FAMILIES}), with its weights on `options.backend`.
  * @example const model = await loadModel("models/gpt2", { backend: await createWebGpuBackend() });
- * @throws FileMissingError without config.json; ConfigError for an unsupported model_type (listing the
+ * @throws FileMissingError without config.json or weights (a folder with only pytorch_model.bin is told to
+ *   save safetensors); ConfigError for an unsupported model_type (listing the
  *   supported ones) or config; StateDictError / ShapeError for missing or mis-shaped tensors
  */
 export async function loadModel(folder: string, options: LoadModelOptions = {}): Promise<CausalLM> {
@@ -57,7 +61,12 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
     await weights.loadInto(model);
     return model;
   }
-  const tensors = await readSafetensors(join(folder, "model.safetensors"), { toFloat32: true });
+  // Converted whole (GPT-2's Conv1D weights are transposed): every file of the checkpoint, model.safetensors or
+  // the shards its index names, read into one map.
+  const tensors = new Map<string, LoadedTensor>();
+  for (const file of await checkpointFiles(folder, `loadModel: ${folder}`)) {
+    for (const [name, value] of await readSafetensors(file.path, { names: [...file.tensors.keys()], toFloat32: true })) tensors.set(name, value);
+  }
   const native = family.toNative(tensors, config);
   const backend = options.backend ?? getDefaultBackend();
   const model = family.create(config, { backend, init: false }); // every weight is overwritten next (strict)
