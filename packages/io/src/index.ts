@@ -4,7 +4,7 @@ export { FileFormatError, FileMissingError, FileWriteError, CheckpointError, Sta
 export { describeWriteFailure, systemErrorCode, toWriteError } from "./write-failure.js";
 export { makeFolder } from "./file-io.js";
 
-export type { SafetensorsDType, HostArray, TypedArrayTensor, LoadedTensor } from "./safetensors-dtypes.js";
+export type { SafetensorsDType, HostArray, TypedArrayTensor, DeferredTensor, LoadedTensor } from "./safetensors-dtypes.js";
 export { SAFETENSORS_DTYPES, DTYPE_BYTES, isSafetensorsDType } from "./safetensors-dtypes.js";
 export { decodeFloat16, decodeBFloat16, encodeFloat16, encodeBFloat16 } from "./half.js";
 export type { SafetensorsEntry, SafetensorsHeader } from "./safetensors-header.js";

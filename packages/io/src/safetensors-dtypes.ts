@@ -24,6 +24,16 @@ export interface TypedArrayTensor {
   data: HostArray;
 }
 
+/**
+ * A tensor whose data is read only when it is written (`read` is called once, right before its bytes go to the
+ * file): a checkpoint of device tensors then holds one host copy at a time instead of all of them.
+ */
+export interface DeferredTensor {
+  dtype: SafetensorsDType;
+  shape: readonly number[];
+  read(): Promise<HostArray>;
+}
+
 /** A tensor read from disk: `dtype` is the stored dtype; F16/BF16 data arrive as Float32Array. */
 export interface LoadedTensor {
   dtype: SafetensorsDType;

@@ -141,6 +141,31 @@ describe("writeSafetensors", () => {
     }
   });
 
+  it("writes deferred tensors (read when their turn comes, one at a time) as the same bytes as eager ones", async () => {
+    const original = await readSafetensors(FIXTURE);
+    const eager = join(dir, "eager.safetensors");
+    const deferred = join(dir, "deferred.safetensors");
+    await writeSafetensors(eager, original, expected.metadata);
+    const reads: string[] = [];
+    const sources = new Map(
+      [...original].map(([name, t]) => [name, { dtype: t.dtype, shape: t.shape, read: async () => (reads.push(name), t.data) }] as const),
+    );
+    await writeSafetensors(deferred, sources, expected.metadata);
+    expect(await readFile(deferred)).toEqual(await readFile(eager));
+    expect(reads).toEqual([...original.keys()].sort()); // once each, in the file's (sorted) order
+  });
+
+  it("a deferred tensor whose data does not fit its shape or dtype fails once read, leaving the old file", async () => {
+    const path = join(dir, "w.safetensors");
+    await writeSafetensors(path, { x: { shape: [1], data: new Float32Array([1]) } });
+    const short = { a: { dtype: "F32" as const, shape: [3], read: async () => new Float32Array(1) } };
+    await expect(writeSafetensors(path, short)).rejects.toThrow(/tensor "a": shape \[3\] holds 3 elements but data has 1/);
+    const wrongType = { a: { dtype: "I32" as const, shape: [1], read: async () => new Float32Array(1) } };
+    await expect(writeSafetensors(path, wrongType)).rejects.toThrow(/tensor "a": dtype I32 needs data as Int32Array, got Float32Array/);
+    expect(await readdir(dir)).toEqual(["w.safetensors"]);
+    expect([...(await readSafetensors(path)).get("x")!.data]).toEqual([1]);
+  });
+
   it("replaces the target atomically and leaves no temp file", async () => {
     const path = join(dir, "w.safetensors");
     await writeSafetensors(path, { x: { shape: [1], data: new Float32Array([1]) } });

@@ -83,14 +83,24 @@ export class AdamW extends MaskedOptimizer<AdamWGroup> {
    * state())` restores it exactly.
    */
   async state(): Promise<OptimizerState<AdamWStateMeta>> {
-    const entries: [string, Tensor][] = [];
+    const { meta, tensors } = this.stateTensors();
+    return { meta, arrays: await readArrays(Object.entries(tensors)) };
+  }
+
+  /**
+   * The state {@link AdamW.state} copies, with the moments as the optimizer's own device tensors under the same
+   * keys (not copies: read them before the next step, do not dispose them). A checkpoint writer reads them one
+   * at a time instead of holding a host copy of every moment (twice the model) at once.
+   */
+  stateTensors(): { meta: AdamWStateMeta; tensors: Record<string, Tensor> } {
+    const tensors: Record<string, Tensor> = {};
     const params = this.slots.map((slot, i) => {
       const state = this.#state[i];
-      if (state) entries.push([arrayKey(i, "exp_avg"), state.m], [arrayKey(i, "exp_avg_sq"), state.v]);
+      if (state) Object.assign(tensors, { [arrayKey(i, "exp_avg")]: state.m, [arrayKey(i, "exp_avg_sq")]: state.v });
       return { shape: [...slot.param.shape], group: slot.groupIndex, step: state?.step ?? 0 };
     });
     const groups = this.groups.map((group) => ({ ...group, betas: [...group.betas] as [number, number] }));
-    return { meta: { optimizer: "adamw", version: 1, groups, params }, arrays: await readArrays(entries) };
+    return { meta: { optimizer: "adamw", version: 1, groups, params }, tensors };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { tensor, type Tensor } from "@adaptive-sparse/core";
 import type { WindowSampler, WindowSamplerState } from "@adaptive-sparse/data";
-import { loadCheckpoint, saveCheckpoint, type LoadedCheckpoint, type LoadedTensor, type SafetensorsDType, type TypedArrayTensor } from "@adaptive-sparse/io";
+import { loadCheckpoint, saveCheckpoint, type DeferredTensor, type HostArray, type LoadedCheckpoint, type LoadedTensor, type SafetensorsDType, type TypedArrayTensor } from "@adaptive-sparse/io";
 import { Dropout, type CausalLM } from "@adaptive-sparse/nn";
 import type { AdamWStateMeta } from "@adaptive-sparse/optim";
 import type { Generator } from "@adaptive-sparse/core";
@@ -45,15 +45,18 @@ function dropoutGenerators(model: CausalLM): Generator[] {
  * decay controller) and the config hash. Atomic (io's `saveCheckpoint`): a crash leaves the previous checkpoint loadable.
  */
 export async function saveTrainerCheckpoint(dir: string, ctx: RunContext, hooks: MethodHooks, sampler: WindowSampler | null, step: number): Promise<void> {
-  const tensors: Record<string, TypedArrayTensor> = {};
+  // Device tensors are read as the file is written, one at a time: copied all at once, the weights and the
+  // AdamW moments held three times the model in host memory on top of the run (+1.4 GB for GPT-2 124M).
+  const tensors: Record<string, TypedArrayTensor | DeferredTensor> = {};
+  const deferred = (dtype: SafetensorsDType, shape: readonly number[], value: Tensor): DeferredTensor => ({ dtype, shape, read: async () => (await value.data()) as HostArray });
   for (const [name, value] of ctx.student.stateDict()) {
     const dtype = DTYPES[value.dtype];
     if (!dtype) throw new TrainerError(`checkpoint: model entry "${name}" has dtype ${value.dtype}, which a checkpoint cannot store`);
-    tensors[`model.${name}`] = { dtype, shape: [...value.shape], data: (await value.data()) as TypedArrayTensor["data"] };
+    tensors[`model.${name}`] = deferred(dtype, [...value.shape], value);
   }
-  const optimizer = await ctx.optimizer.state();
-  for (const [key, data] of Object.entries(optimizer.arrays)) tensors[`optimizer.${key}`] = { dtype: "F32", shape: [data.length], data };
-  for (const entry of ctx.sparse?.layers ?? []) tensors[`initial_mask.${entry.name}`] = { dtype: "U8", shape: [entry.rows, entry.cols], data: (await entry.initial.data()) as Uint8Array };
+  const optimizer = ctx.optimizer.stateTensors();
+  for (const [key, value] of Object.entries(optimizer.tensors)) tensors[`optimizer.${key}`] = deferred("F32", [value.size], value);
+  for (const entry of ctx.sparse?.layers ?? []) tensors[`initial_mask.${entry.name}`] = deferred("U8", [entry.rows, entry.cols], entry.initial);
   // Calibration statistics were taken from the pretrained weights, which a resumed run no longer has.
   for (const [name, { inputNormSq, hessian }] of ctx.stats) {
     if (inputNormSq) tensors[`stats.${name}.inputNormSq`] = { dtype: "F32", shape: [inputNormSq.length], data: inputNormSq };
