@@ -146,6 +146,20 @@ describe("AdamW state checkpoints", () => {
     expect((await second.state()).arrays["params.0.exp_avg_sq"]).toEqual((await first.state()).arrays["params.0.exp_avg_sq"]);
   });
 
+  it("stateTensors gives state()'s meta and keys with the live moments (no copies), in the same order", async () => {
+    const w = param([1, 2, 3, 4], [2, 2]);
+    setGrad(w, [0.5, -1, 2, 0]);
+    const optimizer = new AdamW([w]);
+    optimizer.step();
+    const copy = await optimizer.state();
+    const live = optimizer.stateTensors();
+    expect(live.meta).toEqual(copy.meta);
+    expect(Object.keys(live.tensors)).toEqual(Object.keys(copy.arrays));
+    for (const [key, moment] of Object.entries(live.tensors)) expect(Float32Array.from(moment.dataSync())).toEqual(copy.arrays[key]);
+    optimizer.step();
+    expect(Float32Array.from(live.tensors["params.0.exp_avg"]!.dataSync())).toEqual((await optimizer.state()).arrays["params.0.exp_avg"]); // live: it moved
+  });
+
   it("rejects a state that does not fit, naming the mismatch", async () => {
     const w = param([1, 2, 3, 4], [2, 2]);
     setGrad(w, [1, 1, 1, 1]);
