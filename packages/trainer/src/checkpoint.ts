@@ -46,7 +46,7 @@ function dropoutGenerators(model: CausalLM): Generator[] {
  */
 export async function saveTrainerCheckpoint(dir: string, ctx: RunContext, hooks: MethodHooks, sampler: WindowSampler | null, step: number): Promise<void> {
   // Device tensors are read as the file is written, one at a time: copied all at once, the weights and the
-  // AdamW moments held three times the model in host memory on top of the run (+1.4 GB for GPT-2 124M).
+  // AdamW moments held three times the model in host memory on top of the run (1.5 GB for GPT-2 124M).
   const tensors: Record<string, TypedArrayTensor | DeferredTensor> = {};
   const deferred = (dtype: SafetensorsDType, shape: readonly number[], value: Tensor): DeferredTensor => ({ dtype, shape, read: async () => (await value.data()) as HostArray });
   for (const [name, value] of ctx.student.stateDict()) {
