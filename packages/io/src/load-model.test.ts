@@ -28,6 +28,16 @@ async function logitsOf(model: { forward(idx: ReturnType<typeof tensor>): { logi
   return values;
 }
 
+/** Runs `body` in a fresh temporary folder, removed afterwards. */
+async function inTempDir(prefix: string, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  try {
+    await body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("model-family table and loadModel", () => {
   it("has the gpt2 row, and loadModel returns its CausalLM on the backend asked for", async () => {
     expect([...MODEL_FAMILIES.keys()]).toEqual(["gpt2", "llama", "mistral", "qwen2", "opt"]);
@@ -75,9 +85,8 @@ describe("model-family table and loadModel", () => {
     }
   });
 
-  it("reads a GPT-2 checkpoint split into shards by model.safetensors.index.json (the same logits as one file)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "load-model-shards-"));
-    try {
+  it("reads a GPT-2 checkpoint split into shards by model.safetensors.index.json (the same logits as one file)", () =>
+    inTempDir("load-model-shards-", async (dir) => {
       cpSync(join(folder, "config.json"), join(dir, "config.json"));
       const whole = await readSafetensors(join(folder, "model.safetensors"));
       const names = [...whole.keys()];
@@ -93,21 +102,14 @@ describe("model-family table and loadModel", () => {
       const sharded = await loadModel(dir, { backend });
       const single = await loadModel(folder, { backend });
       expect(await logitsOf(sharded, backend)).toEqual(await logitsOf(single, backend));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
-  it("a GPT-2 folder with only pytorch_model.bin is told to save safetensors", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "load-model-bin-"));
-    try {
+  it("a GPT-2 folder with only pytorch_model.bin is told to save safetensors", () =>
+    inTempDir("load-model-bin-", async (dir) => {
       cpSync(join(folder, "config.json"), join(dir, "config.json"));
       writeFileSync(join(dir, "pytorch_model.bin"), "not read");
       await expect(loadModel(dir)).rejects.toThrow(/no model.safetensors or model.safetensors.index.json in .*pytorch_model.bin is not read: save the model with safetensors/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    }));
 
   it("saveModel refuses a model whose family is not in the table, naming its modelType", async () => {
     const model = await loadGpt2(folder);
