@@ -51,7 +51,7 @@ export function withContinueHint(error: unknown, checkpoint: { dir: string; step
   // Our own errors read as their message; anything else keeps its stack (it is a bug to report).
   const message = SparseError.isInstance(error) ? error.message : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   const hints: string[] = [];
-  if (checkpoint) hints.push(`the last checkpoint${checkpoint.step === undefined ? "" : ` (step ${checkpoint.step})`} is in ${checkpoint.dir}: rerun the same command with --resume to continue from it`);
+  if (checkpoint) hints.push(`the last checkpoint${checkpoint.step === undefined ? "" : ` (step ${checkpoint.step})`} is in ${checkpoint.dir}: rerun the command that started the run, with --resume, to continue from it`);
   if (backendFault) hints.push(`${checkpoint ? "add" : "rerun with"} --backend cpu to run on the reference backend instead`);
   const hinted = new CliError(`${message}\nTo continue: ${hints.join("; ")}.`);
   hinted.cause = error;

@@ -74,7 +74,7 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
     } finally {
       process.stderr.write = write;
     }
-    expect(stderr).toMatch(/^adaptive-sparse: wasm backend: MatMul trapped on worker thread 1 .*\nTo continue: the last checkpoint \(step 2\) is in \S+checkpoint: rerun the same command with --resume to continue from it; add --backend cpu to run on the reference backend instead\.\n$/s);
+    expect(stderr).toMatch(/^adaptive-sparse: wasm backend: MatMul trapped on worker thread 1 .*\nTo continue: the last checkpoint \(step 2\) is in \S+checkpoint: rerun the command that started the run, with --resume, to continue from it; add --backend cpu to run on the reference backend instead\.\n$/s);
     expect(existsSync(join(out, "model"))).toBe(false); // nothing exported as if complete
     expect(existsSync(join(out, "results.json"))).toBe(false);
     const resumed = await runCli([...args, "--backend", "cpu", "--resume"]);
@@ -84,7 +84,7 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
   it("an error after a checkpoint says --resume; a backend fault also says --backend cpu", () => {
     const trap = Object.assign(new CliError("wasm backend: MatMul trapped"), { code: "E_WASM_KERNEL_TRAP" });
     const hinted = withContinueHint(trap, { dir: "runs/x/checkpoint", step: 50 }) as Error;
-    expect(hinted.message).toBe("wasm backend: MatMul trapped\nTo continue: the last checkpoint (step 50) is in runs/x/checkpoint: rerun the same command with --resume to continue from it; add --backend cpu to run on the reference backend instead.");
+    expect(hinted.message).toBe("wasm backend: MatMul trapped\nTo continue: the last checkpoint (step 50) is in runs/x/checkpoint: rerun the command that started the run, with --resume, to continue from it; add --backend cpu to run on the reference backend instead.");
     expect((withContinueHint(trap, undefined) as Error).message).toBe("wasm backend: MatMul trapped\nTo continue: rerun with --backend cpu to run on the reference backend instead.");
     const plain = new CliError("something else");
     expect(withContinueHint(plain, undefined)).toBe(plain);
