@@ -64,13 +64,15 @@ function crossEntropyShapes(op: string, logits: Tensor, targets: Tensor): number
   return logits.shape[0];
 }
 
+/** A per-row loss's gradient w.r.t. its [N, V] logits: checks the incoming g is [N], gives the logits' shape. */
+function rowLossGrad(op: string, g: Tensor, rows: number, logits: Tensor) {
+  if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`${op}: gradient ${formatShape(g.shape)} must be [${rows}]`);
+  return { shape: [...logits.shape], dtype: logits.dtype };
+}
+
 const softmaxCrossEntropyGradOp: OpDef<"SoftmaxCrossEntropyGrad"> = {
   name: "SoftmaxCrossEntropyGrad",
-  infer: ([g, logits, targets]) => {
-    const rows = crossEntropyShapes("SoftmaxCrossEntropyGrad", logits, targets);
-    if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`SoftmaxCrossEntropyGrad: gradient ${formatShape(g.shape)} must be [${rows}]`);
-    return { shape: [...logits.shape], dtype: logits.dtype };
-  },
+  infer: ([g, logits, targets]) => rowLossGrad("SoftmaxCrossEntropyGrad", g, crossEntropyShapes("SoftmaxCrossEntropyGrad", logits, targets), logits),
 };
 
 /** Rows of SoftmaxKL's [N, V] student and teacher logits (one shape, one float dtype). @throws ShapeError, DTypeError */
@@ -84,11 +86,7 @@ export function klShapes(op: string, student: Tensor, teacher: Tensor): number {
 
 const softmaxKLGradOp: OpDef<"SoftmaxKLGrad"> = {
   name: "SoftmaxKLGrad",
-  infer: ([g, student, teacher]) => {
-    const rows = klShapes("SoftmaxKLGrad", student, teacher);
-    if (g.rank !== 1 || g.shape[0] !== rows) throw new ShapeError(`SoftmaxKLGrad: gradient ${formatShape(g.shape)} must be [${rows}]`);
-    return { shape: [...student.shape], dtype: student.dtype };
-  },
+  infer: ([g, student, teacher]) => rowLossGrad("SoftmaxKLGrad", g, klShapes("SoftmaxKLGrad", student, teacher), student),
 };
 
 /** Per-row KL(softmax(teacher/T) ‖ softmax(student/T)) of [N, V] logits in one pass; the teacher gets no gradient. */
