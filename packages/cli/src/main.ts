@@ -1,3 +1,4 @@
+import { createRequire } from "node:module";
 import { Command, CommanderError, Option } from "commander";
 import type { Registry } from "@adaptive-sparse/core";
 import { METHODS } from "@adaptive-sparse/trainer";
@@ -14,7 +15,11 @@ import { PRETRAIN_LR_HELP, PRUNE_DEFAULTS_HELP } from "./trainer-defaults.js";
 import { createCliRegistry } from "./registry.js";
 import { PRETRAIN_MODEL_DEFAULTS } from "./settings.js";
 
+/** This package's version (from src/ and dist/ alike, package.json is one folder up). */
+const VERSION = (createRequire(import.meta.url)("../package.json") as { version: string }).version;
+
 const separatorHelp = "cut a single text file into documents on this string, e.g. '\\n' (default: blank lines)";
+const textFieldHelp = "the field of a .jsonl(.gz) corpus or the column of a .parquet one that holds the text (default: text)";
 
 /** Options of {@link main} and {@link createProgram}. */
 export interface MainOptions {
@@ -40,6 +45,7 @@ export function createProgram(options: MainOptions = {}): Command {
   const registry = options.registry ?? createCliRegistry();
   const program = new Command("adaptive-sparse")
     .description("Prune GPT-2, LLaMA-family and OPT models to 2:4 sparsity with adaptive sparse training (AST) and its baselines.")
+    .version(VERSION, "-V, --version", "print the version")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
 
@@ -47,6 +53,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .description("train a dense GPT from scratch on a corpus and write a model folder")
     .option("--corpus <name|path>", "corpus (required): sotu, moby-dick, spam-assassin-ham, a registered one, or a file/folder/.jsonl(.gz)/.parquet")
     .option("--separator <text>", separatorHelp, separatorText)
+    .option("--text-field <name>", textFieldHelp)
     .option("--steps <n>", "optimizer steps", wholeNumber(1, "--steps 200"))
     .requiredOption("-o, --out <folder>", "model folder to write (config.json, model.safetensors, tokenizer.json)")
     .option("--resume", "continue from <out>/checkpoint")
@@ -65,6 +72,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .addOption(new Option("--method <name>", "pruning method").choices([...METHODS]))
     .option("--corpus <name|path>", "retraining corpus (required): a registered name or a file/folder/.jsonl(.gz)/.parquet/.bin")
     .option("--separator <text>", separatorHelp, separatorText)
+    .option("--text-field <name>", textFieldHelp)
     .option("--steps <n>", "optimizer steps", wholeNumber(1, "--steps 200"))
     .requiredOption("-o, --out <folder>", "run folder (model/, model.sparse24.safetensors, metrics.jsonl, checkpoint/, results.json)")
     .option("--resume", "continue from <out>/checkpoint")
@@ -78,6 +86,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .option("--corpus <name|path>", "score the held-out split of this corpus (repeatable)", collect)
     .option("--whole", "score each --corpus in full (every document) instead of its held-out split")
     .option("--separator <text>", separatorHelp, separatorText)
+    .option("--text-field <name>", textFieldHelp)
     .option("--tasks <file.jsonl>", "zero-shot task file ({context, choices, label} per line; repeatable)", collect)
     .option("--nm <N:M>", "check that every group of M weights keeps at most N nonzeros, e.g. 2:4 (exit code 1 when not)", nmPattern)
     .option("--max-windows <n>", "score at most this many windows per corpus, spread evenly over it", wholeNumber(1, "--max-windows 100"))
@@ -93,9 +102,9 @@ export function createProgram(options: MainOptions = {}): Command {
   program.command("export")
     .description("write a model folder as a Hugging Face folder of its family (hf) or a compressed 2:4 file (compressed24)")
     .requiredOption("-m, --model <folder>", "model folder")
-    .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).makeOptionMandatory())
+    .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).default("hf"))
     .requiredOption("-o, --out <path>", "output folder (hf) or file (compressed24)")
-    .addOption(new Option("--dtype <dtype>", "weight storage for hf (f16 halves the size)").choices(["f32", "f16"]))
+    .addOption(new Option("--dtype <dtype>", "weight storage for hf (f16 or bf16 halve the size; bf16 keeps f32's range, as LLaMA checkpoints ship)").choices(["f32", "f16", "bf16"]))
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse export -m runs/gpt2-ast/model --format compressed24 -o gpt2-24.safetensors\n")
     .action((flags) => exportModel({ ...flags, registry }));

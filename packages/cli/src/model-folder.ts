@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Tokenizer } from "@adaptive-sparse/data";
-import { loadModel, MODEL_FAMILIES, saveModel } from "@adaptive-sparse/io";
+import { loadModel, MODEL_FAMILIES, saveModel, type SaveModelOptions } from "@adaptive-sparse/io";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import type { Backend, Registry } from "@adaptive-sparse/core";
 import { CliError } from "./errors.js";
@@ -40,7 +40,7 @@ export async function loadModelFolder(folder: string, registry?: Registry, optio
 }
 
 /** Saves a model folder: weights (pruned places as zeros), config, then the tokenizer file. */
-export async function saveModelFolder(folder: string, { model, tokenizer, source }: ModelFolder, options: { dtype?: "F32" | "F16" } = {}): Promise<void> {
+export async function saveModelFolder(folder: string, { model, tokenizer, source }: ModelFolder, options: SaveModelOptions = {}): Promise<void> {
   await saveModel(model, folder, options);
   await saveFolderTokenizer(folder, tokenizer, source);
 }

@@ -30,7 +30,7 @@ export async function useBackend(name?: string, registry?: Registry): Promise<Ba
  */
 export async function prepareData(data: z.output<typeof dataSettings>, extraCorpora: readonly string[], tokenizer: Tokenizer, blockSize: number, context: { registry?: Registry; vocabSize?: number; evalWindows?: EvalWindows } = {}) {
   const { evalWindows, ...corpusContext } = context;
-  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, ...corpusContext };
+  const options = { cacheDir: data.cacheDir, validationFraction: data.validationFraction, seed: data.splitSeed, separator: data.separator, textField: data.textField, ...corpusContext };
   const window = data.blockSize ?? blockSize;
   const heldOut = (tokens: TokenArray) => {
     if (!evalWindows) return tokens;

@@ -15,6 +15,7 @@ export const tokenizerSettings = z.discriminatedUnion("type", [
 export const dataSettings = z.strictObject({
   corpus: z.string().min(1).describe("registered corpus (sotu, moby-dick, spam-assassin-ham, or your own) or a path"),
   separator: z.string().min(1).optional().describe("cuts a single text file into documents on this string; default: blank lines"),
+  textField: z.string().min(1).optional().describe("the JSONL field or Parquet column that holds the text; default: text"),
   validationFraction: z.number().gt(0).lt(1).default(0.1),
   splitSeed: z.number().int().min(0).default(0),
   batchSize: z.number().int().positive().default(8),

@@ -11,6 +11,20 @@ export class DataFileError extends SparseError {
   }
 }
 
+/**
+ * A JSONL line or Parquet file without the string field (column) that holds the text: `field` is the one
+ * asked for, `available` what the line or file has, so a caller can name the right one.
+ */
+export class TextFieldError extends DataFileError {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly available: readonly string[],
+  ) {
+    super(message);
+  }
+}
+
 /** A corpus with no documents, or whose documents are all empty. */
 export class EmptyCorpusError extends SparseError {
   constructor(message: string) {

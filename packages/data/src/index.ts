@@ -21,7 +21,7 @@ export type {
   Tokenizer,
   TokenizerPlugin,
 } from "./types.js";
-export { CorpusTooShortError, DataFileError, EmptyCorpusError, InvalidTokenError, TokenFileError } from "./errors.js";
+export { CorpusTooShortError, DataFileError, EmptyCorpusError, InvalidTokenError, TextFieldError, TokenFileError } from "./errors.js";
 export { makeCorpus } from "./corpus.js";
 export { mixCorpora } from "./mixture.js";
 

@@ -10,6 +10,7 @@ import { llamaConfigFromHf } from "./hf-llama-config.js";
 import { llamaShapes } from "./family-shapes.js";
 import { llamaNames } from "./family-names.js";
 import { loadModel, saveModel } from "./load-model.js";
+import { readSafetensorsHeader } from "./safetensors-header.js";
 import { checkWeights } from "./stream-weights.js";
 
 const temporary: string[] = [];
@@ -113,11 +114,20 @@ describe("loading LLaMA and OPT folders", () => {
       expect(await logitsOf(reloaded, backend)).toEqual(before);
       const weight = await reloaded.getParameter(layers[0]!.name + ".weight").data();
       for (let g = 0; g < weight.length; g += 4) expect([0, 1, 2, 3].filter((i) => weight[g + i] !== 0).length).toBeLessThanOrEqual(2);
-      await saveModel(model, dir, { dtype: "F16" });
-      const half = await loadModel(dir, { backend });
-      const halfLogits = await logitsOf(half, backend);
-      expect(halfLogits.every((v, i) => Math.abs(v - before[i]!) < 2e-2 * Math.max(1, Math.abs(before[i]!)))).toBe(true);
-      for (const m of [model, reloaded, half]) m.dispose();
+      const torchDtype = () => JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).torch_dtype;
+      expect(torchDtype()).toBe("float32");
+      // Half-size exports: config.json's torch_dtype says what is stored (from_pretrained(torch_dtype="auto") reads it).
+      for (const [dtype, torch, tolerance] of [["F16", "float16", 2e-2], ["BF16", "bfloat16", 6e-2]] as const) {
+        await saveModel(model, dir, { dtype });
+        expect(torchDtype()).toBe(torch);
+        const stored = (await readSafetensorsHeader(join(dir, "model.safetensors"))).tensors;
+        expect(new Set([...stored.values()].map((t) => t.dtype))).toEqual(new Set([dtype]));
+        const half = await loadModel(dir, { backend });
+        const halfLogits = await logitsOf(half, backend);
+        expect(halfLogits.every((v, i) => Math.abs(v - before[i]!) < tolerance * Math.max(1, Math.abs(before[i]!)))).toBe(true);
+        half.dispose();
+      }
+      for (const m of [model, reloaded]) m.dispose();
     });
   }
 });

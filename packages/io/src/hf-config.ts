@@ -5,6 +5,7 @@ import { writeJsonAtomic } from "./atomic.js";
 import { FileFormatError, FileMissingError } from "./errors.js";
 import { hasCode } from "./file-io.js";
 import { assertGpt2Config, type Gpt2Config } from "./gpt2-config.js";
+import { TORCH_DTYPE, type WeightDType } from "./hf-family-config.js";
 
 /** Hugging Face architectures whose weights map onto our GPT-2 (the LM head is tied to wte). */
 export const SUPPORTED_HF_ARCHITECTURES: readonly string[] = ["GPT2LMHeadModel", "GPT2Model"];
@@ -96,7 +97,8 @@ export function gpt2ConfigFromHf(raw: Record<string, unknown>, where: string): G
 }
 
 /**
- * Writes `config.json` for a GPT-2 in Hugging Face layout (atomically), so `transformers` loads the
+ * Writes `config.json` for a GPT-2 in Hugging Face layout (atomically; `torch_dtype` from `weights`, how
+ * model.safetensors stores them), so `transformers` loads the
  * folder with `GPT2LMHeadModel.from_pretrained`. Weights written with `bias: false` get zero biases
  * from {@link nativeToHf}, so the config needs no bias key.
  *
@@ -104,7 +106,7 @@ export function gpt2ConfigFromHf(raw: Record<string, unknown>, where: string): G
  * @example
  * await writeHfConfig("export/gpt2-24", config);
  */
-export async function writeHfConfig(folder: string, config: Gpt2Config): Promise<void> {
+export async function writeHfConfig(folder: string, config: Gpt2Config, weights: WeightDType = "F32"): Promise<void> {
   assertGpt2Config(config, `writeHfConfig: ${join(folder, "config.json")}`);
   await writeJsonAtomic(join(folder, "config.json"), {
     architectures: ["GPT2LMHeadModel"],
@@ -123,5 +125,6 @@ export async function writeHfConfig(folder: string, config: Gpt2Config): Promise
     attn_pdrop: config.dropout,
     initializer_range: 0.02,
     tie_word_embeddings: true,
+    torch_dtype: TORCH_DTYPE[weights],
   });
 }

@@ -1,5 +1,11 @@
 import { ConfigError } from "@adaptive-sparse/core";
 
+/** How a saved folder stores its float weights (safetensors dtypes). */
+export type WeightDType = "F32" | "F16" | "BF16";
+
+/** @internal `config.json`'s `torch_dtype` for each weight dtype (what `from_pretrained(torch_dtype="auto")` reads). */
+export const TORCH_DTYPE: Readonly<Record<WeightDType, string>> = { F32: "float32", F16: "float16", BF16: "bfloat16" };
+
 /**
  * @internal Readers for the keys of a Hugging Face `config.json`, each error naming the file (`where`),
  * the key, what was found and what is accepted.

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ConfigError } from "@adaptive-sparse/core";
 import { parseLlamaConfig, type LlamaConfig, type RopeScaling } from "@adaptive-sparse/nn";
 import { writeJsonAtomic } from "./atomic.js";
-import { checkArchitectures, configReader } from "./hf-family-config.js";
+import { checkArchitectures, configReader, TORCH_DTYPE, type WeightDType } from "./hf-family-config.js";
 
 /** Hugging Face `model_type` -> the architectures of that type our `Llama` runs. */
 export const LLAMA_ARCHITECTURES: Readonly<Record<"llama" | "mistral" | "qwen2", readonly string[]>> = {
@@ -70,7 +70,7 @@ export function llamaConfigFromHf(raw: Record<string, unknown>, where: string): 
 const ARCHITECTURE = { llama: "LlamaForCausalLM", mistral: "MistralForCausalLM", qwen2: "Qwen2ForCausalLM" } as const;
 
 /** Our {@link LlamaConfig} as a Hugging Face `config.json` object of its `model_type`. */
-export function llamaConfigToHf(config: LlamaConfig): Record<string, unknown> {
+export function llamaConfigToHf(config: LlamaConfig, weights: WeightDType = "F32"): Record<string, unknown> {
   if (config.modelType !== "qwen2" && config.qkvBias !== (config.modelType === "llama" && config.oBias)) {
     throw new ConfigError(`writeConfig: a ${config.modelType} config.json cannot say qkvBias ${config.qkvBias} with oBias ${config.oBias} (LLaMA's attention_bias covers all four projections)`);
   }
@@ -99,11 +99,11 @@ export function llamaConfigToHf(config: LlamaConfig): Record<string, unknown> {
     ...(config.modelType === "mistral" ? { sliding_window: null } : {}),
     ...(config.modelType === "qwen2" ? { use_sliding_window: false } : {}),
     tie_word_embeddings: config.tieWordEmbeddings,
-    torch_dtype: "float32",
+    torch_dtype: TORCH_DTYPE[weights],
   };
 }
 
 /** Writes `config.json` for a LLaMA-family config (atomically). */
-export async function writeLlamaConfig(folder: string, config: LlamaConfig): Promise<void> {
-  await writeJsonAtomic(join(folder, "config.json"), llamaConfigToHf(config));
+export async function writeLlamaConfig(folder: string, config: LlamaConfig, weights?: WeightDType): Promise<void> {
+  await writeJsonAtomic(join(folder, "config.json"), llamaConfigToHf(config, weights));
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { ConfigError } from "@adaptive-sparse/core";
 import { parseOPTConfig, type OPTConfig } from "@adaptive-sparse/nn";
 import { writeJsonAtomic } from "./atomic.js";
-import { checkArchitectures, configReader } from "./hf-family-config.js";
+import { checkArchitectures, configReader, TORCH_DTYPE, type WeightDType } from "./hf-family-config.js";
 
 /** The OPT architectures our `OPT` runs. */
 export const OPT_ARCHITECTURES: readonly string[] = ["OPTForCausalLM", "OPTModel"];
@@ -37,7 +37,7 @@ export function optConfigFromHf(raw: Record<string, unknown>, where: string): OP
 }
 
 /** Our {@link OPTConfig} as a Hugging Face `config.json` object. */
-export function optConfigToHf(config: OPTConfig): Record<string, unknown> {
+export function optConfigToHf(config: OPTConfig, weights: WeightDType = "F32"): Record<string, unknown> {
   return {
     architectures: ["OPTForCausalLM"],
     model_type: "opt",
@@ -56,11 +56,11 @@ export function optConfigToHf(config: OPTConfig): Record<string, unknown> {
     dropout: 0,
     attention_dropout: 0,
     tie_word_embeddings: config.tieWordEmbeddings,
-    torch_dtype: "float32",
+    torch_dtype: TORCH_DTYPE[weights],
   };
 }
 
 /** Writes `config.json` for an OPT config (atomically). */
-export async function writeOptConfig(folder: string, config: OPTConfig): Promise<void> {
-  await writeJsonAtomic(join(folder, "config.json"), optConfigToHf(config));
+export async function writeOptConfig(folder: string, config: OPTConfig, weights?: WeightDType): Promise<void> {
+  await writeJsonAtomic(join(folder, "config.json"), optConfigToHf(config, weights));
 }

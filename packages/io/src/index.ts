@@ -35,6 +35,7 @@ export { MODEL_FAMILIES } from "./model-families.js";
 export type { ModelFamily } from "./model-families.js";
 export { loadModel, saveModel, createModel, modelFamily, readDenseState } from "./load-model.js";
 export type { LoadModelOptions, SaveModelOptions } from "./load-model.js";
+export type { WeightDType } from "./hf-family-config.js";
 export { loadGpt2, saveGpt2 } from "./gpt2-model.js";
 export type { SaveGpt2Options } from "./gpt2-model.js";
 export { LLAMA_FAMILIES, OPT_FAMILY } from "./llama-opt-families.js";

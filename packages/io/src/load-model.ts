@@ -3,6 +3,7 @@ import { ConfigError, fromHost, getDefaultBackend, noGrad, type Backend, type Ge
 import { sparseLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 import { readConfigJson } from "./hf-config.js";
+import type { WeightDType } from "./hf-family-config.js";
 import type { Float32Tensor } from "./hf-gpt2.js";
 import { MODEL_FAMILIES, type ModelFamily } from "./model-families.js";
 import { checkpointFiles } from "./checkpoint-files.js";
@@ -18,8 +19,11 @@ export interface LoadModelOptions {
 
 /** Options of {@link saveModel}. */
 export interface SaveModelOptions {
-  /** Storage type of the weights: F32 (default, exact) or F16 (half the size; rounds to 11 significant bits). */
-  readonly dtype?: "F32" | "F16";
+  /**
+   * Storage type of the weights: F32 (default, exact), F16 (half the size; rounds to 11 significant bits) or
+   * BF16 (half the size, f32's range; rounds to 8 significant bits, as LLaMA-family checkpoints ship).
+   */
+  readonly dtype?: WeightDType;
 }
 
 /** The family row for a `model_type`. @throws ConfigError listing the supported model types */
@@ -116,5 +120,5 @@ export async function saveModel(model: CausalLM, folder: string, options: SaveMo
   const dtype = options.dtype ?? "F32";
   const hf = Object.fromEntries(Object.entries(family.toHf(native, model.config)).map(([name, t]) => [name, { ...t, dtype }]));
   await writeSafetensors(join(folder, "model.safetensors"), hf, { format: "pt" });
-  await family.writeConfig(folder, model.config);
+  await family.writeConfig(folder, model.config, dtype);
 }

@@ -5,6 +5,7 @@ import { hfToNative, nativeToHf, type Float32Tensor, type StateDict } from "./hf
 import type { Gpt2Config } from "./gpt2-config.js";
 import { LLAMA_FAMILIES, OPT_FAMILY } from "./llama-opt-families.js";
 import type { CheckedWeights } from "./stream-weights.js";
+import type { WeightDType } from "./hf-family-config.js";
 
 /**
  * One model family of the Hugging Face layout: how its `config.json` maps to our config, how its
@@ -28,8 +29,8 @@ export interface ModelFamily<Config = unknown> {
   toNative(tensors: StateDict, config: Config): Record<string, Float32Tensor>;
   /** Our parameter names → Hugging Face tensors, ready for `writeSafetensors`. */
   toHf(native: StateDict, config: Config): Record<string, Float32Tensor>;
-  /** Writes `config.json` for `config` (atomically). */
-  writeConfig(folder: string, config: Config): Promise<void>;
+  /** Writes `config.json` for `config` (atomically); `weights` is how model.safetensors stores them (its `torch_dtype`). */
+  writeConfig(folder: string, config: Config, weights?: WeightDType): Promise<void>;
   /**
    * Streamed loading (sharded checkpoints, BF16/F16 weights, one tensor in memory at a time): checks the
    * folder's tensor names and shapes against `config` before any data is read. Without it, loadModel reads

@@ -21,6 +21,8 @@ export interface EvalOptions {
   whole?: boolean;
   /** How a single text file is cut into documents (default: blank lines). */
   separator?: string;
+  /** The JSONL field or Parquet column that holds the text (default `text`). */
+  textField?: string;
   /** Where corpora, tokenizers and backends are looked up by name. */
   registry?: Registry;
 }
@@ -52,14 +54,14 @@ export async function evaluate(options: EvalOptions): Promise<Record<string, unk
     throw new CliError(`--max-windows ${options.maxWindows} must be a whole number ≥ 1`);
   }
   if (!options.corpus?.length && !options.tasks?.length && !nm) throw new CliError("eval needs something to measure: --corpus <name|path>, --tasks <file.jsonl> or --nm <N:M>");
-  for (const spec of options.corpus ?? []) checkCorpus(spec, registry, options.separator); // unknown names and missing paths fail here
+  for (const spec of options.corpus ?? []) checkCorpus(spec, registry, options); // unknown names and missing paths fail here
   const tasks = [];
   for (const path of options.tasks ?? []) tasks.push({ path, examples: await loadMultipleChoiceTask(path) });
   const backend = await useBackend(options.backend, registry);
   const { model, tokenizer } = await loadModelFolder(options.model, registry, { backend });
   const corpora = [];
   for (const spec of options.corpus ?? []) {
-    const tokens = await corpusTokens(spec, tokenizer, { cacheDir: options.cacheDir ?? ".cache/adaptive-sparse", registry, separator: options.separator, whole: options.whole, vocabSize: model.config.vocabSize });
+    const tokens = await corpusTokens(spec, tokenizer, { cacheDir: options.cacheDir ?? ".cache/adaptive-sparse", registry, separator: options.separator, textField: options.textField, whole: options.whole, vocabSize: model.config.vocabSize });
     if (tokens.validation.length <= model.config.blockSize) {
       throw new CliError(`corpus "${spec}": its ${options.whole ? "" : "held-out "}text has ${tokens.validation.length} tokens, not more than the model's ${model.config.blockSize}-token window${options.whole ? "" : "; score the whole corpus with --whole"}`);
     }

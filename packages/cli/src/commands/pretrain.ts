@@ -22,6 +22,7 @@ export interface PretrainOptions {
   set?: string[];
   corpus?: string;
   separator?: string;
+  textField?: string;
   steps?: number;
   out: string;
   backend?: string;
@@ -33,10 +34,10 @@ export interface PretrainOptions {
   registry?: Registry;
 }
 
-async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, data: { corpus: string; separator?: string; validationFraction: number; splitSeed: number }, registry: Registry): Promise<Tokenizer> {
+async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, data: { corpus: string; separator?: string; textField?: string; validationFraction: number; splitSeed: number }, registry: Registry): Promise<Tokenizer> {
   if (settings.type !== "bpe") return registry.get("tokenizer", settings.type).create({});
   // A small BPE trained on the training split only (the held-out documents stay unseen).
-  const corpus = await loadCorpus(data.corpus, { registry, separator: data.separator });
+  const corpus = await loadCorpus(data.corpus, { registry, separator: data.separator, textField: data.textField });
   const { train: documents } = splitDocuments(corpus, { validationFraction: data.validationFraction, seed: data.splitSeed });
   return trainBpe(documents.documents, { vocabSize: settings.vocabSize });
 }
@@ -45,7 +46,7 @@ async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, data:
 export async function pretrain(options: PretrainOptions): Promise<void> {
   const registry = options.registry ?? createCliRegistry();
   const settings = await loadSettings(pretrainSettings, "pretrain", options.config, options.set ?? [], {
-    "data.corpus": options.corpus, "data.separator": options.separator, "trainer.steps": options.steps,
+    "data.corpus": options.corpus, "data.separator": options.separator, "data.textField": options.textField, "trainer.steps": options.steps,
   }, { "data.corpus": "--corpus <name|path>" }, (config) => ({ ...config, trainer: withPretrainDefaults((config.trainer ?? {}) as Record<string, unknown>) }));
   prepareRunFolder(options.out, options);
   const backend = await useBackend(options.backend, registry);

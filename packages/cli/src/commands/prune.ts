@@ -19,6 +19,7 @@ export interface PruneOptions {
   method?: string;
   corpus?: string;
   separator?: string;
+  textField?: string;
   steps?: number;
   out: string;
   backend?: string;
@@ -39,7 +40,7 @@ export interface PruneOptions {
 export async function prune(options: PruneOptions): Promise<TrainResult> {
   const registry = options.registry ?? createCliRegistry();
   const settings = await loadSettings(pruneSettings, "prune", options.config, options.set ?? [], {
-    "data.corpus": options.corpus, "data.separator": options.separator, "trainer.method": options.method, "trainer.steps": options.steps,
+    "data.corpus": options.corpus, "data.separator": options.separator, "data.textField": options.textField, "trainer.method": options.method, "trainer.steps": options.steps,
   }, { "data.corpus": "--corpus <name|path>", "trainer.method": `--method <${METHODS.join("|")}>` }, (config) => ({ ...config, trainer: withPruneDefaults(withTeacherDistill((config.trainer ?? {}) as Record<string, unknown>, options.teacher)) }));
   prepareRunFolder(options.out, options);
   const backend = await useBackend(options.backend, registry);

@@ -1,5 +1,6 @@
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { cpuBackendPlugin } from "@adaptive-sparse/core";
 import { createByteTokenizer, spreadWindows, writeTokenBin } from "@adaptive-sparse/data";
 import { afterAll, describe, expect, it } from "vitest";
@@ -22,7 +23,7 @@ describe("corpora from the registry: text files, token files, your own datasets"
   it("a .txt file is split into documents on blank lines by default, on --separator when given", async () => {
     const registry = createCliRegistry();
     expect(datasetFor(notes, registry)).toEqual({ name: "text-file", options: { path: notes, split: "blank-lines" } });
-    expect(datasetFor(notes, registry, "\n")).toEqual({ name: "text-file", options: { path: notes, separator: "\n" } });
+    expect(datasetFor(notes, registry, { separator: "\n" })).toEqual({ name: "text-file", options: { path: notes, separator: "\n" } });
     expect(datasetFor("sotu", registry)).toEqual({ name: "sotu", options: {} });
     const { train, validation } = await corpusTokens(notes, byte, { cacheDir, registry });
     // 10 paragraphs, 1 held out; each document is its bytes plus one end-of-text id.
@@ -31,6 +32,38 @@ describe("corpora from the registry: text files, token files, your own datasets"
     expect(paragraphs.map(bytesOf)).toContain(validation.length);
     const lines = await corpusTokens(notes, byte, { cacheDir, registry, separator: "\n" });
     expect(lines.train.length + lines.validation.length).toBe(paragraphs.join("\n").split("\n").filter((l) => l.trim()).reduce((sum, l) => sum + bytesOf(l), 0));
+  });
+
+  it("--text-field names the JSONL field or Parquet column of the text; a file without it says which to pass", async () => {
+    const registry = createCliRegistry();
+    const posts = join(root, "posts.jsonl");
+    writeFileSync(posts, paragraphs.map((p, i) => JSON.stringify({ id: i, content: p })).join("\n"));
+    expect(datasetFor(posts, registry, { textField: "content" })).toEqual({ name: "jsonl", options: { path: posts, field: "content" } });
+    const parquet = fileURLToPath(new URL("../../../data/fixtures/tiny.parquet", import.meta.url)); // columns id (INT32) and text
+    expect(datasetFor(parquet, registry, { textField: "text" })).toEqual({ name: "parquet", options: { path: parquet, column: "text" } });
+    await expect(corpusTokens(parquet, byte, { cacheDir, registry, textField: "id" })).rejects.toThrow(
+      `corpus "${parquet}": dataset "parquet" (path "${parquet}"): row 0 of column "id" is a number, expected a string; pass --text-field text`,
+    );
+    // The same documents as the .txt file, so the same number of tokens.
+    const viaField = await corpusTokens(posts, byte, { cacheDir, registry, textField: "content" });
+    const viaText = await corpusTokens(notes, byte, { cacheDir, registry });
+    expect(viaField.train.length + viaField.validation.length).toBe(viaText.train.length + viaText.validation.length);
+    await expect(corpusTokens(posts, byte, { cacheDir, registry })).rejects.toThrow(
+      `corpus "${posts}": dataset "jsonl" (path "${posts}"): line 1 has no string field "text" (it has: id, content); pass --text-field with the one that holds the text`,
+    );
+    const one = join(root, "one-field.jsonl");
+    writeFileSync(one, paragraphs.map((p) => JSON.stringify({ content: p })).join("\n"));
+    await expect(corpusTokens(one, byte, { cacheDir, registry })).rejects.toThrow(`line 1 has no string field "text" (it has: content); pass --text-field content`);
+    expect(() => datasetFor(notes, registry, { textField: "content" })).toThrow(
+      `--text-field (data.textField) names the field of a .jsonl(.gz) file or the column of a .parquet file; corpus "${notes}" is read by dataset "text-file", which has none: leave it out`,
+    );
+    // From the command line: eval with the flag scores the file; without it the hint reaches the user before any compute.
+    const ok = await runCli(["eval", "-m", model, "--corpus", one, "--text-field", "content", "--max-windows", "2", "--backend", "cpu", "--json"]);
+    expect(ok.stderr).toBe("");
+    expect(JSON.parse(ok.stdout)["perplexity.one-field"]).toBeGreaterThan(1);
+    const hint = await runCli(["eval", "-m", model, "--corpus", one, "--backend", "cpu"]);
+    expect(hint.code).toBe(1);
+    expect(hint.stderr).toContain("pass --text-field content");
   });
 
   it("a+b mixes corpora: the split holds out each component's own held-out documents", async () => {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { makeFixture, runCli } from "./helpers.js";
 
 // Issue 16 items 2, 5, 8, 9: every flag's parse error names the flag and the expected form, before any compute.
@@ -32,13 +32,27 @@ describe("flag values: a bad one names the flag and the expected form; nothing r
     [["generate", "-m", "nowhere", "--temperature", "hot"], "error: option '--temperature <t>' argument 'hot' is invalid. Expected a number ≥ 0, e.g. --temperature 0.8."],
     [["generate", "-m", "nowhere", "-n", "ten"], "error: option '-n, --tokens <n>' argument 'ten' is invalid. Expected a whole number ≥ 1, e.g. -n 100."],
     [["bench", "-m", "nowhere", "--batch-size", "2x"], "error: option '--batch-size <n>' argument '2x' is invalid. Expected a whole number ≥ 1, e.g. --batch-size 8."],
-    [["export", "-m", "nowhere", "--format", "hf", "-o", "x", "--dtype", "bf16"], "error: option '--dtype <dtype>' argument 'bf16' is invalid. Allowed choices are f32, f16."],
+    [["export", "-m", "nowhere", "--format", "hf", "-o", "x", "--dtype", "f8"], "error: option '--dtype <dtype>' argument 'f8' is invalid. Allowed choices are f32, f16, bf16."],
+    [["export", "-m", "nowhere", "--format", "onnx", "-o", "x"], "error: option '--format <format>' argument 'onnx' is invalid. Allowed choices are hf, compressed24."],
     // Checked before the model loads ("nowhere" is never read).
     [["export", "-m", "nowhere", "--format", "compressed24", "-o", "x", "--dtype", "f16"], "adaptive-sparse: --dtype sets the weight storage of --format hf; compressed24 keeps f32 values and 4-bit positions (leave --dtype out)"],
   ])("%j", async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(1);
     expect(firstLine(stderr)).toBe(message);
+  });
+
+  it("--version and -V print the package's version and exit 0", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    const printed: string[] = [];
+    const spy = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => (printed.push(String(chunk)), true));
+    try {
+      expect((await runCli(["--version"])).code).toBe(0);
+      expect((await runCli(["-V"])).code).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed).toEqual([`${version}\n`, `${version}\n`]);
   });
 
   it("a parse error is two lines: the error and where to find the usage (not the whole help)", async () => {

@@ -40,8 +40,8 @@ describe("a user's own GPT-2 folder and text file, end to end", async () => {
     expect(results["perplexity.my-text"]).toBeGreaterThan(1);
   });
 
-  it("export (hf and compressed24) and report", async () => {
-    const hf = await runCli(["export", "-m", join(out, "model"), "--format", "hf", "-o", join(root, "export-hf")]);
+  it("export (hf, the default format, and compressed24) and report", async () => {
+    const hf = await runCli(["export", "-m", join(out, "model"), "-o", join(root, "export-hf")]);
     expect(hf.code).toBe(0);
     expect(existsSync(join(root, "export-hf/tokenizer.json"))).toBe(true);
     const folderBytes = ["config.json", "model.safetensors", "tokenizer.json"].reduce((total, name) => total + statSync(join(root, "export-hf", name)).size, 0);

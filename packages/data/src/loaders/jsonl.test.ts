@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError } from "@adaptive-sparse/core";
-import { DataFileError, EmptyCorpusError } from "../errors.js";
+import { DataFileError, EmptyCorpusError, TextFieldError } from "../errors.js";
 import { jsonlDataset, loadJsonl } from "./jsonl.js";
 
 // Lines shaped like C4's: {"text", "timestamp", "url"}.
@@ -46,6 +46,11 @@ describe("jsonl", () => {
   it("names the bad line, the missing field and the keys it has", async () => {
     await expect(loadJsonl({ path: join(folder, "bad.jsonl") })).rejects.toThrow(/line 2 is not valid JSON/);
     await expect(loadJsonl({ path: join(folder, "custom.jsonl") })).rejects.toThrow('line 1 has no string field "text" (it has: content); set the field option');
+    // A TextFieldError (a DataFileError) carries the field asked for and the keys the line has, for a caller's own hint.
+    const error = await loadJsonl({ path: join(folder, "custom.jsonl") }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TextFieldError);
+    expect(error).toBeInstanceOf(DataFileError);
+    expect(error).toMatchObject({ field: "text", available: ["content"] });
   });
 
   it("reports a truncated gzip file", async () => {

@@ -12,7 +12,7 @@ import { createGunzip } from "node:zlib";
 import { validateOptions } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { makeCorpus } from "../corpus.js";
-import { DataFileError } from "../errors.js";
+import { DataFileError, TextFieldError } from "../errors.js";
 import type { Corpus, TextDatasetPlugin } from "../types.js";
 import { assertFile } from "./read-file.js";
 
@@ -50,8 +50,9 @@ function parseLine(where: string, line: string, lineNumber: number, field: strin
   }
   const value = typeof record === "object" && record !== null ? (record as Record<string, unknown>)[field] : undefined;
   if (typeof value !== "string") {
-    const keys = typeof record === "object" && record !== null ? Object.keys(record).join(", ") : typeof record;
-    throw new DataFileError(`${where}: line ${lineNumber} has no string field "${field}" (it has: ${keys}); set the field option`);
+    const keys = typeof record === "object" && record !== null ? Object.keys(record) : [];
+    const has = typeof record === "object" && record !== null ? keys.join(", ") : typeof record;
+    throw new TextFieldError(`${where}: line ${lineNumber} has no string field "${field}" (it has: ${has}); set the field option`, field, keys);
   }
   return value;
 }

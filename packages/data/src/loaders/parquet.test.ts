@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "@adaptive-sparse/core";
-import { DataFileError } from "../errors.js";
+import { DataFileError, TextFieldError } from "../errors.js";
 import { fixturePath } from "../test-fixtures.js";
 import { loadParquet, parquetDataset } from "./parquet.js";
 
@@ -22,6 +22,8 @@ describe("parquet", () => {
   it("lists the columns when the requested one is missing, and refuses a non-text column", async () => {
     await expect(loadParquet({ path, column: "body" })).rejects.toThrow('no column "body"; the file has columns: id, text; set the column option');
     await expect(loadParquet({ path, column: "id" })).rejects.toThrow('row 0 of column "id" is a number, expected a string');
+    await expect(loadParquet({ path, column: "body" })).rejects.toMatchObject({ field: "body", available: ["id", "text"] });
+    await expect(loadParquet({ path, column: "id" })).rejects.toBeInstanceOf(TextFieldError);
   });
 
   it("errors on a missing file, a non-Parquet file and unknown options", async () => {

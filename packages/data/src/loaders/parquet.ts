@@ -7,7 +7,7 @@ import { basename, extname } from "node:path";
 import { validateOptions } from "@adaptive-sparse/core";
 import { z } from "zod";
 import { makeCorpus } from "../corpus.js";
-import { DataFileError } from "../errors.js";
+import { DataFileError, TextFieldError } from "../errors.js";
 import type { Corpus, TextDatasetPlugin } from "../types.js";
 import { assertFile } from "./read-file.js";
 
@@ -44,12 +44,13 @@ export async function loadParquet(options: ParquetOptions): Promise<Corpus> {
   await assertFile(where, path);
   const { asyncBufferFromFile, parquetMetadataAsync, parquetSchema, parquetReadObjects } = await import("hyparquet");
   let rows: Record<string, unknown>[];
+  let columns: string[];
   try {
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);
-    const columns = parquetSchema(metadata).children.map((child) => child.element.name);
+    columns = parquetSchema(metadata).children.map((child) => child.element.name);
     if (!columns.includes(column)) {
-      throw new DataFileError(`${where}: no column "${column}"; the file has columns: ${columns.join(", ")}; set the column option`);
+      throw new TextFieldError(`${where}: no column "${column}"; the file has columns: ${columns.join(", ")}; set the column option`, column, columns);
     }
     rows = await parquetReadObjects({ file, metadata, columns: [column] });
   } catch (error) {
@@ -61,7 +62,7 @@ export async function loadParquet(options: ParquetOptions): Promise<Corpus> {
     const value = row[column];
     if (value === null || value === undefined) continue; // a null row has no text to keep
     if (typeof value !== "string") {
-      throw new DataFileError(`${where}: row ${index} of column "${column}" is a ${typeof value}, expected a string; pick a text column`);
+      throw new TextFieldError(`${where}: row ${index} of column "${column}" is a ${typeof value}, expected a string; pick a text column`, column, columns);
     }
     if (value.length > 0 || joinWith !== undefined) documents.push(value);
   }
