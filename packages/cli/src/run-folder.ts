@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { SparseError } from "@adaptive-sparse/core";
+import { RunFinishedError } from "@adaptive-sparse/trainer";
 import { CliError } from "./errors.js";
 import { writeFailureMessage } from "./write-failure.js";
 
@@ -40,10 +41,12 @@ const BACKEND_FAULTS = new Set(["E_WASM_KERNEL_TRAP", "E_WASM_MEMORY", "E_BACKEN
 
 /**
  * Adds to a run's error how to continue: `--resume` from `checkpoint` (the last one this run saved, or
- * the one it resumed from), and, for a backend fault, `--backend cpu` as a workaround. Other errors
- * without a checkpoint, and refused writes (which have their own advice), are returned unchanged.
+ * the one it resumed from), and, for a backend fault, `--backend cpu` as a workaround. A finished run
+ * asked for more steps gets `trainFurther` (the command that trains on from its saved model) instead.
+ * Other errors without a checkpoint, and refused writes (which have their own advice), are returned unchanged.
  */
-export function withContinueHint(error: unknown, checkpoint: { dir: string; step?: number } | undefined): unknown {
+export function withContinueHint(error: unknown, checkpoint: { dir: string; step?: number } | undefined, trainFurther: string): unknown {
+  if (error instanceof RunFinishedError) return new CliError(`${error.message}: ${trainFurther}`);
   if (writeFailureMessage(error)) return error;
   const code = SparseError.isInstance(error) ? error.code : undefined;
   const backendFault = code !== undefined && BACKEND_FAULTS.has(code);

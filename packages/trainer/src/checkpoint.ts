@@ -6,7 +6,7 @@ import type { AdamWStateMeta } from "@adaptive-sparse/optim";
 import type { Generator } from "@adaptive-sparse/core";
 import type { TrainerConfig } from "./config.js";
 import { changedSections, configHash, hashedConfig } from "./config-hash.js";
-import { TrainerError } from "./errors.js";
+import { RunFinishedError, TrainerError } from "./errors.js";
 import type { MethodHooks, RunContext } from "./run-context.js";
 
 const FORMAT = "adaptive-sparse.trainer-checkpoint";
@@ -81,7 +81,8 @@ export async function saveTrainerCheckpoint(dir: string, ctx: RunContext, hooks:
 
 /**
  * Loads a trainer checkpoint and checks that it belongs to `config`.
- * @throws TrainerError when the folder is not a trainer checkpoint or was written with a different config
+ * @throws RunFinishedError when it holds a finished run and `config` asks for more steps; TrainerError when the
+ *   folder is not a trainer checkpoint or was written with a different config
  *   (naming the sections that differ); io's errors for a missing or damaged folder.
  */
 export async function readTrainerCheckpoint(dir: string, config: TrainerConfig): Promise<LoadedCheckpoint<TrainerCheckpointState>> {
@@ -92,6 +93,14 @@ export async function readTrainerCheckpoint(dir: string, config: TrainerConfig):
   }
   if (state.configHash !== configHash(config)) {
     const changed = changedSections(state.config, hashedConfig(config));
+    const steps = state.config.steps;
+    if (typeof steps === "number" && config.steps > steps && state.step >= steps) {
+      throw new RunFinishedError(
+        `resume: ${dir} holds a finished run (${state.step} of ${steps} steps), and a resume cannot lengthen a run (its learning-rate schedule spans its ${steps} steps); ` +
+          `to train further, start a new run from the model the finished one saved`,
+        steps,
+      );
+    }
     throw new TrainerError(
       `resume: ${dir} was written with a different config (differs in: ${changed.join(", ") || "plugin options"}); ` +
         `resume with the config the run started with (only checkpoint and eval may change)`,

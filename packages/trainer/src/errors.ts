@@ -13,6 +13,21 @@ export class TrainerError extends SparseError {
 }
 
 /**
+ * A resume of a finished run with more steps: a resume continues a run with the config it started with, and
+ * its schedules span its `steps`, so it cannot be lengthened. Training further is a new run from the model
+ * the finished one saved.
+ */
+export class RunFinishedError extends TrainerError {
+  constructor(
+    message: string,
+    /** The steps the finished run was configured for (and completed). */
+    readonly steps: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * The loss became NaN or infinite. The run stops before the optimizer step of `step`, so the weights in
  * memory are those after step `step − 1`; `checkpoint` is the last good checkpoint on disk (or null).
  * It is a core `NonFiniteError`, so `NonFiniteError` handlers catch it too.

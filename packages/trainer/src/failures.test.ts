@@ -7,7 +7,7 @@ import type { GPT } from "@adaptive-sparse/nn";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TrainerCheckpointState } from "./checkpoint.js";
 import type { TrainerConfigInput } from "./config.js";
-import { NonFiniteLossError, TrainerError } from "./errors.js";
+import { NonFiniteLossError, RunFinishedError, TrainerError } from "./errors.js";
 import type { TrainerEvent } from "./events.js";
 import { modelFrom, pretrainedWeights, sampler } from "./test-helpers.js";
 import { train } from "./train.js";
@@ -128,6 +128,13 @@ describe("failures", () => {
     const changed = train({ config: { ...config, steps: 3, refresh: { every: 4 } }, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: dir });
     await expect(changed).rejects.toThrow(TrainerError);
     await expect(changed).rejects.toThrow(/written with a different config \(differs in: refresh\)/);
+    // The finished 3-step run asked for 5: a RunFinishedError that says why a resume cannot lengthen it.
+    const longer = train({ config: { ...config, steps: 5 }, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: dir });
+    await expect(longer).rejects.toThrow(RunFinishedError);
+    await expect(longer).rejects.toThrow(
+      `resume: ${dir} holds a finished run (3 of 3 steps), and a resume cannot lengthen a run (its learning-rate schedule spans its 3 steps); to train further, start a new run from the model the finished one saved`,
+    );
+    await expect(longer).rejects.toMatchObject({ steps: 3 });
     const missing = train({ config, student: modelFrom(weights), data: { train: sampler() }, resumeFrom: join(work, "nowhere") });
     await expect(missing).rejects.toThrow(/no checkpoint folder/);
   });

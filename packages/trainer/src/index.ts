@@ -29,7 +29,7 @@ export { consoleLogger } from "./console-logger.js";
 export type { ConsoleLoggerOptions } from "./console-logger.js";
 export { jsonlLogger } from "./jsonl-logger.js";
 export type { JsonlLogger, JsonlLoggerOptions } from "./jsonl-logger.js";
-export { TrainerError, NonFiniteLossError } from "./errors.js";
+export { TrainerError, NonFiniteLossError, RunFinishedError } from "./errors.js";
 export { configHash } from "./config-hash.js";
 export type { TrainerCheckpointState } from "./checkpoint.js";
 export { gmpWindow, gmpSparsity, isGmpPruningStep, gmpPruneLayer } from "./gmp-schedule.js";

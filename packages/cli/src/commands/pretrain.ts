@@ -8,31 +8,18 @@ import { jsonlLogger, train, validateSetup, type TrainerConfigInput, type Traine
 import type { z } from "zod";
 import { loadCorpus } from "../corpus.js";
 import { saveModelFolder } from "../model-folder.js";
-import { progressReporter, type ProgressMode } from "../progress.js";
+import { progressReporter } from "../progress.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeResults } from "../run-results.js";
 import { abortOnSignals, evalWindowsOf, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, PRETRAIN_MODEL_DEFAULTS, pretrainSettings, type tokenizerSettings } from "../settings.js";
 import { withPretrainDefaults } from "../trainer-defaults.js";
+import type { TrainingCommandOptions } from "./training-options.js";
 import { loadFolderTokenizer } from "../tokenizers.js";
 
-export interface PretrainOptions {
-  config?: string;
-  set?: string[];
-  corpus?: string;
-  separator?: string;
-  textField?: string;
-  steps?: number;
-  out: string;
-  backend?: string;
-  resume?: boolean;
-  /** Replace the outputs of an earlier run in `out`. */
-  force?: boolean;
-  progress?: ProgressMode;
-  /** Where corpora, tokenizers, backends and the trainer's plugins are looked up by name. */
-  registry?: Registry;
-}
+/** Options of {@link pretrain}. */
+export type PretrainOptions = TrainingCommandOptions;
 
 async function makeTokenizer(settings: z.output<typeof tokenizerSettings>, data: { corpus: string; separator?: string; textField?: string; validationFraction: number; splitSeed: number }, registry: Registry): Promise<Tokenizer> {
   if (settings.type !== "bpe") return registry.get("tokenizer", settings.type).create({});
@@ -91,7 +78,7 @@ export async function pretrain(options: PretrainOptions): Promise<void> {
     process.stderr.write(`pretrain: ${result.status} at step ${result.step}; model folder ${options.out}\n`);
   } catch (error) {
     failed = true;
-    throw withContinueHint(error, checkpoint);
+    throw withContinueHint(error, checkpoint, `adaptive-sparse prune --method dense -m ${options.out} with another -o folder trains it on`);
   } finally {
     dispose();
     // A failed flush must not hide the error that stopped the run (on a full disk both fail).

@@ -1,34 +1,21 @@
 import { join } from "node:path";
-import type { Registry } from "@adaptive-sparse/core";
 import { jsonlLogger, METHODS, train, type TrainerEvent, type TrainResult } from "@adaptive-sparse/trainer";
 import { exportCompressed24 } from "../export-compressed.js";
 import { loadModelFolder, saveModelFolder } from "../model-folder.js";
-import { progressReporter, type ProgressMode } from "../progress.js";
+import { progressReporter } from "../progress.js";
 import { withPruneDefaults, withTeacherDistill } from "../trainer-defaults.js";
 import { createCliRegistry } from "../registry.js";
 import { prepareRunFolder, withContinueHint } from "../run-folder.js";
 import { aggregate, machineFacts, writeMasks, writeResults } from "../run-results.js";
 import { abortOnSignals, evalWindowsOf, labelled, logEveryStep, prepareData, useBackend } from "../runtime.js";
 import { loadSettings, pruneSettings } from "../settings.js";
+import type { TrainingCommandOptions } from "./training-options.js";
 
-export interface PruneOptions {
+/** Options of {@link prune}: the training flags, the model and its teacher, the method. */
+export interface PruneOptions extends TrainingCommandOptions {
   model: string;
   teacher?: string;
-  config?: string;
-  set?: string[];
   method?: string;
-  corpus?: string;
-  separator?: string;
-  textField?: string;
-  steps?: number;
-  out: string;
-  backend?: string;
-  resume?: boolean;
-  /** Replace the outputs of an earlier run in `out`. */
-  force?: boolean;
-  progress?: ProgressMode;
-  /** Where corpora, tokenizers, backends and the trainer's plugins are looked up by name. */
-  registry?: Registry;
 }
 
 /**
@@ -88,7 +75,7 @@ export async function prune(options: PruneOptions): Promise<TrainResult> {
     return result;
   } catch (error) {
     failed = true;
-    throw withContinueHint(error, checkpoint);
+    throw withContinueHint(error, checkpoint, `adaptive-sparse prune -m ${join(options.out, "model")} with another -o folder`);
   } finally {
     dispose();
     // A failed flush must not hide the error that stopped the run (on a full disk both fail).

@@ -43,6 +43,17 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
     expect(both.stderr).toBe("adaptive-sparse: --resume continues the run in the output folder and --force replaces it; pass only one\n");
   });
 
+  it("--resume with more --steps on a finished run says why it cannot, and the command that trains on", async () => {
+    const out = join(root, "finished");
+    expect((await prune(out)).code).toBe(0);
+    const { code, stderr } = await runCli(["prune", "-m", model, "--corpus", corpus, "--method", "dense", "--steps", "4", "--backend", "cpu", "--quiet", "-o", out, ...FAST, "--resume"]);
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `adaptive-sparse: resume: ${join(out, "checkpoint")} holds a finished run (2 of 2 steps), and a resume cannot lengthen a run (its learning-rate schedule spans its 2 steps); ` +
+        `to train further, start a new run from the model the finished one saved: adaptive-sparse prune -m ${join(out, "model")} with another -o folder\n`,
+    );
+  });
+
   it("a backend fault after a checkpoint: the message says --resume and --backend cpu, and --resume continues", async () => {
     // A user-registered backend: core's cpu backend whose MatMul traps (as a wasm kernel would) once a checkpoint exists.
     const out = join(root, "faulty");
@@ -83,10 +94,10 @@ describe("the run folder: --resume needs a checkpoint, an existing run needs --r
 
   it("an error after a checkpoint says --resume; a backend fault also says --backend cpu", () => {
     const trap = Object.assign(new CliError("wasm backend: MatMul trapped"), { code: "E_WASM_KERNEL_TRAP" });
-    const hinted = withContinueHint(trap, { dir: "runs/x/checkpoint", step: 50 }) as Error;
+    const hinted = withContinueHint(trap, { dir: "runs/x/checkpoint", step: 50 }, "unused") as Error;
     expect(hinted.message).toBe("wasm backend: MatMul trapped\nTo continue: the last checkpoint (step 50) is in runs/x/checkpoint: rerun the command that started the run, with --resume, to continue from it; add --backend cpu to run on the reference backend instead.");
-    expect((withContinueHint(trap, undefined) as Error).message).toBe("wasm backend: MatMul trapped\nTo continue: rerun with --backend cpu to run on the reference backend instead.");
+    expect((withContinueHint(trap, undefined, "unused") as Error).message).toBe("wasm backend: MatMul trapped\nTo continue: rerun with --backend cpu to run on the reference backend instead.");
     const plain = new CliError("something else");
-    expect(withContinueHint(plain, undefined)).toBe(plain);
+    expect(withContinueHint(plain, undefined, "unused")).toBe(plain);
   });
 });
