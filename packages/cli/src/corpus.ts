@@ -69,8 +69,9 @@ export function checkCorpus(spec: string, registry: Registry, reading: CorpusRea
 /**
  * Loads the documents of a corpus named by `spec`: a dataset registered by name (the built-in sotu,
  * moby-dick, spam-assassin-ham, or your own), or a path to a text file (documents split on blank lines
- * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz) or a Parquet file (the text in field or
- * column `textField`, default `text`). `a+b+…` mixes corpora: a split holds out documents of each.
+ * unless `separator` says otherwise), a folder of .txt files, a JSONL file (optionally .gz) or a Parquet
+ * file (the text in field or column `textField`, default `text`). `a+b+…` mixes corpora: a split holds out
+ * documents of each.
  * @throws CliError for an unknown name or a missing path, and for a `.bin` file (tokens, not documents).
  */
 export async function loadCorpus(spec: string, options: CorpusOptions = {}): Promise<Corpus> {
