@@ -14,6 +14,7 @@ export { encodePair } from "./encode-pair.js";
 export type { ScoreOptions } from "./loglikelihood.js";
 export { scoreContinuations } from "./loglikelihood.js";
 export { multipleChoiceExampleSchema, checkMultipleChoiceExample, parseMultipleChoiceJsonl, loadMultipleChoiceTask } from "./multiple-choice-task.js";
+export { taskExample, TASK_FORMATS } from "./task-formats.js";
 export type { ZeroShotOptions, MultipleChoiceScore, MultipleChoiceResult } from "./zero-shot.js";
 export { evaluateMultipleChoice, zeroShotOptions, zeroShotEvaluator } from "./zero-shot.js";
 export type { NMValidityOptions, NMLayerReport, NMValidityReport } from "./nm-validity.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EvalError } from "./errors.js";
+import { taskExample } from "./task-formats.js";
 import type { MultipleChoiceExample } from "./types.js";
 
 /**
@@ -11,8 +12,10 @@ export const multipleChoiceExampleSchema = z
     context: z.string(),
     choices: z.array(z.string().min(1, "a choice must not be empty")).min(1, "at least one choice is needed"),
     label: z.number().int().min(0),
+    contexts: z.array(z.string()).optional(),
   })
-  .refine((example) => example.label < example.choices.length, { message: "label must index into choices", path: ["label"] });
+  .refine((example) => example.label < example.choices.length, { message: "label must index into choices", path: ["label"] })
+  .refine((example) => !example.contexts || example.contexts.length === example.choices.length, { message: "needs one context per choice", path: ["contexts"] });
 
 /**
  * Checks one example (from a file or built in code).
@@ -26,8 +29,9 @@ export function checkMultipleChoiceExample(value: unknown, where: string): Multi
 }
 
 /**
- * Parses a JSONL multiple-choice task: one `{ "context", "choices", "label" }` object per line; blank
- * lines are skipped.
+ * Parses a JSONL multiple-choice task: one `{ "context", "choices", "label" }` object per line, or rows of
+ * BoolQ, RTE, HellaSwag, WinoGrande, ARC, OpenBookQA or PIQA as their Hugging Face datasets hold them
+ * (turned into the LM-Evaluation-Harness prompts: task-formats.ts); blank lines are skipped.
  * @param text the file's contents.
  * @param source the file name, for error messages.
  * @throws EvalError naming `source:line` for a line that is not JSON or not a valid example, or when there is no example.
@@ -44,7 +48,7 @@ export function parseMultipleChoiceJsonl(text: string, source = "task file"): Mu
     } catch (error) {
       throw new EvalError(`${source}:${i + 1}: not valid JSON (${(error as Error).message}); each line must be one JSON object`);
     }
-    examples.push(checkMultipleChoiceExample(value, `${source}:${i + 1}`));
+    examples.push(checkMultipleChoiceExample(taskExample(value, `${source}:${i + 1}`), `${source}:${i + 1}`));
   });
   if (examples.length === 0) throw new EvalError(`${source}: no examples found; write one JSON object per line`);
   return examples;

@@ -39,6 +39,11 @@ export interface MultipleChoiceExample {
   readonly choices: readonly string[];
   /** Index of the correct choice. */
   readonly label: number;
+  /**
+   * One context per choice, in place of `context` (WinoGrande's partial scoring: each option fills the blank
+   * in its own context, and every choice is the same rest of the sentence).
+   */
+  readonly contexts?: readonly string[];
 }
 
 /** A weight matrix by name, row-major `[rows, cols]` (`data[r * cols + c]`), as exported. */

@@ -61,6 +61,23 @@ describe("evaluateMultipleChoice", () => {
     model.dispose();
   });
 
+  it("one context per choice (WinoGrande's partial scoring): each choice is scored after its own context", async () => {
+    const table = new Float32Array(V * V);
+    table[id("b") * V + id(" ")] = 10; // ' ' is likely after 'b', so " ok" scores higher after "ab" than after "ac"
+    const model = new BigramPositionModel(V, 16, table);
+    const together = await evaluateMultipleChoice(model, chars, [{ context: "", contexts: ["ac", "ab"], choices: [" ok", " ok"], label: 1 }]);
+    const apart = await evaluateMultipleChoice(model, chars, [
+      { context: "ac", choices: [" ok"], label: 0 },
+      { context: "ab", choices: [" ok"], label: 0 },
+    ]);
+    expect(together.scores[0].loglikelihoods).toEqual(apart.scores.map((s) => s.loglikelihoods[0]));
+    const logZ = Math.log(V - 1 + Math.exp(10));
+    expect(together.scores[0].loglikelihoods[1]).toBeCloseTo(10 - logZ - 2 * Math.log(V), 4);
+    expect(together.acc).toBe(1);
+    await expect(evaluateMultipleChoice(model, chars, [{ context: "", contexts: ["ab"], choices: [" x", " y"], label: 0 }])).rejects.toThrow(/contexts: needs one context per choice/);
+    model.dispose();
+  });
+
   it("left-truncates the context to blockSize and right-pads a batch", async () => {
     const model = new BigramPositionModel(V, 4);
     await evaluateMultipleChoice(model, chars, [{ context: "abcdefgh", choices: ["ij", "k"], label: 0 }], { batchSize: 2 });

@@ -86,8 +86,8 @@ export async function evaluateMultipleChoice(
 
   const requests: EncodedPair[] = [];
   for (const example of chosen) {
-    for (const choice of example.choices) {
-      const pair = encodePair(tokenizer, example.context, choice);
+    for (const [i, choice] of example.choices.entries()) {
+      const pair = encodePair(tokenizer, example.contexts?.[i] ?? example.context, choice);
       const hint = "the tokenizer and the model must share a vocabulary";
       checkTokenIds('evaluator "zero-shot"', pair.context, model.config.vocabSize, hint);
       checkTokenIds('evaluator "zero-shot"', pair.continuation, model.config.vocabSize, hint);
