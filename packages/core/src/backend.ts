@@ -13,13 +13,13 @@ export interface BufferInfo<H = any> {
 export type Kernel<A, H = unknown> = (out: BufferInfo<H>, inputs: readonly BufferInfo<H>[], attrs: A) => void;
 
 /**
- * An in-place update: reads and writes each of `targets`, reads `inputs`. Only optimizer steps are in place
- * (`AdamWStep`), so parameters and their state never leave the device.
+ * An in-place update: reads and writes each of `targets`, reads `inputs`. Only optimizer steps (`AdamWStep`,
+ * so parameters and their state never leave the device) and a KV cache's appends (`WriteSlice`) are in place.
  */
 export type InPlaceKernel<A, H = unknown> = (targets: readonly BufferInfo<H>[], inputs: readonly BufferInfo<H>[], attrs: A) => void;
 
 /** Fused ops whose kernels update their targets in place instead of writing a fresh output. */
-export type InPlaceName = "AdamWStep";
+export type InPlaceName = "AdamWStep" | "WriteSlice";
 
 /** Every primitive is required; fused ops are optional and fall back to their decomposition. */
 export type KernelTable<H = any> = { [K in PrimitiveName]: Kernel<OpAttrs[K], H> } & {

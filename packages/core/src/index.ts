@@ -15,6 +15,7 @@ export type { Backend, BackendCapabilities, BackendPlugin, BackendStats, BufferI
 export { PRIMITIVES, FUSED } from "./ops/op-names.js";
 export type { OpName, PrimitiveName, FusedName, OpAttrs, AdamWStepAttrs, AdamWStepMode } from "./ops/op-names.js";
 export { adamwStep, type AdamWStepTensors } from "./ops/adamw-step.js";
+export { writeSlice } from "./ops/write-slice.js";
 export { sparseMatMul24, expandCompressed24, type Compressed24Tensors } from "./ops/sparse-matmul24.js";
 export { Tensor } from "./tensor.js";
 export type { NestedArray, Storage, GradNode } from "./tensor.js";

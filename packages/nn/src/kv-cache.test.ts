@@ -1,4 +1,4 @@
-import { Generator, ShapeError, memory, tensor, tidy } from "@adaptive-sparse/core";
+import { Generator, ShapeError, createCpuBackend, memory, tensor, tidy } from "@adaptive-sparse/core";
 import { describe, expect, it } from "vitest";
 import { GPT } from "./gpt.js";
 import { Llama } from "./llama/llama.js";
@@ -65,3 +65,28 @@ for (const [name, make] of Object.entries(models)) {
     });
   });
 }
+
+describe("KV cache buffers: written in place, grown by doubling", () => {
+  // blockSize 200: a 10-token prompt and 150 new tokens pass the first buffer (64 positions) and the second (128).
+  const config = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 200, vocabSize: 13 };
+
+  for (const [name, backend] of [["cpu (WriteSlice kernel)", createCpuBackend()], ["cpu without fused kernels (concat swapped into the buffer)", createCpuBackend({ fused: false })]] as const) {
+    it(`${name}: every step's logits are the full forward's, across two regrowths; nothing leaks`, () => {
+      const model = new GPT(config, { generator: new Generator(7), backend }).eval();
+      const tokens = Array.from({ length: 160 }, (_, i) => (i * 5 + 3) % 13);
+      const checked = [25, 50, 63, 64, 65, 75, 100, 127, 128, 129, 150, 160];
+      const full = new Map(checked.map((t) => [t, tidy(() => (model.forward(tensor([tokens.slice(0, t)], { dtype: "i32", backend })).logits.arraySync() as number[][][])[0]![t - 1]!)]));
+      const before = memory().tensors; // after the full forwards' cached masks
+      const cache = model.createCache();
+      for (let t = 10; t <= 160; t++) {
+        const fed = t === 10 ? tokens.slice(0, 10) : [tokens[t - 1]!];
+        const cached = tidy(() => model.forwardCached(tensor([fed], { dtype: "i32", backend }), cache).dataSync());
+        if (full.has(t)) expect(maxDiff(cached, full.get(t)!), `position ${t}`).toBeLessThan(1e-5);
+      }
+      expect(cache.length).toBe(160);
+      cache.dispose();
+      expect(memory().tensors).toBe(before);
+      model.dispose();
+    });
+  }
+});

@@ -6,7 +6,7 @@ import * as fused from "./fused.js";
 import { addLoops, equalLoops, lessEqualLoops, lessLoops, maximumLoops, mulLoops, powLoops, unaryKernels } from "./loops.js";
 import { gather, groupTopK, scatterAdd } from "./indexing.js";
 import { matMul } from "./matmul.js";
-import { concat, pad, permute, slice } from "./movement.js";
+import { concat, pad, permute, slice, writeSlice } from "./movement.js";
 import { argMax, reduceMax, reduceSum } from "./reduce.js";
 import { adamwStep, fill } from "./adamw-step.js";
 
@@ -35,6 +35,7 @@ const kernels: KernelTable<TypedArray> = {
   GroupTopK: groupTopK,
   Fill: fill,
   AdamWStep: adamwStep,
+  WriteSlice: writeSlice,
   Abs: fused.abs,
   SoftmaxKL: fused.softmaxKL,
   SoftmaxKLGrad: fused.softmaxKLGrad,

@@ -4,6 +4,7 @@ import { formatShape, shapesEqual } from "../shape.js";
 import type { Tensor } from "../tensor.js";
 import { add, cast, div, mul, sqrt, sub } from "../functions.js";
 import type { AdamWStepAttrs } from "./op-names.js";
+import { swapInto } from "./swap-into.js";
 
 /** The tensors of one in-place AdamW update: parameter, moments (f32, the parameter's shape), gradient, optional keep-mask. */
 export interface AdamWStepTensors {
@@ -26,14 +27,6 @@ function check({ param, m, v, grad, mask }: AdamWStepTensors, attrs: AdamWStepAt
   if (mask && mask.dtype !== "u8") throw new DTypeError(`AdamWStep: mask has dtype ${mask.dtype}, expected u8 (1 kept, 0 pruned)`);
   if (!mask && attrs.mode !== "textbook") throw new ShapeError(`AdamWStep: mode "${attrs.mode}" needs a mask; use mode "textbook" for an unmasked parameter`);
   if (!(Number.isInteger(attrs.step) && attrs.step >= 1)) throw new ShapeError(`AdamWStep: step must be the 1-based update count, got ${attrs.step}`);
-}
-
-/** Puts `next`'s buffer under `target` (every view of target follows) and frees target's old buffer with `next`. */
-function swapInto(target: Tensor, next: Tensor): void {
-  const old = target.storage.handle;
-  target.storage.handle = next.storage.handle;
-  next.storage.handle = old;
-  next.dispose();
 }
 
 /** The update in primitives, for backends without the fused kernel: new tensors swapped into the old buffers. */

@@ -21,7 +21,7 @@ export type PrimitiveName = (typeof PRIMITIVES)[number];
 export const FUSED = [
   "Abs", "SparseMatMul24", "Softmax", "SoftmaxGrad", "LogSoftmax", "LogSoftmaxGrad", "LayerNorm", "LayerNormGrad", "Gelu", "GeluGrad",
   "SoftmaxCrossEntropy", "SoftmaxCrossEntropyGrad", "AdamWStep", "CausalSoftmax", "CausalSoftmaxGrad",
-  "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary", "SoftmaxKL", "SoftmaxKLGrad",
+  "RMSNorm", "RMSNormGrad", "Silu", "SiluGrad", "Rotary", "SoftmaxKL", "SoftmaxKLGrad", "WriteSlice",
 ] as const;
 export type FusedName = (typeof FUSED)[number];
 
@@ -95,6 +95,8 @@ export interface OpAttrs {
   CausalSoftmax: { scale: number };
   /** Inputs: (gradient, output y) → scale · y ⊙ (g − Σ_j g⊙y). */
   CausalSoftmaxGrad: { scale: number };
+  /** In place (see `InPlaceKernel`): target [..., L, ...], input source [..., n, ...] written at [start, start + n) of `axis`. */
+  WriteSlice: { axis: number; start: number };
 }
 
 /** Where λ(t) enters a masked parameter's update; `textbook` is plain AdamW (no mask). optim's DecayMode + textbook. */

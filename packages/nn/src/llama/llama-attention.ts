@@ -63,9 +63,9 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
     const kv = (name: "k_proj" | "v_proj") => unsqueeze(permute(reshape(this.projection(name).call(x), [B!, T!, nKvHead, hd]), [0, 2, 1, 3]), 2);
     const kNew = this.rotary.apply(kv("k_proj"), start);
     const vNew = kv("v_proj");
-    const [k, v] = cache ? cache.kv.append(cache.layer, kNew, vNew) : [kNew, vNew]; // (B, nKv, 1, Tk, hd): the cached positions, then these
+    const { k, v, keyBias } = cache ? cache.kv.append(cache.layer, kNew, vNew) : { k: kNew, v: vNew, keyBias: null }; // (B, nKv, 1, Tk, hd): the cached positions, then these
     const raw = matmul(this.rotary.apply(q, start), k, { transB: true }); // (B, nKv, group, T, Tk)
-    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd)), v); // (B, nKv, group, T, hd)
+    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd), undefined, keyBias), v); // (B, nKv, group, T, hd)
     const merged = reshape(permute(y, [0, 3, 1, 2, 4]), [B!, T!, nHead * hd]); // heads side by side, in q's order
     y.dispose(); // read by nothing after the permute, backward included
     return this.projection("o_proj").call(merged);
