@@ -70,7 +70,7 @@ describe("KV cache buffers: written in place, grown by doubling", () => {
   // blockSize 200: a 10-token prompt and 150 new tokens pass the first buffer (64 positions) and the second (128).
   const config = { nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 200, vocabSize: 13 };
 
-  for (const [name, backend] of [["cpu (WriteSlice kernel)", createCpuBackend()], ["cpu without fused kernels (concat swapped into the buffer)", createCpuBackend({ fused: false })]] as const) {
+  for (const [name, backend] of [["cpu (WriteSlice kernel)", createCpuBackend()], ["cpu without fused kernels (no WriteSlice: the cache concatenates)", createCpuBackend({ fused: false })]] as const) {
     it(`${name}: every step's logits are the full forward's, across two regrowths; nothing leaks`, () => {
       const model = new GPT(config, { generator: new Generator(7), backend }).eval();
       const tokens = Array.from({ length: 160 }, (_, i) => (i * 5 + 3) % 13);

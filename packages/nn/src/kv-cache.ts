@@ -1,4 +1,4 @@
-import { ShapeError, formatShape, keep, slice, tensor, writeSlice, zeros, type Tensor } from "@adaptive-sparse/core";
+import { ShapeError, concat, formatShape, hasKernels, keep, slice, tensor, writeSlice, zeros, type Tensor } from "@adaptive-sparse/core";
 
 /** A layer's keys and values for attention after an append. */
 export interface CachedKeys {
@@ -25,7 +25,8 @@ const capacityFor = (positions: number) => Math.max(MIN_CAPACITY, 2 ** Math.ceil
  * into in place (core's writeSlice), so a token costs its own keys, not a copy of the whole cache (a concat
  * per token copied 75 MB after GPT-2's 900th position, 4.7 ms of a 23 ms token; attention then reads the
  * cache from memory instead of from the copy just made, and gives back about 2 ms). Attention reads the
- * buffers whole with the unwritten positions masked out (−∞ scores). For inference (under `noGrad`): the buffers change in place.
+ * buffers whole with the unwritten positions masked out (−∞ scores). On a backend without an in-place
+ * WriteSlice kernel (its decomposition copies the whole buffer) the cache concatenates instead. For inference (under `noGrad`): the buffers change in place.
  * Its tensors live outside `tidy` until `reset()` or `dispose()`.
  */
 export class KVCache {
@@ -60,6 +61,7 @@ export class KVCache {
    * positions (see {@link CachedKeys}). The returned tensors belong to the cache: do not dispose them.
    */
   append(layer: number, k: Tensor, v: Tensor): CachedKeys {
+    if (!hasKernels(k.backend, "WriteSlice")) return this.#concatenate(layer, k, v);
     const axis = this.axis;
     const added = k.shape[axis]!;
     const old = this.#layers[layer];
@@ -82,6 +84,17 @@ export class KVCache {
     entry.length = length;
     if (start === 0) return { k, v, keyBias: null };
     return { k: entry.k, v: entry.v, keyBias: this.#keyBias(length, entry.k.shape[axis]!, k) };
+  }
+
+  /** Keys and values as one tensor each, the cached positions then these (a copy of the whole cache per token). */
+  #concatenate(layer: number, k: Tensor, v: Tensor): CachedKeys {
+    const old = this.#layers[layer];
+    const joined = (before: Tensor | undefined, added: Tensor) => keep(before ? concat([before, added], this.axis) : added);
+    const entry = { k: joined(old?.k, k), v: joined(old?.v, v), length: (old?.length ?? 0) + k.shape[this.axis]! };
+    old?.k.dispose();
+    old?.v.dispose();
+    this.#layers[layer] = entry;
+    return { k: entry.k, v: entry.v, keyBias: null };
   }
 
   /** The {@link CachedKeys.keyBias} for `length` written positions, shared by every layer at that length. */
