@@ -65,3 +65,12 @@ export function concatKernel(ctx: KernelContext) {
     }
   };
 }
+
+/** WriteSlice in place: the source scatters its `[outer, chunk]` block into columns from `start` of the target's rows. */
+export function writeSliceKernel(ctx: KernelContext) {
+  return ([target]: readonly Info[], [source]: readonly Info[], { axis, start }: OpAttrs["WriteSlice"]): void => {
+    const inner = sizeOf(target.shape.slice(axis + 1));
+    const outer = sizeOf(target.shape.slice(0, axis));
+    stridedCopy(ctx, "WriteSlice", "scatter", source, { info: target, role: "inout" }, [outer, source.shape[axis]! * inner], [target.shape[axis]! * inner, 1], start * inner);
+  };
+}

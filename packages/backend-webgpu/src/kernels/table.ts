@@ -7,7 +7,7 @@ import { scatterAddKernel } from "./scatter-add.js";
 import { matMulKernel } from "./matmul.js";
 import { fillKernel } from "./fill.js";
 import { fusedKernels } from "./fused.js";
-import { concatKernel, expandKernel, padKernel, permuteKernel, sliceKernel } from "./movement.js";
+import { concatKernel, expandKernel, padKernel, permuteKernel, sliceKernel, writeSliceKernel } from "./movement.js";
 import { argMaxKernel, reduceMaxKernel, reduceSumKernel } from "./reduce.js";
 
 /** Every primitive and the fused last-axis ops as WGSL programs; `SparseMatMul24` is left to core's decomposition. */
@@ -36,6 +36,7 @@ export function createKernelTable(ctx: KernelContext, limits: GPUSupportedLimits
     Slice: sliceKernel(ctx),
     Pad: padKernel(ctx),
     Concat: concatKernel(ctx),
+    WriteSlice: writeSliceKernel(ctx),
     MatMul: matMulKernel(ctx, limits.maxComputeWorkgroupsPerDimension, limits.maxComputeWorkgroupStorageSize, Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize)),
     Gather: gatherKernel(ctx),
     ScatterAdd: scatterAddKernel(ctx),
