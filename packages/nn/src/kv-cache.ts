@@ -7,7 +7,7 @@ export interface CachedKeys {
   readonly v: Tensor;
   /**
    * f32 [capacity]: 0 at the positions written so far and −∞ after them, added to the attention scores (a
-   * bias add, which backends run as fast as any; a broadcast `where` took 10 times as long); null when k and v
+   * bias add along the last axis, the broadcast every backend's Add has a fast path for); null when k and v
    * hold only real positions.
    */
   readonly keyBias: Tensor | null;
@@ -26,8 +26,9 @@ const capacityFor = (positions: number) => Math.max(MIN_CAPACITY, 2 ** Math.ceil
  * per token copied 75 MB after GPT-2's 900th position, 4.7 ms of a 23 ms token; attention then reads the
  * cache from memory instead of from the copy just made, and gives back about 2 ms). Attention reads the
  * buffers whole with the unwritten positions masked out (−∞ scores). On a backend without an in-place
- * WriteSlice kernel (its decomposition copies the whole buffer) the cache concatenates instead. For inference (under `noGrad`): the buffers change in place.
- * Its tensors live outside `tidy` until `reset()` or `dispose()`.
+ * WriteSlice kernel (its decomposition copies the whole buffer) the cache concatenates instead. For
+ * inference, under `noGrad`: the buffers change in place. Its tensors live outside `tidy` until `reset()` or
+ * `dispose()`.
  */
 export class KVCache {
   readonly #layers: ({ k: Tensor; v: Tensor; length: number } | null)[];
@@ -57,8 +58,8 @@ export class KVCache {
 
   /**
    * Adds a layer's keys and values for the new positions (e.g. [B, nHead, T, headDim]). Into an empty cache
-   * (a prompt) it returns them as they are; after that it returns the buffers and the mask of their written
-   * positions (see {@link CachedKeys}). The returned tensors belong to the cache: do not dispose them.
+   * (a prompt) it returns them as they are; after that it returns the buffers and the bias that masks their
+   * unwritten positions (see {@link CachedKeys}). The returned tensors belong to the cache: do not dispose them.
    */
   append(layer: number, k: Tensor, v: Tensor): CachedKeys {
     if (!hasKernels(k.backend, "WriteSlice")) return this.#concatenate(layer, k, v);
