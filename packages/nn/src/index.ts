@@ -33,7 +33,7 @@ export { isCausalLM, prunableLayers, captureHiddenStates, captureInputs } from "
 export type { CausalLM, CausalLMConfig, CausalLMOutput, PlacementOptions } from "./causal-lm.js";
 export type { GPTOptions, GPTOutput, GPTTransformer } from "./gpt.js";
 export { generate } from "./generate.js";
-export { KVCache } from "./kv-cache.js";
+export { KVCache, type CachedKeys } from "./kv-cache.js";
 export type { LayerCache } from "./kv-cache.js";
 export type { GenerateOptions } from "./generate.js";
 export { straightThroughMask } from "./straight-through.js";
