@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { corpusTokens, datasetFor } from "../../src/corpus.js";
 import { createCliRegistry } from "../../src/registry.js";
 import { evalWindowsOf, prepareData } from "../../src/runtime.js";
-import { makeFixture, runCli } from "./helpers.js";
+import { FAST, makeFixture, runCli } from "./helpers.js";
 
 // Issue 16 items 1 and 9, issue 12 item 7: a single text file is a corpus; ids are checked against the
 // model when the corpus loads; corpora and backends come from the one registry, user-registered ones too.
@@ -64,6 +64,20 @@ describe("corpora from the registry: text files, token files, your own datasets"
     const hint = await runCli(["eval", "-m", model, "--corpus", one, "--backend", "cpu"]);
     expect(hint.code).toBe(1);
     expect(hint.stderr).toContain("pass --text-field content");
+  });
+
+  it("prune and pretrain read the field too (--text-field, or data.textField in the settings)", async () => {
+    const posts = join(root, "posts-prune.jsonl");
+    writeFileSync(posts, paragraphs.map((p) => JSON.stringify({ content: p })).join("\n"));
+    const prune = await runCli(["prune", "-m", model, "--corpus", posts, "--text-field", "content", "--method", "dense", "--steps", "2", "--backend", "cpu", "--quiet", "-o", join(root, "field-run"), ...FAST]);
+    expect(prune.stderr).toContain("prune: completed at step 2");
+    const viaSettings = await runCli(["prune", "-m", model, "--corpus", posts, "--set", "data.textField=content", "--method", "dense", "--steps", "2", "--backend", "cpu", "--quiet", "-o", join(root, "field-run-2"), ...FAST]);
+    expect(viaSettings.stderr).toContain("prune: completed at step 2");
+    const pretrain = await runCli(["pretrain", "--corpus", posts, "--text-field", "content", "--steps", "2", "--set", "tokenizer.type=byte", "--set", "model.nLayer=1", "--set", "model.nEmbd=16", "--set", "model.nHead=2", "--set", "model.blockSize=16", "--backend", "cpu", "--quiet", "-o", join(root, "field-pretrain")]);
+    expect(pretrain.stderr).toContain("pretrain: completed at step 2");
+    const missing = await runCli(["prune", "-m", model, "--corpus", posts, "--method", "dense", "--steps", "2", "--backend", "cpu", "--quiet", "-o", join(root, "field-run-3")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("pass --text-field content");
   });
 
   it("a+b mixes corpora: the split holds out each component's own held-out documents", async () => {
