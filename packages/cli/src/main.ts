@@ -87,7 +87,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .option("--whole", "score each --corpus in full (every document) instead of its held-out split")
     .option("--separator <text>", separatorHelp, separatorText)
     .option("--text-field <name>", textFieldHelp)
-    .option("--tasks <file.jsonl>", "zero-shot task file: {context, choices, label} per line, or rows of BoolQ, RTE, HellaSwag, WinoGrande, ARC, OpenBookQA or PIQA as Hugging Face datasets save them (repeatable)", collect)
+    .option("--tasks <file.jsonl>", "zero-shot task file: {context, choices, label} per line, or rows of BoolQ, RTE, HellaSwag, WinoGrande, ARC, OpenBookQA, PIQA or MMLU as Hugging Face datasets save them (repeatable)", collect)
     .option("--nm <N:M>", "check that every group of M weights keeps at most N nonzeros, e.g. 2:4 (exit code 1 when not)", nmPattern)
     .option("--max-windows <n>", "score at most this many windows per corpus, spread evenly over it", wholeNumber(1, "--max-windows 100"))
     .option("--backend <name>", "backend")

@@ -53,6 +53,16 @@ describe("task rows of the paper's zero-shot tasks", () => {
     expect(() => taskExample({ question: "q", choices, answerKey: "D" }, "arc:3")).toThrow('arc:3: answerKey "D" is not one of the choices\' labels (A, B, C)');
   });
 
+  it("MMLU (cais/mmlu), zero-shot: the subject's line, lettered choices, the letter scored", () => {
+    const row = { question: " What is 2 + 2? ", subject: "elementary_mathematics", choices: ["3", "4", "5", "22"], answer: 1 };
+    expect(taskExample(row, "mmlu:1")).toEqual({
+      context: "The following are multiple choice questions (with answers) about elementary mathematics.\n\nWhat is 2 + 2?\nA. 3\nB. 4\nC. 5\nD. 22\nAnswer:",
+      choices: [" A", " B", " C", " D"],
+      label: 1,
+    });
+    expect(taskExample({ question: "Q", choices: ["x", "y"], answer: 0 }, "mmlu:2")).toEqual({ context: "Q\nA. x\nB. y\nAnswer:", choices: [" A", " B"], label: 0 });
+  });
+
   it("PIQA", () => {
     expect(taskExample({ goal: "Open a jar", sol1: "Twist the lid.", sol2: "Paint the lid.", label: 0 }, "piqa:1")).toEqual({
       context: "Question: Open a jar\nAnswer:", choices: [" Twist the lid.", " Paint the lid."], label: 0,
@@ -60,9 +70,9 @@ describe("task rows of the paper's zero-shot tasks", () => {
   });
 
   it("a row of no known format names its fields and lists the formats; an unlabelled row says why it cannot be scored", () => {
-    expect(() => taskExample({ question: "2+2?", choices: ["3", "4"], answer: 1 }, "t.jsonl:1")).toThrow(EvalError);
-    expect(() => taskExample({ question: "2+2?", choices: ["3", "4"], answer: 1 }, "t.jsonl:1")).toThrow(
-      /^t\.jsonl:1: a row with fields question, choices, answer is no task format this reads; the formats: ours \{ context, choices, label \}; HellaSwag/,
+    expect(() => taskExample({ prompt: "2+2?", options: ["3", "4"], answer: 1 }, "t.jsonl:1")).toThrow(EvalError);
+    expect(() => taskExample({ prompt: "2+2?", options: ["3", "4"], answer: 1 }, "t.jsonl:1")).toThrow(
+      /^t\.jsonl:1: a row with fields prompt, options, answer is no task format this reads; the formats: ours \{ context, choices, label \}; HellaSwag/,
     );
     expect(() => taskExample({ goal: "g", sol1: "a", sol2: "b", label: -1 }, "piqa:9")).toThrow('piqa:9: field "label" is -1, expected the index of the right answer (an unlabelled test split cannot be scored)');
   });

@@ -3,7 +3,7 @@ import type { MultipleChoiceExample } from "./types.js";
 
 /**
  * Rows of the paper's zero-shot tasks (method.md §7.2: BoolQ, RTE, HellaSwag, WinoGrande, ARC-Easy/Challenge,
- * OpenBookQA; and PIQA) as their Hugging Face datasets hold them, turned into our multiple-choice form with
+ * OpenBookQA; and PIQA, and MMLU zero-shot where the paper reports it 5-shot) as their Hugging Face datasets hold them, turned into our multiple-choice form with
  * the prompts of EleutherAI's LM-Evaluation-Harness (v0.4 task configs), so a file saved with `datasets`'
  * `to_json` scores as the harness scores it. Each choice is written as the harness appends it: after one space.
  */
@@ -104,6 +104,20 @@ export const TASK_FORMATS: readonly TaskFormat[] = [
     name: "RTE (GLUE) { sentence1, sentence2, label }",
     fields: ["sentence1", "sentence2", "label"],
     toExample: (row, where) => ({ context: `${text(row, "sentence1", where)}\nQuestion: ${text(row, "sentence2", where)} True or False?\nAnswer:`, choices: [" True", " False"], label: index(row, "label", where) }),
+  },
+  {
+    name: "MMLU { question, choices, answer[, subject] } (zero-shot)",
+    fields: ["question", "choices", "answer"],
+    toExample(row, where) {
+      const choices = row.choices;
+      if (!Array.isArray(choices) || !choices.every((c) => typeof c === "string") || choices.length < 1 || choices.length > 26) {
+        throw new EvalError(`${where}: field "choices" must be a list of 1 to 26 strings (MMLU)`);
+      }
+      const letters = choices.map((_, i) => String.fromCharCode(65 + i));
+      const about = typeof row.subject === "string" ? `The following are multiple choice questions (with answers) about ${row.subject.replaceAll("_", " ")}.\n\n` : "";
+      const listed = choices.map((choice, i) => `\n${letters[i]}. ${choice}`).join("");
+      return { context: `${about}${text(row, "question", where).trim()}${listed}\nAnswer:`, choices: letters.map((l) => ` ${l}`), label: index(row, "answer", where) };
+    },
   },
   {
     name: "OpenBookQA { question_stem, choices, answerKey }",
