@@ -35,7 +35,17 @@ export function notesText(seed = 1, count = 240) {
   return Array.from({ length: count }, () => [sentence(), sentence(), sentence()].join(" ")).join("\n\n") + "\n";
 }
 
-/** Writes the model script and the corpora the README names (my-notes.txt, my-eval.txt, c4-sample.jsonl, my-corpus.jsonl.gz) into `dir`. */
+/** A few rows of HellaSwag and ARC-Easy as `datasets`' to_json writes them (the fields of their Hugging Face datasets). */
+const HELLASWAG = [
+  { ind: 4, activity_label: "Baking cookies", ctx_a: "A woman mixes the dough.", ctx_b: "she", ctx: "A woman mixes the dough. she", endings: [" puts the tray in the oven.", " eats the tray.", " flies away.", " paints the oven [title] blue."], source_id: "a", split: "val", split_type: "indomain", label: "0" },
+  { ind: 5, activity_label: "Running", ctx_a: "A man ties his shoes.", ctx_b: "he", ctx: "A man ties his shoes. he", endings: [" melts.", " runs down the road.", " becomes a bird.", " sings to the shoes."], source_id: "b", split: "val", split_type: "zeroshot", label: "1" },
+];
+const ARC_EASY = [
+  { id: "q1", question: "What gives the Earth daylight?", choices: { text: ["the Sun", "the Moon", "Mars"], label: ["A", "B", "C"] }, answerKey: "A" },
+  { id: "q2", question: "Which of these is a planet?", choices: { text: ["the Sun", "Mars", "a comet", "the Moon"], label: ["1", "2", "3", "4"] }, answerKey: "2" },
+];
+
+/** Writes the model script, the corpora and the task files the README names (my-notes.txt, my-eval.txt, c4-sample.jsonl, my-corpus.jsonl.gz, hellaswag.jsonl, arc_easy.jsonl) into `dir`. */
 export function writeUserFiles(dir) {
   writeFileSync(join(dir, "make-model.mjs"), MAKE_MODEL);
   writeFileSync(join(dir, "my-notes.txt"), notesText());
@@ -44,4 +54,5 @@ export function writeUserFiles(dir) {
   const jsonl = paragraphs.map((text) => JSON.stringify({ text })).join("\n") + "\n";
   writeFileSync(join(dir, "c4-sample.jsonl"), jsonl);
   writeFileSync(join(dir, "my-corpus.jsonl.gz"), gzipSync(jsonl));
+  for (const [name, rows] of [["hellaswag.jsonl", HELLASWAG], ["arc_easy.jsonl", ARC_EASY]]) writeFileSync(join(dir, name), rows.map((row) => JSON.stringify(row)).join("\n") + "\n");
 }

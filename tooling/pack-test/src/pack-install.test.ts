@@ -130,7 +130,7 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
 
   it("the README's CLI commands run as written on the user's folders (the 2000-step one shortened)", () => {
     const commands = shellCommands(snippet(readme, "Prune your own model", "sh"));
-    expect(commands).toHaveLength(5);
+    expect(commands).toHaveLength(6);
     for (const written of commands) {
       // 2000 AST steps of a 50,257-token model take many minutes on a CPU; the same command with 2 steps checks everything else.
       const command = written.replace("--steps 2000", "--steps 2");
@@ -140,6 +140,10 @@ describe.skipIf(!reach.ok)("the packed packages, installed into a new project", 
     }
     const evalOutput = spawnSync("bash", ["-c", commands[3]!], { cwd: cliProject, encoding: "utf8" }).stdout;
     expect(evalOutput).toMatch(/valid 2:4: 12 layers, 0 of \d+ groups over 2 nonzeros, sparsity 50\.00%/);
+    // Hugging Face rows of HellaSwag and ARC-Easy, scored as the harness scores them.
+    const tasksOutput = spawnSync("bash", ["-c", commands[4]!], { cwd: cliProject, encoding: "utf8" }).stdout;
+    expect(tasksOutput).toMatch(/^hellaswag: acc \d+\.\d%, acc_norm \d+\.\d% over 2 examples$/m);
+    expect(tasksOutput).toMatch(/^arc_easy: acc \d+\.\d%, acc_norm \d+\.\d% over 2 examples$/m);
     // A SLoRB run (gpt2-ast) has no plain model/ folder: its result is the 2:4 file with the low-rank boost.
     const outputs = ["runs/gpt2-ast/results.json", "runs/gpt2-ast/model.sparse24.safetensors", "runs/tinyllama-wanda/model/model.safetensors", "runs/opt-ast/model/model.safetensors", "opt-24.safetensors"];
     for (const file of outputs) {
