@@ -89,11 +89,11 @@ export async function loadCorpus(spec: string, options: CorpusOptions = {}): Pro
   }
 }
 
-/** The loader's message (which names the fields the file has) with the command line's fix. */
+/** The loader's problem (which names the fields the file has) with the command line's fix. */
 function textFieldHint(spec: string, error: TextFieldError): CliError {
   const others = error.available.filter((name) => name !== error.field);
   const fix = others.length === 1 ? `pass --text-field ${others[0]}` : "pass --text-field with the one that holds the text";
-  return new CliError(`corpus "${spec}": ${error.message.replace(/; (set the (field|column) option|pick a text column)$/, "")}; ${fix}`);
+  return new CliError(`corpus "${spec}": ${error.problem}; ${fix}`);
 }
 
 export interface CorpusTokens {

@@ -4,7 +4,7 @@ import type { Registry } from "@adaptive-sparse/core";
 import { METHODS } from "@adaptive-sparse/trainer";
 import { bench } from "./commands/bench.js";
 import { evaluate } from "./commands/evaluate.js";
-import { exportModel } from "./commands/export.js";
+import { exportModel, WEIGHT_DTYPES } from "./commands/export.js";
 import { generateText } from "./commands/generate.js";
 import { pretrain } from "./commands/pretrain.js";
 import { prune } from "./commands/prune.js";
@@ -104,7 +104,7 @@ export function createProgram(options: MainOptions = {}): Command {
     .requiredOption("-m, --model <folder>", "model folder")
     .addOption(new Option("--format <format>", "output format").choices(["hf", "compressed24"]).default("hf"))
     .requiredOption("-o, --out <path>", "output folder (hf) or file (compressed24)")
-    .addOption(new Option("--dtype <dtype>", "weight storage for hf (f16 or bf16 halve the size; bf16 keeps f32's range, as LLaMA checkpoints ship)").choices(["f32", "f16", "bf16"]))
+    .addOption(new Option("--dtype <dtype>", "weight storage for hf (f16 or bf16 halve the size; bf16 keeps f32's range, as LLaMA checkpoints ship)").choices([...WEIGHT_DTYPES.keys()]))
     .option("--backend <name>", "backend")
     .addHelpText("after", "\nExample:\n  adaptive-sparse export -m runs/gpt2-ast/model --format compressed24 -o gpt2-24.safetensors\n")
     .action((flags) => exportModel({ ...flags, registry }));

@@ -13,15 +13,17 @@ export class DataFileError extends SparseError {
 
 /**
  * A JSONL line or Parquet file without the string field (column) that holds the text: `field` is the one
- * asked for, `available` what the line or file has, so a caller can name the right one.
+ * asked for, `available` what the line or file has, so a caller can name the right one; `problem` is the
+ * message without its fix (the loader's option), for a caller whose fix is another (a command-line flag).
  */
 export class TextFieldError extends DataFileError {
   constructor(
-    message: string,
+    readonly problem: string,
+    fix: string,
     readonly field: string,
     readonly available: readonly string[],
   ) {
-    super(message);
+    super(`${problem}; ${fix}`);
   }
 }
 

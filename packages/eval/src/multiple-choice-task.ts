@@ -30,7 +30,7 @@ export function checkMultipleChoiceExample(value: unknown, where: string): Multi
 
 /**
  * Parses a JSONL multiple-choice task: one `{ "context", "choices", "label" }` object per line, or rows of
- * BoolQ, RTE, HellaSwag, WinoGrande, ARC, OpenBookQA or PIQA as their Hugging Face datasets hold them
+ * BoolQ, RTE, HellaSwag, WinoGrande, ARC, OpenBookQA, PIQA or MMLU as their Hugging Face datasets hold them
  * (turned into the LM-Evaluation-Harness prompts: task-formats.ts); blank lines are skipped.
  * @param text the file's contents.
  * @param source the file name, for error messages.
@@ -42,13 +42,14 @@ export function parseMultipleChoiceJsonl(text: string, source = "task file"): Mu
   const examples: MultipleChoiceExample[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === "") return;
+    const where = `${source}:${i + 1}`;
     let value: unknown;
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new EvalError(`${source}:${i + 1}: not valid JSON (${(error as Error).message}); each line must be one JSON object`);
+      throw new EvalError(`${where}: not valid JSON (${(error as Error).message}); each line must be one JSON object`);
     }
-    examples.push(checkMultipleChoiceExample(taskExample(value, `${source}:${i + 1}`), `${source}:${i + 1}`));
+    examples.push(checkMultipleChoiceExample(taskExample(value, where), where));
   });
   if (examples.length === 0) throw new EvalError(`${source}: no examples found; write one JSON object per line`);
   return examples;

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { createWasmBackend } from "@adaptive-sparse/backend-wasm";
 import { Generator, noGrad, setDefaultBackend, tensor, tidy } from "@adaptive-sparse/core";
 import { GPT } from "@adaptive-sparse/nn";
-import { compressTwin, GPT2_124M } from "./gpt-decode.mjs";
+import { argmax, compressTwin, GPT2_124M } from "./gpt-decode.mjs";
 import { profileKernels } from "./kernel-profile.mjs";
 import { describeCaches, describeMachine } from "./machine.mjs";
 
@@ -35,9 +35,7 @@ async function decode(count, around = (loop) => loop()) {
     const logits = noGrad(() => tidy(() => model.forwardCached(tensor([fed], { dtype: "i32" }), cache)));
     const values = await logits.data();
     logits.dispose();
-    let best = 0;
-    for (let v = 1; v < values.length; v++) if (values[v] > values[best]) best = v;
-    return best;
+    return argmax(values);
   };
   let next = await step(ids);
   const result = await around(async () => {

@@ -60,10 +60,15 @@ export function concatKernel(ctx: KernelContext) {
     let column = 0;
     for (const input of inputs) {
       const chunk = input.shape[axis] * inner;
-      stridedCopy(ctx, "Concat", "scatter", input, target, [outer, chunk], [rowLength, 1], column);
+      scatterBlock(ctx, "Concat", input, target, outer, chunk, rowLength, column);
       column += chunk;
     }
   };
+}
+
+/** Scatters `x`'s `outer` rows of `chunk` elements into the output's rows of `rowLength`, each from element `column`. */
+function scatterBlock(ctx: KernelContext, op: string, x: Info, out: TensorArg, outer: number, chunk: number, rowLength: number, column: number): void {
+  stridedCopy(ctx, op, "scatter", x, out, [outer, chunk], [rowLength, 1], column);
 }
 
 /** WriteSlice in place: the source scatters its `[outer, chunk]` block into columns from `start` of the target's rows. */
@@ -71,6 +76,6 @@ export function writeSliceKernel(ctx: KernelContext) {
   return ([target]: readonly Info[], [source]: readonly Info[], { axis, start }: OpAttrs["WriteSlice"]): void => {
     const inner = sizeOf(target.shape.slice(axis + 1));
     const outer = sizeOf(target.shape.slice(0, axis));
-    stridedCopy(ctx, "WriteSlice", "scatter", source, { info: target, role: "inout" }, [outer, source.shape[axis]! * inner], [target.shape[axis]! * inner, 1], start * inner);
+    scatterBlock(ctx, "WriteSlice", source, { info: target, role: "inout" }, outer, source.shape[axis]! * inner, target.shape[axis]! * inner, start * inner);
   };
 }

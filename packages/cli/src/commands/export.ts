@@ -51,6 +51,6 @@ export async function exportModel(options: ExportOptions): Promise<void> {
 }
 
 /** `--dtype` values and the safetensors dtype each writes. */
-const WEIGHT_DTYPES: ReadonlyMap<string, WeightDType> = new Map([["f32", "F32"], ["f16", "F16"], ["bf16", "BF16"]]);
+export const WEIGHT_DTYPES: ReadonlyMap<string, WeightDType> = new Map([["f32", "F32"], ["f16", "F16"], ["bf16", "BF16"]]);
 
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;

@@ -41,18 +41,19 @@ export function concat(out: Info, inputs: readonly Info[], { axis }: { axis: num
   let column = 0;
   for (const input of inputs) {
     const chunk = input.shape[axis] * inner;
-    const a = input.handle;
-    for (let p = 0; p < outer; p++) o.set(a.subarray(p * chunk, (p + 1) * chunk), p * rowLength + column);
+    copyBlock(o, input.handle, outer, chunk, rowLength, column);
     column += chunk;
   }
+}
+
+/** Copies `a`'s `outer` rows of `chunk` elements into `o`'s rows of `rowLength`, each from element `column`. */
+function copyBlock(o: TypedArray, a: TypedArray, outer: number, chunk: number, rowLength: number, column: number): void {
+  for (let p = 0; p < outer; p++) o.set(a.subarray(p * chunk, (p + 1) * chunk), p * rowLength + column);
 }
 
 /** In place: `source`'s rows go to positions [start, start + n) of `axis` of the target, the rest of it unchanged. */
 export function writeSlice([target]: readonly Info[], [source]: readonly Info[], { axis, start }: { axis: number; start: number }): void {
   const outer = target.shape.slice(0, axis).reduce((n, d) => n * d, 1);
   const inner = target.shape.slice(axis + 1).reduce((n, d) => n * d, 1);
-  const rowLength = target.shape[axis] * inner;
-  const chunk = source.shape[axis] * inner;
-  const [o, a] = [target.handle, source.handle];
-  for (let p = 0; p < outer; p++) o.set(a.subarray(p * chunk, (p + 1) * chunk), p * rowLength + start * inner);
+  copyBlock(target.handle, source.handle, outer, source.shape[axis] * inner, target.shape[axis] * inner, start * inner);
 }

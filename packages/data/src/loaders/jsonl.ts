@@ -48,11 +48,11 @@ function parseLine(where: string, line: string, lineNumber: number, field: strin
   } catch (error) {
     throw new DataFileError(`${where}: line ${lineNumber} is not valid JSON (${(error as Error).message}); each line must be one JSON object`);
   }
-  const value = typeof record === "object" && record !== null ? (record as Record<string, unknown>)[field] : undefined;
+  const object = typeof record === "object" && record !== null ? (record as Record<string, unknown>) : null;
+  const value = object?.[field];
   if (typeof value !== "string") {
-    const keys = typeof record === "object" && record !== null ? Object.keys(record) : [];
-    const has = typeof record === "object" && record !== null ? keys.join(", ") : typeof record;
-    throw new TextFieldError(`${where}: line ${lineNumber} has no string field "${field}" (it has: ${has}); set the field option`, field, keys);
+    const keys = object ? Object.keys(object) : [];
+    throw new TextFieldError(`${where}: line ${lineNumber} has no string field "${field}" (it has: ${object ? keys.join(", ") : typeof record})`, "set the field option", field, keys);
   }
   return value;
 }

@@ -50,7 +50,7 @@ export async function loadParquet(options: ParquetOptions): Promise<Corpus> {
     const metadata = await parquetMetadataAsync(file);
     columns = parquetSchema(metadata).children.map((child) => child.element.name);
     if (!columns.includes(column)) {
-      throw new TextFieldError(`${where}: no column "${column}"; the file has columns: ${columns.join(", ")}; set the column option`, column, columns);
+      throw new TextFieldError(`${where}: no column "${column}"; the file has columns: ${columns.join(", ")}`, "set the column option", column, columns);
     }
     rows = await parquetReadObjects({ file, metadata, columns: [column] });
   } catch (error) {
@@ -62,7 +62,7 @@ export async function loadParquet(options: ParquetOptions): Promise<Corpus> {
     const value = row[column];
     if (value === null || value === undefined) continue; // a null row has no text to keep
     if (typeof value !== "string") {
-      throw new TextFieldError(`${where}: row ${index} of column "${column}" is a ${typeof value}, expected a string; pick a text column`, column, columns);
+      throw new TextFieldError(`${where}: row ${index} of column "${column}" is a ${typeof value}, expected a string`, "pick a text column", column, columns);
     }
     if (value.length > 0 || joinWith !== undefined) documents.push(value);
   }
