@@ -88,7 +88,7 @@ export class CausalSelfAttention extends Module<[Tensor], Tensor> {
     const [q, kNew, vNew] = split(qkv, 3, -1).map(toHeads); // each (B, nh, T, hs)
     const { k, v, keyBias } = cache ? cache.kv.append(cache.layer, kNew!, vNew!) : { k: kNew!, v: vNew!, keyBias: null }; // (B, nh, Tk, hs): the cached positions, then these
     const scores = matmul(q!, k, { transB: true }); // (B, nh, T, Tk)
-    const rows = attentionRows(scores, 1 / Math.sqrt(hs), (n: number) => this.#causal.get(n, x.backend, () => causalMask(n, x.backend)), keyBias); // the mask built once per length
+    const rows = attentionRows(scores, 1 / Math.sqrt(hs), { mask: (n) => this.#causal.get(n, x.backend, () => causalMask(n, x.backend)), keyBias }); // the mask built once per length
     const att = this.attnDropout.call(rows); // (B, nh, T, Tk)
     const y = matmul(att, v); // (B, nh, T, hs)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side

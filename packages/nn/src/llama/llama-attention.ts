@@ -65,7 +65,7 @@ export class LlamaAttention extends Module<[Tensor], Tensor> {
     const vNew = kv("v_proj");
     const { k, v, keyBias } = cache ? cache.kv.append(cache.layer, kNew, vNew) : { k: kNew, v: vNew, keyBias: null }; // (B, nKv, 1, Tk, hd): the cached positions, then these
     const raw = matmul(this.rotary.apply(q, start), k, { transB: true }); // (B, nKv, group, T, Tk)
-    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd), undefined, keyBias), v); // (B, nKv, group, T, hd)
+    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd), { keyBias }), v); // (B, nKv, group, T, hd)
     const merged = reshape(permute(y, [0, 3, 1, 2, 4]), [B!, T!, nHead * hd]); // heads side by side, in q's order
     y.dispose(); // read by nothing after the permute, backward included
     return this.projection("o_proj").call(merged);

@@ -44,7 +44,7 @@ export class OPTAttention extends Module<[Tensor], Tensor> {
     const [kNew, vNew] = [heads("k_proj"), heads("v_proj")];
     const { k, v, keyBias } = cache ? cache.kv.append(cache.layer, kNew, vNew) : { k: kNew, v: vNew, keyBias: null }; // (B, nh, Tk, hd): the cached positions, then these
     const raw = matmul(heads("q_proj"), k, { transB: true }); // (B, nh, T, Tk)
-    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd), undefined, keyBias), v); // (B, nh, T, hd)
+    const y = matmul(attentionRows(raw, 1 / Math.sqrt(hd), { keyBias }), v); // (B, nh, T, hd)
     const merged = reshape(permute(y, [0, 2, 1, 3]), [B, T, C]); // (B, T, C): heads side by side
     y.dispose(); // read by nothing after the permute, backward included
     return this.projection("out_proj").call(merged);
