@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -104,6 +105,27 @@ describe("writeCompressed24 / readCompressed24", () => {
     expect(decompress24(layer.values, layer.indices, layer.rows, layer.cols)).toEqual(a);
     const other = file.layers.get("h.0.attn.c_proj.weight")!;
     expect(decompress24(other.values, other.indices, 4, 8)).toEqual(b);
+  });
+
+  it("reads a deferred layer once, when its turn comes, and writes the same bytes as the dense weight; a bad one leaves no file", async () => {
+    const a = random24(8, 16, 1);
+    const b = random24(4, 8, 2);
+    const wte = { dtype: "F32" as const, shape: [3, 2], data: new Float32Array([1, 2, 3, 4, 5, 6]) };
+    const eager = join(dir, "eager.safetensors");
+    await writeCompressed24(eager, { "h.0.mlp.c_fc.weight": { weight: a, rows: 8, cols: 16 }, "h.0.attn.c_proj.weight": { weight: b, rows: 4, cols: 8 } }, { "wte.weight": wte }, { run: "ast" });
+    const reads: string[] = [];
+    const later = (name: string, weight: Float32Array, rows: number, cols: number) => ({ rows, cols, read: async () => (reads.push(name), weight) });
+    const deferred = join(dir, "deferred.safetensors");
+    await writeCompressed24(deferred, { "h.0.mlp.c_fc.weight": later("c_fc", a, 8, 16), "h.0.attn.c_proj.weight": later("c_proj", b, 4, 8) }, { "wte.weight": { ...wte, read: async () => (reads.push("wte"), wte.data) } }, { run: "ast" });
+    // Written in name order, each read once: c_proj's indices and values, then c_fc's, then wte.
+    expect(reads).toEqual(["c_proj", "c_fc", "wte"]);
+    expect(readFileSync(deferred)).toEqual(readFileSync(eager));
+    const dense = a.slice();
+    dense[0] = dense[1] = dense[2] = 1; // 3 of a group of 4 kept
+    const bad = join(dir, "bad.safetensors");
+    await expect(writeCompressed24(bad, { w: later("w", dense, 8, 16) })).rejects.toThrow(SparsityPatternError);
+    expect(existsSync(bad)).toBe(false);
+    await expect(writeCompressed24(bad, { w: later("w", a, 16, 8 + 2) })).rejects.toThrow(/writeCompressed24: .*bad\.safetensors: layer "w": cols is 10, not a multiple of 4/);
   });
 
   it("explains a plain safetensors file, an unknown version and reserved names", async () => {

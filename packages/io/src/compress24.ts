@@ -13,7 +13,8 @@ export interface Compressed24 {
   indices: Uint8Array;
 }
 
-function checkDims(where: string, rows: number, cols: number): void {
+/** @throws ShapeError unless rows and cols are whole and cols holds whole groups of 4 */
+export function checkDims(where: string, rows: number, cols: number): void {
   if (!Number.isSafeInteger(rows) || rows < 0 || !Number.isSafeInteger(cols) || cols < 0) {
     throw new ShapeError(`${where}: rows (${rows}) and cols (${cols}) must be non-negative integers`);
   }

@@ -1,20 +1,45 @@
 import { ShapeError } from "@adaptive-sparse/core";
-import { compress24, type Compressed24 } from "./compress24.js";
+import { checkDims, compress24, type Compressed24 } from "./compress24.js";
 import { FileFormatError } from "./errors.js";
 import { readSafetensorsHeader } from "./safetensors-header.js";
 import { readSafetensors } from "./safetensors-read.js";
 import { writeSafetensors } from "./safetensors-write.js";
-import type { LoadedTensor, TypedArrayTensor } from "./safetensors-dtypes.js";
+import type { DeferredTensor, LoadedTensor, TypedArrayTensor } from "./safetensors-dtypes.js";
 
 /** The `__metadata__` key holding the format description (JSON). */
 export const COMPRESSED24_METADATA_KEY = "adaptive_sparse.compressed24";
 /** The format version this package writes and reads. */
 export const COMPRESSED24_VERSION = 1;
 
-/** A layer to store: a dense 2:4 weight (compressed on write) or an already compressed one. */
+/**
+ * A layer to store: a dense 2:4 weight (compressed on write), an already compressed one, or a dense weight read
+ * when its turn to be written comes (`read`: so a model's layers need not all be on the host at once).
+ */
 export type Compressed24LayerInput =
   | { weight: Float32Array; rows: number; cols: number }
-  | (Compressed24 & { rows: number; cols: number });
+  | (Compressed24 & { rows: number; cols: number })
+  | { read(): Promise<Float32Array>; rows: number; cols: number };
+
+/**
+ * A deferred layer's two tensors: the first one read (indices sort before values) reads and compresses the
+ * weight, the second takes the other half of that result, so each layer is read and compressed once.
+ */
+function deferredLayer(layer: { read(): Promise<Float32Array>; rows: number; cols: number }, where: string): { values: DeferredTensor; indices: DeferredTensor } {
+  checkDims(where, layer.rows, layer.cols);
+  let pending: Promise<Compressed24> | null = null;
+  let reads = 0;
+  const compressed = () => {
+    pending ??= layer.read().then((weight) => compress24(weight, layer.rows, layer.cols));
+    const result = pending;
+    if (++reads === 2) pending = null; // both halves taken: let it go
+    return result;
+  };
+  const groups = (layer.rows * layer.cols) / 4;
+  return {
+    values: { dtype: "F32", shape: [layer.rows, layer.cols / 2], read: async () => (await compressed()).values },
+    indices: { dtype: "U8", shape: [Math.ceil(groups / 2)], read: async () => (await compressed()).indices },
+  };
+}
 
 /** A layer as read back: compressed; expand with `decompress24(values, indices, rows, cols)`. */
 export interface Compressed24Layer extends Compressed24 {
@@ -40,8 +65,9 @@ interface FormatDescription {
  * biases). `__metadata__["adaptive_sparse.compressed24"]` records the format version and each
  * layer's dense shape. The write is atomic.
  *
- * @param layers name -> dense 2:4 weight (`{ weight, rows, cols }`) or `{ values, indices, rows, cols }`.
- * @param extraTensors other tensors, stored as given.
+ * @param layers name -> dense 2:4 weight (`{ weight, rows, cols }`), `{ values, indices, rows, cols }`, or
+ *   `{ read, rows, cols }`: the dense weight read when the layer's turn comes (one layer on the host at a time).
+ * @param extraTensors other tensors, stored as given (deferred ones, `{ dtype, shape, read }`, read in turn).
  * @param metadata extra string metadata (must not use the reserved key).
  * @throws SparsityPatternError / ShapeError from {@link compress24}; FileFormatError for name clashes.
  * @example
@@ -50,14 +76,21 @@ interface FormatDescription {
 export async function writeCompressed24(
   path: string,
   layers: Readonly<Record<string, Compressed24LayerInput>>,
-  extraTensors: Readonly<Record<string, TypedArrayTensor>> = {},
+  extraTensors: Readonly<Record<string, TypedArrayTensor | DeferredTensor>> = {},
   metadata: Record<string, string> = {},
 ): Promise<void> {
   const where = `writeCompressed24: ${path}`;
   if (COMPRESSED24_METADATA_KEY in metadata) throw new FileFormatError(`${where}: metadata key "${COMPRESSED24_METADATA_KEY}" is reserved for the format description; rename it`);
-  const tensors: Record<string, TypedArrayTensor> = {};
+  const tensors: Record<string, TypedArrayTensor | DeferredTensor> = {};
   const description: FormatDescription = { version: COMPRESSED24_VERSION, layers: {} };
   for (const [name, layer] of Object.entries(layers)) {
+    description.layers[name] = [layer.rows, layer.cols];
+    if ("read" in layer) {
+      const { values, indices } = deferredLayer(layer, `${where}: layer "${name}"`);
+      tensors[`${name}.values`] = values;
+      tensors[`${name}.indices`] = indices;
+      continue;
+    }
     const { values, indices } = "weight" in layer ? compress24(layer.weight, layer.rows, layer.cols) : layer;
     const groups = (layer.rows * layer.cols) / 4;
     if (values.length !== groups * 2 || indices.length !== Math.ceil(groups / 2)) {
@@ -65,7 +98,6 @@ export async function writeCompressed24(
     }
     tensors[`${name}.values`] = { dtype: "F32", shape: [layer.rows, layer.cols / 2], data: values };
     tensors[`${name}.indices`] = { dtype: "U8", shape: [indices.length], data: indices };
-    description.layers[name] = [layer.rows, layer.cols];
   }
   for (const [name, tensor] of Object.entries(extraTensors)) {
     if (name in tensors) throw new FileFormatError(`${where}: extra tensor "${name}" clashes with a compressed layer's tensor; rename it`);
