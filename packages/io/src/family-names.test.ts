@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync, copyFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCpuBackend, fromHost, noGrad, tidy, type Tensor } from "@adaptive-sparse/core";
+import { createCpuBackend, noGrad, tidy } from "@adaptive-sparse/core";
 import type { CausalLM } from "@adaptive-sparse/nn";
 import { afterEach, describe, expect, it } from "vitest";
+import { checkpointFiles } from "./checkpoint-files.js";
 import { familyExpected, relError } from "./family-fixtures.js";
 import { readConfigJson } from "./hf-config.js";
 import { loadModel } from "./load-model.js";
@@ -51,19 +52,15 @@ describe("Hugging Face tensor names of the LLaMA and OPT families", () => {
     expect(logitsError(model, "llama-gqa-untied")).toBeLessThan(1e-4);
   });
 
-  it("the family table's whole-dict toNative maps a read checkpoint onto the model's names", async () => {
-    for (const name of ["qwen2-qkv-bias", "opt-pre-ln"]) {
+  it("each family's hfLayout is the checkpoint transformers saved: every tensor's name and shape, stored from the parameter of that name", async () => {
+    for (const name of ["qwen2-qkv-bias", "llama-gqa-untied", "opt-pre-ln"]) {
       const { folder } = familyExpected(name, createCpuBackend());
       const { raw } = await readConfigJson(folder);
       const family = MODEL_FAMILIES.get(raw.model_type as string)!;
-      const config = family.parseConfig(raw, name);
-      const native = family.toNative(await readSafetensors(join(folder, "model.safetensors"), { toFloat32: true }), config);
-      const model = family.create(config, { backend: createCpuBackend() });
-      const backend = model.parameters()[0]!.backend;
-      const state = new Map<string, Tensor>(Object.entries(native).map(([n, t]) => [n, fromHost(backend, t.data, t.shape, "f32")]));
-      model.loadStateDict(state, { strict: true });
-      expect(logitsError(model, name), name).toBeLessThan(1e-4);
-      expect(Object.keys(family.toHf(native, config))).toEqual(Object.keys(native));
+      const layout = family.hfLayout(family.parseConfig(raw, name));
+      const saved = [...(await checkpointFiles(folder, name))[0]!.tensors].map(([tensor, entry]) => `${tensor} [${entry.shape.join(", ")}]`);
+      expect(layout.map((tensor) => `${tensor.name} [${tensor.shape.join(", ")}]`).sort(), name).toEqual(saved.sort());
+      expect(layout.every((tensor) => tensor.source === tensor.name && !tensor.transposed)).toBe(true);
     }
   });
 });

@@ -1,7 +1,6 @@
-import { DTypeError, ShapeError } from "@adaptive-sparse/core";
+import { ShapeError } from "@adaptive-sparse/core";
+import { isGptSparseWeight } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
-import type { Float32Tensor, StateDict } from "./hf-gpt2.js";
-import type { TypedArrayTensor } from "./safetensors-dtypes.js";
 
 /** How one family's Hugging Face tensor names relate to our parameter names (the same, give or take a prefix). */
 export interface NameMap {
@@ -9,6 +8,8 @@ export interface NameMap {
   nativeName(hfName: string): string | null;
   /** What to check when tensors are missing (for the message). */
   readonly hint: string;
+  /** True where the checkpoint stores our [rows, cols] parameter as [cols, rows] (GPT-2's Conv1D layers). */
+  transposed?(nativeName: string): boolean;
 }
 
 const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
@@ -26,6 +27,21 @@ export function llamaNames(tied: boolean): NameMap {
     hint: "is this the model's checkpoint, and do num_hidden_layers and tie_word_embeddings in config.json match it?",
   };
 }
+
+/**
+ * GPT-2: names with or without the `transformer.` prefix (GPT2LMHeadModel or GPT2Model), the Conv1D weights
+ * (c_attn, c_proj, c_fc) stored [in, out]; causal-mask buffers older checkpoints saved are skipped, and so is
+ * `lm_head.weight`, which must be wte itself (the GPT-2 row checks that after loading).
+ */
+export const gpt2Names: NameMap = {
+  nativeName(hfName) {
+    const short = hfName.startsWith("transformer.") ? hfName.slice("transformer.".length) : hfName;
+    if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(short) || short === "lm_head.weight") return null;
+    return `transformer.${short}`;
+  },
+  hint: "is this a GPT-2 model.safetensors, and does config.n_layer match?",
+  transposed: isGptSparseWeight,
+};
 
 /** OPT: facebook/opt-* checkpoints name the body `decoder.*` (OPTModel), save_pretrained of OPTForCausalLM `model.decoder.*`. */
 export function optNames(tied: boolean): NameMap {
@@ -51,7 +67,8 @@ export function matchNames(checkpoint: ReadonlyMap<string, readonly number[]>, e
   for (const [hfName, shape] of checkpoint) {
     const native = names.nativeName(hfName);
     if (native === null) continue;
-    const want = expected.get(native);
+    const ours = expected.get(native);
+    const want = ours && names.transposed?.(native) ? [ours[1]!, ours[0]!] : ours;
     if (!want) unexpected.push(hfName);
     else if (taken.has(native)) throw new StateDictError(`${where}: two checkpoint tensors map to "${native}"; keep one`);
     else if (!sameShape(shape, want)) misshaped.push(`"${hfName}" is ${formatShape(shape)} in the checkpoint, the config needs ${formatShape(want)}`);
@@ -65,19 +82,4 @@ export function matchNames(checkpoint: ReadonlyMap<string, readonly number[]>, e
   if (missing.length) throw new StateDictError(`${where}: missing tensors ${listNames(missing)} (${names.hint})`);
   if (unexpected.length) throw new StateDictError(`${where}: unexpected tensors ${listNames(unexpected)} (not part of this architecture; ${names.hint})`);
   return mapping;
-}
-
-const entriesOf = (dict: StateDict): [string, TypedArrayTensor][] => (dict instanceof Map ? [...(dict as ReadonlyMap<string, TypedArrayTensor>)] : Object.entries(dict));
-
-/** Whole-dict mapping (the family table's `toNative`/`toHf`): checks names and shapes, shares the arrays. */
-export function mapStateDict(dict: StateDict, expected: ReadonlyMap<string, number[]>, names: NameMap, where: string): Record<string, Float32Tensor> {
-  const tensors = new Map(entriesOf(dict));
-  const mapping = matchNames(new Map([...tensors].map(([name, t]) => [name, t.shape])), expected, names, where);
-  const out: Record<string, Float32Tensor> = {};
-  for (const [hfName, native] of mapping) {
-    const { data, shape } = tensors.get(hfName)!;
-    if (!(data instanceof Float32Array)) throw new DTypeError(`${where}: "${hfName}" is ${data.constructor.name}, expected Float32Array (read the file with { toFloat32: true })`);
-    out[native] = { dtype: "F32", shape: [...shape], data };
-  }
-  return out;
 }

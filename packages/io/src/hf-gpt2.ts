@@ -2,6 +2,7 @@ import { ConfigError, DTypeError, ShapeError } from "@adaptive-sparse/core";
 import { isGptSparseWeight } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 import { assertGpt2Config, nativeGpt2Shapes, type Gpt2Config } from "./gpt2-config.js";
+import { applyLayout, transpose, type HfLayout, type HfTensor } from "./hf-layout.js";
 import type { TypedArrayTensor } from "./safetensors-dtypes.js";
 
 /** A state dict of plain tensors, as a record or a map (e.g. straight from `readSafetensors`). */
@@ -31,15 +32,6 @@ const BUFFERS = /^h\.\d+\.attn\.(bias|masked_bias)$/;
 const entriesOf = (dict: StateDict): [string, TypedArrayTensor][] => (dict instanceof Map ? [...dict] : Object.entries(dict));
 const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-
-/** Returns [rows, cols] row-major data as [cols, rows]. */
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
-  }
-  return out;
-}
 
 function float32Of(name: string, tensor: TypedArrayTensor, where: string): Float32Array {
   if (tensor.data instanceof Float32Array) return tensor.data;
@@ -131,39 +123,27 @@ export function hfToNative(stateDict: StateDict, config: Gpt2Config): Record<str
  * await writeSafetensors("export/model.safetensors", nativeToHf(native, config));
  */
 export function nativeToHf(stateDict: StateDict, config: Gpt2Config, options: NativeToHfOptions = {}): Record<string, Float32Tensor> {
-  const where = "nativeToHf";
-  assertGpt2Config(config, `${where}: config`);
+  return applyLayout(gpt2HfLayout(config, options), stateDict, "nativeToHf", NATIVE_HINT);
+}
+
+/** What to check when our GPT-2 tensors do not match the config. */
+export const NATIVE_HINT = "does config.n_layer match, and is config.bias right?";
+
+/**
+ * The Hugging Face GPT-2 checkpoint of `config`, tensor by tensor (see {@link HfLayout}): our names with
+ * `options.prefix`, the Conv1D weights transposed to [in, out], zero biases for a bias-free config.
+ * @throws ConfigError for an invalid config
+ */
+export function gpt2HfLayout(config: Gpt2Config, options: NativeToHfOptions = {}): HfLayout {
+  assertGpt2Config(config, "gpt2HfLayout: config");
   const prefix = options.prefix ?? PREFIX;
-  const given = new Map(entriesOf(stateDict));
-  const out: Record<string, Float32Tensor> = {};
-  const missing: string[] = [];
-  const misshaped: string[] = [];
+  const layout: HfTensor[] = [];
   for (const [nativeName, shape] of nativeGpt2Shapes({ ...config, bias: true })) {
-    const hfName = prefix + nativeName.slice(PREFIX.length);
-    const tensor = given.get(nativeName);
-    given.delete(nativeName);
-    if (!config.bias && nativeName.endsWith(".bias")) {
-      out[hfName] = { dtype: "F32", shape: [...shape], data: new Float32Array(shape[0]!) };
-      continue;
-    }
-    if (!tensor) {
-      missing.push(nativeName);
-      continue;
-    }
-    if (!sameShape(tensor.shape, shape)) {
-      misshaped.push(`"${nativeName}" expected ${formatShape(shape)}, got ${formatShape(tensor.shape)}`);
-      continue;
-    }
-    const data = float32Of(nativeName, tensor, where);
-    const transposed = isConv1DWeight(nativeName);
-    out[hfName] = transposed
-      ? { dtype: "F32", shape: [shape[1]!, shape[0]!], data: transpose(data, shape[0]!, shape[1]!) } // [out, in] -> [in, out]
-      : { dtype: "F32", shape: [...shape], data };
+    const name = prefix + nativeName.slice(PREFIX.length);
+    if (!config.bias && nativeName.endsWith(".bias")) layout.push({ name, shape, source: null, transposed: false });
+    else if (isConv1DWeight(nativeName)) layout.push({ name, shape: [shape[1]!, shape[0]!], source: nativeName, transposed: true });
+    else layout.push({ name, shape, source: nativeName, transposed: false });
   }
-  throwProblems(where, missing, misshaped, [...given.keys()], "does config.n_layer match, and is config.bias right?");
-  if (options.lmHead) {
-    const wte = out[`${prefix}wte.weight`]!;
-    out["lm_head.weight"] = { dtype: "F32", shape: [...wte.shape], data: wte.data };
-  }
-  return out;
+  if (options.lmHead) layout.push({ name: "lm_head.weight", shape: nativeGpt2Shapes(config).get("transformer.wte.weight")!, source: "transformer.wte.weight", transposed: false });
+  return layout;
 }

@@ -25,7 +25,8 @@ export type { Gpt2Config } from "./gpt2-config.js";
 export { nativeGpt2Shapes } from "./gpt2-config.js";
 export { readHfConfig, readConfigJson, gpt2ConfigFromHf, writeHfConfig, SUPPORTED_HF_ARCHITECTURES } from "./hf-config.js";
 export type { StateDict, Float32Tensor, NativeToHfOptions } from "./hf-gpt2.js";
-export { hfToNative, nativeToHf } from "./hf-gpt2.js";
+export { gpt2HfLayout, hfToNative, nativeToHf } from "./hf-gpt2.js";
+export type { HfLayout, HfTensor } from "./hf-layout.js";
 
 export type { Compressed24 } from "./compress24.js";
 export { compress24, decompress24 } from "./compress24.js";

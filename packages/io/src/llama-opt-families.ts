@@ -1,13 +1,11 @@
 import { Llama, OPT, parseLlamaConfig, type LlamaConfig, type OPTConfig } from "@adaptive-sparse/nn";
 import { llamaShapes, optShapes } from "./family-shapes.js";
-import { llamaNames, mapStateDict, optNames } from "./family-names.js";
+import { llamaNames, optNames } from "./family-names.js";
+import { sameNameLayout } from "./hf-layout.js";
 import { LLAMA_ARCHITECTURES, llamaConfigFromHf, writeLlamaConfig } from "./hf-llama-config.js";
 import { OPT_ARCHITECTURES, optConfigFromHf, writeOptConfig } from "./hf-opt-config.js";
 import type { ModelFamily } from "./model-families.js";
 import { checkWeights } from "./stream-weights.js";
-
-// Our parameter names are Hugging Face's for these families, so toHf is the same check in the other direction.
-const sameNames = { nativeName: (name: string) => name, hint: "does the model match its config?" };
 
 function llamaRow(modelType: "llama" | "mistral" | "qwen2"): ModelFamily<LlamaConfig> {
   return {
@@ -15,8 +13,7 @@ function llamaRow(modelType: "llama" | "mistral" | "qwen2"): ModelFamily<LlamaCo
     architectures: LLAMA_ARCHITECTURES[modelType],
     parseConfig: llamaConfigFromHf,
     create: (config, options) => new Llama(parseLlamaConfig({ ...config, modelType }), options),
-    toNative: (tensors, config) => mapStateDict(tensors, llamaShapes(config), llamaNames(config.tieWordEmbeddings), `${modelType} toNative`),
-    toHf: (native, config) => mapStateDict(native, llamaShapes(config), sameNames, `${modelType} toHf`),
+    hfLayout: (config) => sameNameLayout(llamaShapes(config)),
     writeConfig: writeLlamaConfig,
     checkWeights: (folder, config, where) => checkWeights(folder, llamaShapes(config), llamaNames(config.tieWordEmbeddings), where),
   };
@@ -31,8 +28,7 @@ export const OPT_FAMILY: ModelFamily<OPTConfig> = {
   architectures: OPT_ARCHITECTURES,
   parseConfig: optConfigFromHf,
   create: (config, options) => new OPT(config, options),
-  toNative: (tensors, config) => mapStateDict(tensors, optShapes(config), optNames(config.tieWordEmbeddings), "opt toNative"),
-  toHf: (native, config) => mapStateDict(native, optShapes(config), sameNames, "opt toHf"),
+  hfLayout: (config) => sameNameLayout(optShapes(config)),
   writeConfig: writeOptConfig,
   checkWeights: (folder, config, where) => checkWeights(folder, optShapes(config), optNames(config.tieWordEmbeddings), where),
 };

@@ -1,9 +1,10 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, createCpuBackend, Generator, groupTopK, noGrad, tensor, tidy, type Backend } from "@adaptive-sparse/core";
 import { GPT, sparsify } from "@adaptive-sparse/nn";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { loadGpt2 } from "./gpt2-model.js";
 import { createModel, loadModel, saveModel } from "./load-model.js";
 import { MODEL_FAMILIES } from "./model-families.js";
@@ -48,6 +49,41 @@ describe("model-family table and loadModel", () => {
     expect(model.parameters().every((p) => p.backend === backend)).toBe(true);
     const reference = await loadGpt2(folder);
     expect(await logitsOf(model, backend)).toEqual(await logitsOf(reference, reference.parameters()[0].backend));
+  });
+
+  it("saveModel reads each tensor from the model when its turn to be written comes, so the host never holds the whole model", async () => {
+    await inTempDir("save-streams-", async (dir) => {
+      const events: string[] = [];
+      const backend = createCpuBackend();
+      const read = backend.read.bind(backend);
+      backend.read = async (handle, dtype, size) => {
+        events.push("read");
+        return read(handle, dtype, size);
+      };
+      const model = await loadGpt2(folder, { backend });
+      for (const { layer } of sparsify(model)) tidy(() => layer.setMask(groupTopK(layer.weight.abs(), 2, 4)));
+      const probe = await open(join(dir, "probe"), "w");
+      const handlePrototype = Object.getPrototypeOf(probe) as { write(...args: unknown[]): Promise<unknown> };
+      await probe.close();
+      const write = handlePrototype.write;
+      const spy = vi.spyOn(handlePrototype, "write").mockImplementation(function (this: unknown, ...args: unknown[]) {
+        events.push("write");
+        return write.apply(this, args);
+      });
+      try {
+        await saveModel(model, join(dir, "out"));
+      } finally {
+        spy.mockRestore();
+      }
+      // The header, then per tensor: one read (the parameter, or M ⊙ W of a sparse layer) and its bytes written
+      // before the next read; config.json's writes come last.
+      const runs = events.join(" ").replace(/(write ?)+/g, "W ").trim().split(" ");
+      const tensors = model.namedParameters().length;
+      expect(runs.slice(0, 1 + 2 * tensors)).toEqual(["W", ...Array.from({ length: tensors }, () => ["read", "W"]).flat()]);
+      expect(runs.filter((event) => event === "read")).toHaveLength(tensors);
+      const reloaded = await loadModel(join(dir, "out"), { backend });
+      expect(await logitsOf(reloaded, backend)).toEqual(await logitsOf(model, backend));
+    });
   });
 
   it("saves and reloads on a backend that only reads asynchronously (as webgpu), pruned places as zeros", async () => {
@@ -102,6 +138,27 @@ describe("model-family table and loadModel", () => {
       const sharded = await loadModel(dir, { backend });
       const single = await loadModel(folder, { backend });
       expect(await logitsOf(sharded, backend)).toEqual(await logitsOf(single, backend));
+    }));
+
+  it("streams a GPT-2 checkpoint with a saved lm_head (BF16, as wte), and refuses one whose head differs from wte", () =>
+    inTempDir("load-model-head-", async (dir) => {
+      cpSync(join(folder, "config.json"), join(dir, "config.json"));
+      const whole = await readSafetensors(join(folder, "model.safetensors"));
+      const wte = whole.get("wte.weight")!;
+      const bf16 = new Map([...whole].map(([name, t]) => [name, { ...t, dtype: "BF16" as const }])); // the fixture's are F32 and F16
+      await writeSafetensors(join(dir, "model.safetensors"), new Map([...bf16, ["lm_head.weight", { ...wte, dtype: "BF16" as const }]]));
+      const backend = createCpuBackend();
+      const model = await loadModel(dir, { backend });
+      // Every weight rounded to bfloat16 on the way, the Conv1D ones transposed: the BF16 file read whole agrees.
+      const stored = await readSafetensors(join(dir, "model.safetensors"), { toFloat32: true });
+      const cAttn = stored.get("h.1.attn.c_attn.weight")!;
+      const [inF, outF] = cAttn.shape as [number, number];
+      const loaded = await model.getParameter("transformer.h.1.attn.c_attn.weight").data();
+      expect(Array.from({ length: outF * inF }, (_, i) => loaded[i])).toEqual(Array.from({ length: outF * inF }, (_, i) => (cAttn.data as Float32Array)[(i % inF) * outF + Math.floor(i / inF)]));
+      const head = (wte.data as Float32Array).slice();
+      head[5] += 1;
+      await writeSafetensors(join(dir, "model.safetensors"), new Map([...whole, ["lm_head.weight", { ...wte, data: head }]]));
+      await expect(loadModel(dir, { backend })).rejects.toThrow(/"lm_head\.weight" differs from wte at element 5; only GPT-2 with a tied LM head is supported/);
     }));
 
   it("a GPT-2 folder with only pytorch_model.bin is told to save safetensors", () =>

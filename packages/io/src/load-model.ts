@@ -1,14 +1,13 @@
 import { join } from "node:path";
-import { ConfigError, fromHost, getDefaultBackend, noGrad, type Backend, type Generator, type Tensor } from "@adaptive-sparse/core";
+import { ConfigError, getDefaultBackend, noGrad, type Backend, type Generator } from "@adaptive-sparse/core";
 import { sparseLayers, type CausalLM } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 import { readConfigJson } from "./hf-config.js";
 import type { WeightDType } from "./hf-family-config.js";
 import type { Float32Tensor } from "./hf-gpt2.js";
 import { MODEL_FAMILIES, type ModelFamily } from "./model-families.js";
-import { checkpointFiles } from "./checkpoint-files.js";
-import type { LoadedTensor } from "./safetensors-dtypes.js";
-import { readSafetensors } from "./safetensors-read.js";
+import { checkLayoutSources, storedValues } from "./hf-layout.js";
+import type { DeferredTensor } from "./safetensors-dtypes.js";
 import { writeSafetensors } from "./safetensors-write.js";
 
 /** Options of {@link loadModel}. */
@@ -59,29 +58,34 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
   const { raw, path } = await readConfigJson(folder, "loadModel");
   const family = modelFamily(raw.model_type, `loadModel: ${path}`);
   const config = family.parseConfig(raw, `loadModel: ${path}`);
-  if (family.checkWeights) {
-    const weights = await family.checkWeights(folder, config, `loadModel: ${folder}`);
-    const model = family.create(config, { backend: options.backend ?? getDefaultBackend(), init: false }); // every weight is overwritten next
-    await weights.loadInto(model);
-    return model;
-  }
-  // Converted whole (GPT-2's Conv1D weights are transposed): every file of the checkpoint, model.safetensors or
-  // the shards its index names, read into one map.
-  const tensors = new Map<string, LoadedTensor>();
-  for (const file of await checkpointFiles(folder, `loadModel: ${folder}`)) {
-    for (const [name, value] of await readSafetensors(file.path, { names: [...file.tensors.keys()], toFloat32: true })) tensors.set(name, value);
-  }
-  const native = family.toNative(tensors, config);
-  const backend = options.backend ?? getDefaultBackend();
-  const model = family.create(config, { backend, init: false }); // every weight is overwritten next (strict)
-  const state = new Map<string, Tensor>();
-  for (const [name, tensor] of Object.entries(native)) state.set(name, fromHost(backend, tensor.data, tensor.shape, "f32"));
-  try {
-    model.loadStateDict(state, { strict: true });
-  } finally {
-    state.forEach((tensor) => tensor.dispose());
-  }
+  const weights = await family.checkWeights(folder, config, `loadModel: ${folder}`);
+  const model = family.create(config, { backend: options.backend ?? getDefaultBackend(), init: false }); // every weight is overwritten next
+  await weights.loadInto(model);
   return model;
+}
+
+/** Each parameter of `model` by our name: its shape, and how to read its values (sparse layers as M ⊙ W). */
+function denseParameters(model: CausalLM, where: string): Map<string, { shape: number[]; read(): Promise<Float32Array> }> {
+  const layers = sparseLayers(model);
+  if (layers.some(({ layer }) => layer.slorb)) {
+    throw new StateDictError(`${where}: the model has SLoRB branches, which the Hugging Face layout cannot hold; export the compressed 2:4 format instead`);
+  }
+  const effective = new Map(layers.map(({ name, layer }) => [`${name}.weight`, layer]));
+  const parameters = new Map<string, { shape: number[]; read(): Promise<Float32Array> }>();
+  for (const [name, parameter] of model.namedParameters()) {
+    const layer = effective.get(name);
+    const read = async () => {
+      const value = layer ? noGrad(() => layer.effectiveWeight()) : parameter;
+      try {
+        const values = await value.data(); // a host copy of its own (Tensor.data), so no second one
+        return values instanceof Float32Array ? values : Float32Array.from(values);
+      } finally {
+        if (layer) value.dispose();
+      }
+    };
+    parameters.set(name, { shape: [...parameter.shape], read });
+  }
+  return parameters;
 }
 
 /**
@@ -90,35 +94,30 @@ export async function loadModel(folder: string, options: LoadModelOptions = {}):
  * @throws StateDictError when the model has SLoRB branches (the Hugging Face layouts cannot hold them)
  */
 export async function readDenseState(model: CausalLM, where: string): Promise<Record<string, Float32Tensor>> {
-  const layers = sparseLayers(model);
-  if (layers.some(({ layer }) => layer.slorb)) {
-    throw new StateDictError(`${where}: the model has SLoRB branches, which the Hugging Face layout cannot hold; export the compressed 2:4 format instead`);
-  }
-  const effective = new Map(layers.map(({ name, layer }) => [`${name}.weight`, layer]));
   const native: Record<string, Float32Tensor> = {};
-  for (const [name, parameter] of model.namedParameters()) {
-    const layer = effective.get(name);
-    const value = layer ? noGrad(() => layer.effectiveWeight()) : parameter;
-    try {
-      native[name] = { dtype: "F32", shape: [...parameter.shape], data: Float32Array.from(await value.data()) };
-    } finally {
-      if (layer) value.dispose();
-    }
-  }
+  for (const [name, { shape, read }] of denseParameters(model, where)) native[name] = { dtype: "F32", shape, data: await read() };
   return native;
 }
 
 /**
  * Writes `model` as a Hugging Face folder of its family (`model.safetensors`, then `config.json`, each
- * atomically, so a folder with a config is always complete); sparse layers as M ⊙ W. Reads are async.
+ * atomically, so a folder with a config is always complete); sparse layers as M ⊙ W. Each tensor is read
+ * from the model when its turn to be written comes, so the host holds one tensor (and its transpose, for
+ * GPT-2's Conv1D layers) at a time rather than a copy of the whole model. Reads are async (every backend).
  * @throws ConfigError for a model whose `modelType` has no family row; StateDictError for SLoRB branches
  */
 export async function saveModel(model: CausalLM, folder: string, options: SaveModelOptions = {}): Promise<void> {
   const where = `saveModel: ${folder}`;
   const family = modelFamily(model.modelType, where);
-  const native = await readDenseState(model, where);
+  const parameters = denseParameters(model, where);
+  const layout = family.hfLayout(model.config);
+  checkLayoutSources(layout, new Map([...parameters].map(([name, { shape }]) => [name, shape])), where, "the model's parameters differ from what its config describes");
   const dtype = options.dtype ?? "F32";
-  const hf = Object.fromEntries(Object.entries(family.toHf(native, model.config)).map(([name, t]) => [name, { ...t, dtype }]));
-  await writeSafetensors(join(folder, "model.safetensors"), hf, { format: "pt" });
+  const tensors = new Map<string, DeferredTensor>();
+  for (const tensor of layout) {
+    const source = tensor.source === null ? undefined : parameters.get(tensor.source)!;
+    tensors.set(tensor.name, { dtype, shape: tensor.shape, read: async () => storedValues(tensor, await source?.read()) });
+  }
+  await writeSafetensors(join(folder, "model.safetensors"), tensors, { format: "pt" });
   await family.writeConfig(folder, model.config, dtype);
 }

@@ -1,7 +1,9 @@
 import type { Backend, Generator } from "@adaptive-sparse/core";
 import { GPT, type CausalLM } from "@adaptive-sparse/nn";
 import { gpt2ConfigFromHf, SUPPORTED_HF_ARCHITECTURES, writeHfConfig } from "./hf-config.js";
-import { hfToNative, nativeToHf, type Float32Tensor, type StateDict } from "./hf-gpt2.js";
+import { gpt2HfLayout } from "./hf-gpt2.js";
+import { checkGpt2Weights } from "./gpt2-weights.js";
+import type { HfLayout } from "./hf-layout.js";
 import type { Gpt2Config } from "./gpt2-config.js";
 import { LLAMA_FAMILIES, OPT_FAMILY } from "./llama-opt-families.js";
 import type { CheckedWeights } from "./stream-weights.js";
@@ -25,18 +27,15 @@ export interface ModelFamily<Config = unknown> {
    * `init: false` asks for zeros filled on the device instead (a family may ignore it): loaders pass it.
    */
   create(config: Config, options: { backend?: Backend; generator?: Generator; init?: boolean }): CausalLM;
-  /** Hugging Face tensors (float32) → our parameter names. @throws StateDictError / ShapeError */
-  toNative(tensors: StateDict, config: Config): Record<string, Float32Tensor>;
-  /** Our parameter names → Hugging Face tensors, ready for `writeSafetensors`. */
-  toHf(native: StateDict, config: Config): Record<string, Float32Tensor>;
+  /** The checkpoint `saveModel` writes for `config`, tensor by tensor, each naming the parameter it is stored from. */
+  hfLayout(config: Config): HfLayout;
   /** Writes `config.json` for `config` (atomically); `weights` is how model.safetensors stores them (its `torch_dtype`). */
   writeConfig(folder: string, config: Config, weights?: WeightDType): Promise<void>;
   /**
    * Streamed loading (sharded checkpoints, BF16/F16 weights, one tensor in memory at a time): checks the
-   * folder's tensor names and shapes against `config` before any data is read. Without it, loadModel reads
-   * `model.safetensors` whole and calls `toNative`.
+   * folder's tensor names and shapes against `config` before any data is read.
    */
-  checkWeights?(folder: string, config: Config, where: string): Promise<CheckedWeights>;
+  checkWeights(folder: string, config: Config, where: string): Promise<CheckedWeights>;
 }
 
 const gpt2: ModelFamily<Gpt2Config> = {
@@ -44,9 +43,9 @@ const gpt2: ModelFamily<Gpt2Config> = {
   architectures: SUPPORTED_HF_ARCHITECTURES,
   parseConfig: gpt2ConfigFromHf,
   create: (config, { backend, generator, init }) => new GPT(config, { backend, generator, init }),
-  toNative: hfToNative,
-  toHf: (native, config) => nativeToHf(native, config),
+  hfLayout: (config) => gpt2HfLayout(config),
   writeConfig: writeHfConfig,
+  checkWeights: checkGpt2Weights,
 };
 
 /** The model families `loadModel`/`saveModel` know, keyed by Hugging Face `model_type`. */

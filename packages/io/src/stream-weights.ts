@@ -5,6 +5,7 @@ import { checkpointFiles } from "./checkpoint-files.js";
 import { assertLittleEndian, openForRead, readExactly } from "./file-io.js";
 import { matchNames, type NameMap } from "./family-names.js";
 import { decodeFloat16 } from "./half.js";
+import { transpose } from "./hf-layout.js";
 import { DTYPE_BYTES, type SafetensorsDType } from "./safetensors-dtypes.js";
 import type { SafetensorsEntry } from "./safetensors-header.js";
 
@@ -81,17 +82,20 @@ async function readAsFloat32(handle: FileHandle, path: string, offset: number, e
 /**
  * Reads one tensor into the parameter's buffer. Backends whose buffers are host typed arrays (cpu, wasm)
  * are read into in place, and `write(buffer, buffer)` (a copy onto itself) lets the backend note the change
- * (wasm drops its resident copy); others get one `write` of a host copy. Its own frame, so a host copy is
+ * (wasm drops its resident copy); others get one `write` of a host copy. A tensor stored transposed is read
+ * into a copy and written as its transpose. Its own frame, so a host copy is
  * garbage once it returns: held in the loop's async frame, the previous tensor stayed reachable (measured).
  * @returns the host bytes the loader allocated at the peak
  */
-async function readInto(parameter: Tensor, inPlace: boolean, read: (target?: Float32Array) => Promise<[Float32Array, number]>, onRead: () => void): Promise<number> {
+async function readInto(parameter: Tensor, inPlace: boolean, transposed: boolean, read: (target?: Float32Array) => Promise<[Float32Array, number]>, onRead: () => void): Promise<number> {
   const buffer: unknown = parameter.storage.handle;
-  const target = inPlace && buffer instanceof Float32Array && buffer.length === parameter.size ? buffer : undefined;
-  const [values, held] = await read(target);
+  const target = inPlace && !transposed && buffer instanceof Float32Array && buffer.length === parameter.size ? buffer : undefined;
+  const [stored, held] = await read(target);
+  // A transposed tensor is read whole, then turned into the parameter's [rows, cols] (one more copy of it).
+  const values = transposed ? transpose(stored, parameter.shape[1]!, parameter.shape[0]!) : stored;
   onRead();
   parameter.backend.write(parameter.storage.handle, values);
-  return held;
+  return held + (transposed ? values.byteLength : 0);
 }
 
 /**
@@ -99,7 +103,8 @@ async function readInto(parameter: Tensor, inPlace: boolean, read: (target?: Flo
  * checks every tensor name and shape against `expected` (what the config describes) before any data is
  * read, then {@link CheckedWeights.loadInto} streams them tensor by tensor into the parameters. On the cpu
  * and wasm backends each tensor is read (16-bit ones widened in `chunkBytes` pieces, 1 MiB by default)
- * straight into its parameter's buffer, so loading adds one chunk to the model; on device backends one
+ * straight into its parameter's buffer, so loading adds one chunk to the model (a tensor `names` says is
+ * stored transposed adds two copies of itself, read and turned: GPT-2's largest is 9 MB); on device backends one
  * host copy of a tensor at a time, so peak ≈ the f32 model + its largest tensor (≤ 1.2× when that tensor
  * is ≤ 20% of the model: LLaMA-2-7B 2%, TinyLlama 6%, OPT-1.3B 8%, but OPT-125M's embedding is 31%).
  * @throws FileMissingError (no weights, a missing shard, named), StateDictError (missing/unexpected
@@ -123,7 +128,7 @@ export async function checkWeights(folder: string, expected: ReadonlyMap<string,
             if (native === undefined) continue;
             const parameter = model.getParameter(native);
             if (parameter.dtype !== "f32") throw new DTypeError(`${where}: parameter "${native}" is ${parameter.dtype}; the family loader fills f32 parameters`);
-            const held = await readInto(parameter, inPlace, (target) => readAsFloat32(handle, path, header.dataStart, entry, chunkBytes, target), () => onTensor?.(native));
+            const held = await readInto(parameter, inPlace, names.transposed?.(native) ?? false, (target) => readAsFloat32(handle, path, header.dataStart, entry, chunkBytes, target), () => onTensor?.(native));
             peakHostBytes = Math.max(peakHostBytes, held);
             tensors += 1;
             storedBytes += entry.dataOffsets[1] - entry.dataOffsets[0];
