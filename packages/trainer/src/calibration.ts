@@ -1,4 +1,4 @@
-import { keep, noGrad, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
+import { keep, matmul, noGrad, tensor, tidy, type Tensor } from "@adaptive-sparse/core";
 import type { WindowSet } from "@adaptive-sparse/data";
 import { createHessianAccumulator, createWandaStatistic, type MaskNeeds } from "@adaptive-sparse/masks";
 import { captureInputs, type CausalLM } from "@adaptive-sparse/nn";
@@ -30,10 +30,33 @@ export interface CalibrationOptions {
   readonly onBlock?: (layers: SparseLayerState[], stats: ReadonlyMap<string, LayerStatistics>) => Promise<void>;
   /** Map to fill (so a mask computer holding it sees each block's statistics as they arrive); a new one by default. */
   readonly into?: Map<string, LayerStatistics>;
+  /** Called after each block (and its `onBlock`), with the blocks done and their count: for progress. */
+  readonly onProgress?: (done: number, blocks: number) => void | Promise<void>;
 }
 
 function dispose(tensors: readonly Tensor[]): void {
   for (const t of tensors) t.dispose();
+}
+
+/**
+ * Σ_τ x_τ x_τᵀ over a batch's tokens ([cols, cols]) for SparseGPT's Hessian, as one matrix product on the
+ * backend. Accumulated token by token in JavaScript, a 768-wide GPT-2 block's four inputs took 18.9 s per 2048
+ * tokens (20 minutes a block at the default 128 windows of 1024), as a GEMM 0.4 s (wasm backend, 2 threads).
+ * Summed in float32 within the batch, as the reference sums all of H; the accumulator adds batches in float64.
+ */
+async function gram(input: Tensor): Promise<Float32Array> {
+  const cols = input.shape[input.rank - 1]!;
+  const product = noGrad(() =>
+    tidy(() => {
+      const rows = input.reshape([input.size / cols, cols]);
+      return matmul(rows, rows, { transA: true });
+    }),
+  );
+  try {
+    return (await product.data()) as Float32Array;
+  } finally {
+    product.dispose();
+  }
 }
 
 /** The model's embedding of each batch of windows: block 0's inputs, [b, T, C] each. */
@@ -64,7 +87,7 @@ function embedWindows(model: CausalLM, windows: WindowSet, batchSize: number, ba
  * @returns statistics by layer name.
  */
 export async function collectCalibration(options: CalibrationOptions): Promise<Map<string, LayerStatistics>> {
-  const { model, sparse, windows, batchSize, needs, onBlock } = options;
+  const { model, sparse, windows, batchSize, needs, onBlock, onProgress } = options;
   const backend = sparse.backend;
   const saved = await Promise.all(sparse.layers.map((entry) => sparse.readMask(entry)));
   for (const entry of sparse.layers) sparse.setMask(entry, new Uint8Array(entry.rows * entry.cols).fill(1));
@@ -73,7 +96,8 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
   const stats = options.into ?? new Map<string, LayerStatistics>();
   let hidden = embedWindows(model, windows, batchSize, backend);
   try {
-    for (const block of model.blocks) {
+    const blocks = [...model.blocks];
+    for (const [index, block] of blocks.entries()) {
       const inBlock = new Set(block.namedModules().map(([, module]) => module));
       const layers = sparse.layers.filter((entry) => inBlock.has(entry.layer));
       const captured = new Map<SparseLayerState, Tensor[]>(layers.map((entry) => [entry, []]));
@@ -97,10 +121,9 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
                 continue;
               }
               readBy.set(input, i);
-              const values = await input.data(); // [b, T, cols] as [tokens, cols]
+              if (hessian[i]) hessian[i].addGram(await gram(input), x.shape[0]);
+              if (wanda[i]) wanda[i].addBatch(await input.data(), x.shape[0]); // [b, T, cols] as [tokens, cols]
               if (input !== x) input.dispose(); // post-LN OPT feeds the block's own input to q/k/v: re-run below
-              wanda[i]?.addBatch(values, x.shape[0]);
-              hessian[i]?.addBatch(values, x.shape[0]);
             }
           }
         }
@@ -122,6 +145,7 @@ export async function collectCalibration(options: CalibrationOptions): Promise<M
       }
       dispose(hidden);
       hidden = outputs;
+      await onProgress?.(index + 1, blocks.length);
     }
   } finally {
     dispose(hidden);
