@@ -11,8 +11,8 @@ const duration = (seconds: number) =>
   !Number.isFinite(seconds) ? "?" : seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, "0")}s` : `${seconds.toFixed(0)}s`;
 
 /**
- * Turns trainer events into progress output: a live bar on a terminal (step, tokens/s, loss, ETA), plain periodic
- * lines when not a TTY (CI logs), one JSON object per event with `json`, nothing with `quiet`.
+ * Turns trainer events into progress output: a live bar on a terminal (calibration blocks, then step, tokens/s,
+ * loss, ETA), plain periodic lines when not a TTY (CI logs), one JSON object per event with `json`, nothing with `quiet`.
  */
 export function progressReporter(label: string, mode: ProgressMode = "auto", stream: NodeJS.WriteStream = process.stderr): EventHandler {
   const resolved = mode === "auto" ? (stream.isTTY ? "bar" : "lines") : mode;
@@ -23,6 +23,16 @@ export function progressReporter(label: string, mode: ProgressMode = "auto", str
     if (resolved === "json") {
       process.stdout.write(`${JSON.stringify({ run: label, ...event })}\n`);
       return;
+    }
+    if (event.type === "calibration") {
+      // Before the run starts: every block of the model over the calibration windows (minutes on a real model).
+      const eta = (event.elapsed / event.block) * (event.blocks - event.block);
+      const text = `${label} calibration ${bar(event.block / event.blocks)} block ${event.block}/${event.blocks}  ${event.windows} windows  ETA ${duration(eta)}`;
+      if (resolved === "bar") stream.write(`\r${text}\u001b[K${event.block === event.blocks ? "\n" : ""}`);
+      else if (event.block === 1 || event.block === event.blocks || performance.now() - lastLine > 10_000) {
+        lastLine = performance.now();
+        stream.write(`${text}\n`);
+      }
     }
     if (event.type === "start") total = event.steps;
     if (event.type === "step") {

@@ -14,6 +14,8 @@ function fixed(value: number, digits = 4): string {
 
 function format(event: TrainerEvent): string {
   switch (event.type) {
+    case "calibration":
+      return `[calibration] block ${event.block}/${event.blocks} (${event.windows} windows, ${event.tokens} tokens) after ${event.elapsed.toFixed(1)} s`;
     case "start":
       return `[start] ${event.method}: steps ${event.step}…${event.steps}, ${event.sparseLayers} sparse layers (${event.prunableWeights} prunable weights)` +
         (event.resumedFrom ? `, resumed from ${event.resumedFrom}` : "");

@@ -14,6 +14,23 @@ export interface StartEvent {
   readonly resumedFrom: string | null;
 }
 
+/**
+ * A block of the model went through calibration (its sparse layers' statistics collected and, for one-shot
+ * Wanda/SparseGPT, its layers pruned). Calibration runs before the "start" event and can take minutes on a
+ * real model (128 windows through every block), so loggers can show how far it is.
+ */
+export interface CalibrationEvent {
+  readonly type: "calibration";
+  /** Blocks done so far (1 … blocks). */
+  readonly block: number;
+  readonly blocks: number;
+  /** Calibration windows and tokens each block runs over. */
+  readonly windows: number;
+  readonly tokens: number;
+  /** Seconds since calibration started. */
+  readonly elapsed: number;
+}
+
 /** One optimizer step finished (emitted after the update, before an after-step mask refresh). */
 export interface StepEvent {
   readonly type: "step";
@@ -116,7 +133,7 @@ export interface DoneEvent {
 }
 
 /** Everything the trainer reports, discriminated by `type`. */
-export type TrainerEvent = StartEvent | StepEvent | RefreshEvent | EvalEvent | CheckpointEvent | DoneEvent;
+export type TrainerEvent = CalibrationEvent | StartEvent | StepEvent | RefreshEvent | EvalEvent | CheckpointEvent | DoneEvent;
 
 /** Receives events; may be async (the trainer awaits it before going on). */
 export type EventHandler = (event: TrainerEvent) => void | Promise<void>;

@@ -16,6 +16,7 @@ export { combineHandlers } from "./events.js";
 export type {
   TrainerEvent,
   EventHandler,
+  CalibrationEvent,
   StartEvent,
   StepEvent,
   RefreshEvent,

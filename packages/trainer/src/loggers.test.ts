@@ -8,6 +8,7 @@ import { jsonlLogger } from "./jsonl-logger.js";
 
 const summary = { status: "completed", method: "ast", steps: 20, finalLoss: 1.5, perplexity: { val: 4.25 }, sparsity: 0.5, elapsed: 3.25, checkpoint: null } as const;
 const EVENTS: TrainerEvent[] = [
+  { type: "calibration", block: 2, blocks: 2, windows: 128, tokens: 131072, elapsed: 61.25 },
   { type: "start", method: "ast", step: 0, steps: 20, sparseLayers: 8, prunableWeights: 24576, resumedFrom: null },
   { type: "step", step: 0, loss: 1.23456, losses: { task: 1.5, kl: 1.1, layerwise: null }, lr: 0, decay: 0, gradNorm: 0.5, tokens: 64, tokensPerSecond: 1000.4, elapsed: 0.1 },
   { type: "step", step: 1, loss: 1.2, losses: { task: 1.5, kl: 1.1, layerwise: null }, lr: 1e-3, decay: 1e-4, gradNorm: 0.5, tokens: 128, tokensPerSecond: 1000, elapsed: 0.2 },
@@ -31,6 +32,7 @@ describe("loggers", () => {
     const log = consoleLogger({ every: 2, write: (line) => lines.push(line) });
     for (const event of EVENTS) log(event);
     expect(lines).toEqual([
+      "[calibration] block 2/2 (128 windows, 131072 tokens) after 61.3 s",
       "[start] ast: steps 0…20, 8 sparse layers (24576 prunable weights)",
       "[step 0] loss 1.2346 lr 0.00e+0 λ 0.00e+0 |g| 0.500 1000 tok/s",
       "[refresh 0] flips vs previous 24 (0.098%), vs initial 24 (0.098%)",
@@ -64,8 +66,8 @@ describe("loggers", () => {
       },
       (e) => void order.push(`b:${e.type}`),
     ]);
-    await handler(EVENTS[0]);
-    await handler(EVENTS[6]);
+    await handler(EVENTS[1]);
+    await handler(EVENTS[7]);
     expect(order).toEqual(["a:start", "b:start", "a:done", "b:done"]);
   });
 });

@@ -47,12 +47,15 @@ function reconstructionError(dense: Float32Array, pruned: Float32Array, inputs: 
 }
 
 describe("one-shot pruning (method.md §6.1–6.3)", () => {
-  it("magnitude, wanda and sparsegpt prune every layer to 2:4 without training", async () => {
+  it("magnitude, wanda and sparsegpt prune every layer to 2:4 without training, the calibrating ones reporting each block", async () => {
     for (const strategy of ["magnitude", "wanda", "sparsegpt"]) {
       const { result, events } = await oneShot(strategy);
       expect(result.status).toBe("completed");
       expect(result.losses).toEqual([]);
-      expect(events.map((e) => e.type)).toEqual(["start", "eval", "done"]);
+      // Strategies that calibrate report each block (the model has 2) before the run's start.
+      const blocks = strategy === "magnitude" ? [] : [1, 2].map((block) => ({ type: "calibration", block, blocks: 2, windows: 16, tokens: 16 * 16 }));
+      expect(events.map((e) => e.type)).toEqual([...blocks.map(() => "calibration"), "start", "eval", "done"]);
+      expect(events.filter((e) => e.type === "calibration")).toMatchObject(blocks);
       for (const { name, layer } of result.layers) {
         const [rows, cols] = layer.weight.shape;
         assertIs24((await layer.mask.data()) as Uint8Array, rows, cols, name);

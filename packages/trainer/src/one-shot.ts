@@ -1,8 +1,9 @@
 import type { CausalLM } from "@adaptive-sparse/nn";
 import { collectCalibration } from "./calibration.js";
 import type { TrainerConfig } from "./config.js";
+import type { CalibrationEvent } from "./events.js";
 import type { ResolvedPlugins } from "./plugins.js";
-import { enableSlorbOn, prepareSparse } from "./prepare-sparse.js";
+import { calibrationProgress, enableSlorbOn, prepareSparse } from "./prepare-sparse.js";
 import type { SparseLayerState, SparseModel } from "./sparse-model.js";
 import type { TrainData } from "./types.js";
 
@@ -15,7 +16,7 @@ import type { TrainData } from "./types.js";
  *
  * @returns the sparse layers, pruned (W = M ⊙ W) with their masks set and marked as M₀
  */
-export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, data: TrainData): Promise<SparseModel> {
+export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins, student: CausalLM, data: TrainData, emit?: (event: CalibrationEvent) => Promise<void>): Promise<SparseModel> {
   const setup = await prepareSparse(config, plugins, student, data, false);
   const { sparse, masks } = setup;
   const prune = async (layers: readonly SparseLayerState[]) => {
@@ -37,6 +38,7 @@ export async function runOneShot(config: TrainerConfig, plugins: ResolvedPlugins
       needs,
       into: setup.stats,
       onBlock: prune,
+      onProgress: calibrationProgress(setup.windows, emit),
     });
   } else {
     await prune(sparse.layers);

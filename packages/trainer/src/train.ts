@@ -78,12 +78,12 @@ async function trainRun<M extends CausalLM>(options: TrainOptions<M>, run: { ctx
   let sparse: SparseModel | null;
   let outcome: LoopOutcome | null = null;
   if (config.method === "one-shot") {
-    sparse = await runOneShot(config, plugins, student, data);
+    sparse = await runOneShot(config, plugins, student, data, emit);
     await emit({ type: "start", method: config.method, step: 0, steps: 0, sparseLayers: sparse.layers.length, prunableWeights: sparse.prunable, resumedFrom: null });
   } else {
     const loaded = options.resumeFrom ? await readTrainerCheckpoint(options.resumeFrom, config) : null;
     // On resume the statistics come from the checkpoint: the student no longer holds the pretrained weights.
-    const setup = config.method === "dense" ? null : await prepareSparse(config, plugins, student, data, !loaded);
+    const setup = config.method === "dense" ? null : await prepareSparse(config, plugins, student, data, !loaded, emit);
     sparse = setup?.sparse ?? null;
     const base = { student, sparse };
     const ctx: RunContext = { config, plugins, student, backend, sparse, masks: setup?.masks ?? null, stats: setup?.stats ?? new Map(), optimizer: null!, createOptimizer: optimizerFactory(config, base), emit, log: new DeviceLog(backend, emit, config.log.values) };

@@ -56,8 +56,9 @@ export function groupRuns(events: readonly LocatedEvent[]): GroupedMetrics {
       case "done":
         series(event.run).done = event;
         break;
+      case "calibration":
       case "checkpoint":
-        break; // where a run can resume from; nothing to draw
+        break; // how far calibration got, where a run can resume from: nothing to draw
       default:
         event satisfies never;
     }

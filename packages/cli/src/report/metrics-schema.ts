@@ -17,6 +17,15 @@ export const startEventSchema = z.object({
   config: z.record(z.string(), z.unknown()).default({}),
 });
 
+/** `{type:"calibration"}`: a block of the model went through calibration, before its run starts (not drawn). */
+export const calibrationEventSchema = z.object({
+  type: z.literal("calibration"),
+  run: runName,
+  block: z.number().int().positive(),
+  blocks: z.number().int().positive(),
+  elapsed: z.number().nonnegative(),
+});
+
 /** `{type:"step"}`: one logged optimiser step. */
 export const stepEventSchema = z.object({
   type: z.literal("step"),
@@ -75,6 +84,7 @@ export const teacherEventSchema = z.object({
 
 /** Every record type metrics.jsonl may hold, told apart by `type`. */
 export const metricsEventSchema = z.discriminatedUnion("type", [
+  calibrationEventSchema,
   startEventSchema,
   stepEventSchema,
   refreshEventSchema,
@@ -85,7 +95,7 @@ export const metricsEventSchema = z.discriminatedUnion("type", [
 ]);
 
 /** The `type` values metrics.jsonl may hold, for error messages. */
-export const METRICS_EVENT_TYPES = ["start", "step", "refresh", "eval", "done", "teacher", "checkpoint"] as const;
+export const METRICS_EVENT_TYPES = ["start", "step", "refresh", "eval", "done", "teacher", "checkpoint", "calibration"] as const;
 
 export type StartEvent = z.infer<typeof startEventSchema>;
 export type StepEvent = z.infer<typeof stepEventSchema>;

@@ -69,6 +69,15 @@ describe("readRun errors name the file and the line", () => {
     expect(error.message).toMatch(/metrics\.jsonl:2: not valid JSON.*last line looks cut off/);
   });
 
+  it("reads calibration records (written before a run's start) and draws nothing of them", () => {
+    const calibration = (block: number) => ({ type: "calibration", run: "naive-s1", block, blocks: 2, windows: 128, tokens: 131072, elapsed: 30 * block });
+    const text = jsonl([calibration(1), calibration(2), start, step("naive-s1", 0)]);
+    const run = readRun(runFolder({ "metrics.jsonl": text, "results.json": results() }));
+    expect(run.metrics.runs.map((entry) => [entry.run, entry.method, entry.steps.length])).toEqual([["naive-s1", "naive", 1]]);
+    const broken = jsonl([{ ...calibration(1), block: 0 }, start]);
+    expect(failure(runFolder({ "metrics.jsonl": broken, "results.json": results() })).message).toContain("metrics.jsonl:1");
+  });
+
   it("lists the valid record types for an unknown one", () => {
     const text = jsonl([start, { type: "stpe", run: "naive-s1" }]);
     const error = failure(runFolder({ "metrics.jsonl": text, "results.json": results() }));
