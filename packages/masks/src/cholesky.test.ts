@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { choleskyLower, choleskyUpper, inverseFromCholesky } from "./cholesky.js";
+import { choleskyLower, choleskyUpper, inverseFromCholesky, inverseUpperCholesky } from "./cholesky.js";
 import { NotPositiveDefiniteError } from "./errors.js";
 
 function randomSpd(n: number): Float64Array {
@@ -51,6 +51,23 @@ describe("Cholesky (float64)", () => {
       expect(Math.abs(identity[i]! - (i % (n + 1) === 0 ? 1 : 0))).toBeLessThan(1e-12);
       if (Math.floor(i / n) < i % n) expect(l[i]).toBe(0);
     }
+  });
+
+  it("inverseUpperCholesky is the upper factor of A⁻¹ (UᵀU·A = I), the reference's chol → inverse → chol, on a 40×40 SPD matrix", () => {
+    const n = 40; // not a multiple of the 16-row blocks
+    const a = randomSpd(n);
+    const u = inverseUpperCholesky(a, n);
+    const reference = choleskyUpper(inverseFromCholesky(choleskyLower(a, n), n), n);
+    const identity = matmul(matmul(u, u, n, true), a, n);
+    for (let i = 0; i < n * n; i++) {
+      if (Math.floor(i / n) > i % n) expect(u[i]).toBe(0);
+      expect(Math.abs(u[i]! - reference[i]!)).toBeLessThan(1e-13);
+      expect(Math.abs(identity[i]! - (i % (n + 1) === 0 ? 1 : 0))).toBeLessThan(1e-12);
+    }
+    // A⁻¹ = [[5, −2], [−2, 4]] / 16 = UᵀU: u11 = √5/4, u12 = −(2/16)/u11, u22 = √(4/16 − u12²).
+    const hand = [Math.sqrt(5) / 4, -1 / (2 * Math.sqrt(5)), 0, 1 / Math.sqrt(5)];
+    inverseUpperCholesky(new Float64Array([4, 2, 2, 5]), 2).forEach((v, i) => expect(v).toBeCloseTo(hand[i]!, 15));
+    expect(() => inverseUpperCholesky(new Float64Array([1, 2, 2, 1]), 2)).toThrow(NotPositiveDefiniteError);
   });
 
   it("throws NotPositiveDefiniteError on an indefinite matrix", () => {

@@ -118,3 +118,20 @@ export function choleskyUpper(a: Float64Array, n: number): Float64Array {
   for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[j * n + i] = l[i * n + j]!;
   return u;
 }
+
+/**
+ * U with `A⁻¹ = UᵀU` (upper triangular: what SparseGPT's sweep reads) without forming A⁻¹. With J the
+ * order-reversing permutation and L the lower Cholesky factor of J·A·J, U = J·L⁻¹·J: one factorisation and one
+ * triangular inverse (2 · n³/6 multiply-adds) where factor → inverse → factor again took four, and the inverse
+ * is never squared. U is unique, so this is the reference's chol(A⁻¹, upper) up to rounding.
+ *
+ * @throws NotPositiveDefiniteError when `A` is not positive definite (the pivot counts from A's last row).
+ */
+export function inverseUpperCholesky(a: Float64Array, n: number): Float64Array {
+  const reversed = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) reversed[i * n + j] = a[(n - 1 - i) * n + (n - 1 - j)]!;
+  const x = invertLower(choleskyLower(reversed, n), n);
+  const u = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) u[(n - 1 - i) * n + (n - 1 - j)] = x[i * n + j]!;
+  return u;
+}

@@ -23,7 +23,7 @@ export { createPrng } from "./prng.js";
 export { randomMask } from "./random.js";
 export type { HessianAccumulator } from "./hessian.js";
 export { createHessianAccumulator } from "./hessian.js";
-export { choleskyLower, choleskyUpper, inverseFromCholesky } from "./cholesky.js";
+export { choleskyLower, choleskyUpper, inverseFromCholesky, inverseUpperCholesky } from "./cholesky.js";
 export type { SparseGptOptions, SparseGptPruneOptions, SparseGptResult, SparseGptStrategy } from "./sparsegpt.js";
 export { sparsegptMask, sparseGptOptions } from "./sparsegpt.js";
 export { builtinMasks, registerMasks } from "./register.js";

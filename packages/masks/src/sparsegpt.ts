@@ -1,6 +1,6 @@
 import { ConfigError, NonFiniteError, ShapeError, validateOptions, type Tensor } from "@adaptive-sparse/core";
 import { z } from "zod";
-import { choleskyLower, choleskyUpper, inverseFromCholesky } from "./cholesky.js";
+import { inverseUpperCholesky } from "./cholesky.js";
 import { NotPositiveDefiniteError } from "./errors.js";
 import type { MaskContext, MaskStrategy } from "./mask-strategy.js";
 import { obsSweep } from "./sparsegpt-sweep.js";
@@ -84,7 +84,7 @@ function prune(weight: WeightMatrix, hessian: Float64Array, options: SparseGptPr
   for (let j = 0; j < cols; j++) h[j * cols + j]! += damp;
   let u: Float64Array;
   try {
-    u = choleskyUpper(inverseFromCholesky(choleskyLower(h, cols), cols), cols);
+    u = inverseUpperCholesky(h, cols);
   } catch (error) {
     if (!NotPositiveDefiniteError.isInstance(error)) throw error;
     throw new NotPositiveDefiniteError(
