@@ -48,7 +48,8 @@ export function createModel(modelType: string, config: unknown, options: { backe
 /**
  * Loads a Hugging Face model folder (`config.json` + `model.safetensors`, or shards named by
  * `model.safetensors.index.json`) as the `CausalLM` of its family (picked by `config.json`'s `model_type` in
- * {@link MODEL_FAMILIES}), with its weights on `options.backend`.
+ * {@link MODEL_FAMILIES}), with its weights on `options.backend`. Every tensor's name and shape is checked
+ * first; then the weights stream into the model one tensor at a time (the family's `checkWeights`).
  * @example const model = await loadModel("models/gpt2", { backend: await createWebGpuBackend() });
  * @throws FileMissingError without config.json or weights (a folder with only pytorch_model.bin is told to
  *   save safetensors); ConfigError for an unsupported model_type (listing the
