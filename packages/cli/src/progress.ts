@@ -18,6 +18,15 @@ export function progressReporter(label: string, mode: ProgressMode = "auto", str
   const resolved = mode === "auto" ? (stream.isTTY ? "bar" : "lines") : mode;
   let total = 0;
   let lastLine = 0;
+  // Progress through `count` things: a bar redrawn in place on a terminal (ending its line at the last one when
+  // `endLine`), in a log the first, the last and a line every 10 s between.
+  const show = (text: string, done: number, count: number, endLine: boolean) => {
+    if (resolved === "bar") stream.write(`\r${text}\u001b[K${endLine && done === count ? "\n" : ""}`);
+    else if (done === 1 || done === count || performance.now() - lastLine > 10_000) {
+      lastLine = performance.now();
+      stream.write(`${text}\n`);
+    }
+  };
   return (event: TrainerEvent) => {
     if (resolved === "quiet") return;
     if (resolved === "json") {
@@ -27,23 +36,13 @@ export function progressReporter(label: string, mode: ProgressMode = "auto", str
     if (event.type === "calibration") {
       // Before the run starts: every block of the model over the calibration windows (minutes on a real model).
       const eta = (event.elapsed / event.block) * (event.blocks - event.block);
-      const text = `${label} calibration ${bar(event.block / event.blocks)} block ${event.block}/${event.blocks}  ${event.windows} windows  ETA ${duration(eta)}`;
-      if (resolved === "bar") stream.write(`\r${text}\u001b[K${event.block === event.blocks ? "\n" : ""}`);
-      else if (event.block === 1 || event.block === event.blocks || performance.now() - lastLine > 10_000) {
-        lastLine = performance.now();
-        stream.write(`${text}\n`);
-      }
+      show(`${label} calibration ${bar(event.block / event.blocks)} block ${event.block}/${event.blocks}  ${event.windows} windows  ETA ${duration(eta)}`, event.block, event.blocks, true);
     }
     if (event.type === "start") total = event.steps;
     if (event.type === "step") {
       const done = event.step + 1;
       const eta = event.tokensPerSecond > 0 && total ? ((total - done) * event.elapsed) / Math.max(done, 1) : NaN;
-      const text = `${label} ${bar(done / Math.max(total, 1))} step ${done}/${total}  loss ${event.loss.toFixed(4)}  ${Math.round(event.tokensPerSecond)} tok/s  ETA ${duration(eta)}`;
-      if (resolved === "bar") stream.write(`\r${text}\u001b[K`);
-      else if (done === total || performance.now() - lastLine > 10_000 || done === 1) {
-        lastLine = performance.now();
-        stream.write(`${text}\n`);
-      }
+      show(`${label} ${bar(done / Math.max(total, 1))} step ${done}/${total}  loss ${event.loss.toFixed(4)}  ${Math.round(event.tokensPerSecond)} tok/s  ETA ${duration(eta)}`, done, total, false);
     }
     if (event.type === "eval") {
       const text = Object.entries(event.perplexity).map(([name, value]) => `${name} ppl ${value.toFixed(2)}`).join(", ");

@@ -1,5 +1,4 @@
 import { ShapeError } from "@adaptive-sparse/core";
-import { isGptSparseWeight } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
 
 /** How one family's Hugging Face tensor names relate to our parameter names (the same, give or take a prefix). */
@@ -12,9 +11,11 @@ export interface NameMap {
   transposed?(nativeName: string): boolean;
 }
 
-const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-const listNames = (names: string[]) => names.slice(0, 10).join(", ") + (names.length > 10 ? `, ... (${names.length} in all)` : "");
+/** `[2, 3]`, for messages. */
+export const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
+export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+/** The first 10 names, and how many in all past that, for messages. */
+export const listNames = (names: string[]) => names.slice(0, 10).join(", ") + (names.length > 10 ? `, ... (${names.length} in all)` : "");
 
 /** LLaMA/Mistral/Qwen2: `LlamaModel` checkpoints lack the `model.` prefix; old ones saved rotary `inv_freq` buffers. */
 export function llamaNames(tied: boolean): NameMap {
@@ -27,21 +28,6 @@ export function llamaNames(tied: boolean): NameMap {
     hint: "is this the model's checkpoint, and do num_hidden_layers and tie_word_embeddings in config.json match it?",
   };
 }
-
-/**
- * GPT-2: names with or without the `transformer.` prefix (GPT2LMHeadModel or GPT2Model), the Conv1D weights
- * (c_attn, c_proj, c_fc) stored [in, out]; causal-mask buffers older checkpoints saved are skipped, and so is
- * `lm_head.weight`, which must be wte itself (the GPT-2 row checks that after loading).
- */
-export const gpt2Names: NameMap = {
-  nativeName(hfName) {
-    const short = hfName.startsWith("transformer.") ? hfName.slice("transformer.".length) : hfName;
-    if (/^h\.\d+\.attn\.(bias|masked_bias)$/.test(short) || short === "lm_head.weight") return null;
-    return `transformer.${short}`;
-  },
-  hint: "is this a GPT-2 model.safetensors, and does config.n_layer match?",
-  transposed: isGptSparseWeight,
-};
 
 /** OPT: facebook/opt-* checkpoints name the body `decoder.*` (OPTModel), save_pretrained of OPTForCausalLM `model.decoder.*`. */
 export function optNames(tied: boolean): NameMap {

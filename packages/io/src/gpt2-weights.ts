@@ -1,8 +1,8 @@
 import { ShapeError } from "@adaptive-sparse/core";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { StateDictError } from "./errors.js";
-import { gpt2Names } from "./family-names.js";
 import { nativeGpt2Shapes, type Gpt2Config } from "./gpt2-config.js";
+import { gpt2Names } from "./hf-gpt2.js";
 import { readSafetensors } from "./safetensors-read.js";
 import { checkWeights, type CheckedWeights } from "./stream-weights.js";
 

@@ -1,6 +1,7 @@
 import { ConfigError, DTypeError, ShapeError } from "@adaptive-sparse/core";
 import { isGptSparseWeight } from "@adaptive-sparse/nn";
 import { StateDictError } from "./errors.js";
+import { formatShape, listNames, sameShape, type NameMap } from "./family-names.js";
 import { assertGpt2Config, nativeGpt2Shapes, type Gpt2Config } from "./gpt2-config.js";
 import { applyLayout, transpose, type HfLayout, type HfTensor } from "./hf-layout.js";
 import type { TypedArrayTensor } from "./safetensors-dtypes.js";
@@ -30,16 +31,10 @@ const isConv1DWeight = isGptSparseWeight;
 const BUFFERS = /^h\.\d+\.attn\.(bias|masked_bias)$/;
 
 const entriesOf = (dict: StateDict): [string, TypedArrayTensor][] => (dict instanceof Map ? [...dict] : Object.entries(dict));
-const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 function float32Of(name: string, tensor: TypedArrayTensor, where: string): Float32Array {
   if (tensor.data instanceof Float32Array) return tensor.data;
   throw new DTypeError(`${where}: "${name}" is ${tensor.data.constructor.name}, expected Float32Array (read the file with { toFloat32: true })`);
-}
-
-function listNames(names: string[]): string {
-  return names.slice(0, 10).join(", ") + (names.length > 10 ? `, ... (${names.length} in all)` : "");
 }
 
 function throwProblems(where: string, missing: string[], misshaped: string[], unexpected: string[], hint: string): void {
@@ -123,11 +118,8 @@ export function hfToNative(stateDict: StateDict, config: Gpt2Config): Record<str
  * await writeSafetensors("export/model.safetensors", nativeToHf(native, config));
  */
 export function nativeToHf(stateDict: StateDict, config: Gpt2Config, options: NativeToHfOptions = {}): Record<string, Float32Tensor> {
-  return applyLayout(gpt2HfLayout(config, options), stateDict, "nativeToHf", NATIVE_HINT);
+  return applyLayout(gpt2HfLayout(config, options), stateDict, "nativeToHf", "does config.n_layer match, and is config.bias right?");
 }
-
-/** What to check when our GPT-2 tensors do not match the config. */
-export const NATIVE_HINT = "does config.n_layer match, and is config.bias right?";
 
 /**
  * The Hugging Face GPT-2 checkpoint of `config`, tensor by tensor (see {@link HfLayout}): our names with
@@ -147,3 +139,17 @@ export function gpt2HfLayout(config: Gpt2Config, options: NativeToHfOptions = {}
   if (options.lmHead) layout.push({ name: "lm_head.weight", shape: nativeGpt2Shapes(config).get("transformer.wte.weight")!, source: "transformer.wte.weight", transposed: false });
   return layout;
 }
+
+/**
+ * GPT-2 checkpoint names for the streamed loader: with or without the `transformer.` prefix (GPT2LMHeadModel or
+ * GPT2Model), the Conv1D weights stored [in, out]; the causal-mask buffers older checkpoints saved are skipped,
+ * and so is `lm_head.weight`, which must be wte itself (checkGpt2Weights compares them after loading).
+ */
+export const gpt2Names: NameMap = {
+  nativeName(hfName) {
+    const short = hfName.startsWith(PREFIX) ? hfName.slice(PREFIX.length) : hfName;
+    return BUFFERS.test(short) || short === "lm_head.weight" ? null : PREFIX + short;
+  },
+  hint: "is this a GPT-2 model.safetensors, and does config.n_layer match?",
+  transposed: isConv1DWeight,
+};

@@ -1,5 +1,6 @@
 import { DTypeError, ShapeError } from "@adaptive-sparse/core";
 import { StateDictError } from "./errors.js";
+import { formatShape, listNames, sameShape } from "./family-names.js";
 import type { Float32Tensor, StateDict } from "./hf-gpt2.js";
 import type { TypedArrayTensor } from "./safetensors-dtypes.js";
 
@@ -25,10 +26,6 @@ export type HfLayout = readonly HfTensor[];
 export function sameNameLayout(shapes: ReadonlyMap<string, readonly number[]>): HfLayout {
   return [...shapes].map(([name, shape]) => ({ name, shape, source: name, transposed: false }));
 }
-
-const formatShape = (shape: readonly number[]) => `[${shape.join(", ")}]`;
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
-const listNames = (names: string[]) => names.slice(0, 10).join(", ") + (names.length > 10 ? `, ... (${names.length} in all)` : "");
 
 /** The shape our parameter has for a layout tensor. */
 export function sourceShape(tensor: HfTensor): number[] {
